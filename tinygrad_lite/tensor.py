@@ -314,7 +314,12 @@ class Tensor:
     # --- conversion --------------------------------------------------------------------------
     def to(self, dtype):
         """A copy with another dtype (differentiable between float types); ``x.to(tg.float64)``."""
-        return ops.Cast.apply(self, dtype=np.dtype(dtype)) if np.dtype(dtype) != self.dtype else self
+        dtype = np.dtype(dtype)
+        if dtype == self.dtype:
+            return self
+        if not _is_float(dtype):  # integer and bool results carry no gradient
+            return Tensor(self.data.astype(dtype))
+        return ops.Cast.apply(self, dtype=dtype)
 
     type = to
 
