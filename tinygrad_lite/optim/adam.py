@@ -1,0 +1,112 @@
+"""Adam and AdamW (Adam with decoupled weight decay)."""
+import numpy as np
+
+from .optimizer import Optimizer
+
+__all__ = ["Adam", "AdamW"]
+
+
+class Adam(Optimizer):
+    """``Adam(params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, amsgrad=False, *,
+    maximize=False, decoupled_weight_decay=False)``, PyTorch's update rule. At step ``t``, with
+    ``g = ±grad + weight_decay * p`` (L2; with ``decoupled_weight_decay`` instead
+    ``p *= 1 - lr * weight_decay`` and ``g = ±grad``):
+
+    * ``m = beta1 * m + (1 - beta1) * g``, ``v = beta2 * v + (1 - beta2) * g * g``;
+    * with ``amsgrad``, ``v_max = max(v_max, v)`` is used in place of ``v`` below;
+    * ``p -= lr / (1 - beta1**t) * m / (sqrt(v) / sqrt(1 - beta2**t) + eps)``.
+
+    State: ``step``, ``exp_avg``, ``exp_avg_sq`` (and ``max_exp_avg_sq``).
+
+    >>> import numpy as np
+    >>> from tinygrad_lite.tensor import Tensor
+    >>> w = Tensor(np.array([1.0, 1.0]), requires_grad=True)
+    >>> opt = Adam([w], lr=0.1)
+    >>> w.grad = Tensor(np.array([3.0, -0.5])); opt.step(); w.data.round(6)
+    array([0.9, 1.1])
+    """
+
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0,
+                 amsgrad=False, *, maximize=False, decoupled_weight_decay=False):
+        defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad,
+                        maximize=maximize, decoupled_weight_decay=decoupled_weight_decay)
+        super().__init__(params, defaults)
+
+    def _check_group(self, group):
+        self._check_nonnegative(group, "lr", "learning rate")
+        self._check_nonnegative(group, "eps", "epsilon value")
+        betas = group["betas"]
+        if isinstance(betas, list):
+            betas = group["betas"] = tuple(betas)
+        if not isinstance(betas, tuple) or len(betas) != 2:
+            raise ValueError(f"betas must be a pair (beta1, beta2), got {betas!r}")
+        for i, beta in enumerate(betas):
+            if not 0.0 <= beta < 1.0:
+                raise ValueError(f"Invalid beta parameter at index {i}: {beta} "
+                                 "(betas must lie in [0, 1))")
+        self._check_nonnegative(group, "weight_decay", "weight_decay value")
+
+    def _update(self, param, grad, state, options):
+        lr, eps, weight_decay = options["lr"], options["eps"], options["weight_decay"]
+        beta1, beta2 = options["betas"]
+        step = state["step"] = state.get("step", 0) + 1
+        exp_avg = self._zeros_state(state, "exp_avg", param)
+        exp_avg_sq = self._zeros_state(state, "exp_avg_sq", param)
+
+        if options["decoupled_weight_decay"]:
+            if weight_decay != 0:
+                param *= 1.0 - lr * weight_decay
+            weight_decay = 0.0
+        g = self._effective_grad(param, grad, weight_decay, options["maximize"])
+        work = self._scratch(param, "work")
+
+        # m += (1 - beta1) * (g - m)   (PyTorch's lerp form of beta1 * m + (1 - beta1) * g)
+        np.subtract(g, exp_avg, out=work)
+        work *= 1.0 - beta1
+        exp_avg += work
+        # v = beta2 * v + (1 - beta2) * g * g
+        exp_avg_sq *= beta2
+        np.multiply(g, g, out=work)
+        work *= 1.0 - beta2
+        exp_avg_sq += work
+
+        if options["amsgrad"]:
+            second = self._zeros_state(state, "max_exp_avg_sq", param)
+            np.maximum(second, exp_avg_sq, out=second)
+        else:
+            second = exp_avg_sq
+        step_size = lr / (1.0 - beta1 ** step)
+        bias_correction2_sqrt = (1.0 - beta2 ** step) ** 0.5
+
+        np.sqrt(second, out=work)
+        work /= bias_correction2_sqrt
+        work += eps
+        np.divide(exp_avg, work, out=work)
+        work *= step_size
+        param -= work
+
+
+class AdamW(Adam):
+    """``AdamW(params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2, amsgrad=False,
+    *, maximize=False)``: Adam with decoupled weight decay, ``p *= 1 - lr * weight_decay`` before
+    the Adam step (the decay never enters the moment estimates).
+
+    >>> import numpy as np
+    >>> from tinygrad_lite.tensor import Tensor
+    >>> w = Tensor(np.array([1.0]), requires_grad=True)
+    >>> opt = AdamW([w], lr=0.1, weight_decay=0.5)
+    >>> w.grad = Tensor(np.array([0.0])); opt.step(); w.data
+    array([0.95])
+    """
+
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2,
+                 amsgrad=False, *, maximize=False):
+        super().__init__(params, lr, betas, eps, weight_decay, amsgrad, maximize=maximize,
+                         decoupled_weight_decay=True)
+
+    def load_state_dict(self, state_dict):
+        """As :meth:`Optimizer.load_state_dict`; the weight decay stays decoupled whatever the
+        saved groups say."""
+        super().load_state_dict(state_dict)
+        for group in self.param_groups:
+            group["decoupled_weight_decay"] = True
