@@ -40,11 +40,8 @@ _FUNCTIONS = ("exp log sqrt abs sin cos erf sign clamp clip maximum minimum relu
               "gather pad").split()
 globals().update({_name: _function(_name) for _name in _FUNCTIONS})
 
-try:  # the higher layers arrive in their own modules; import them when present
-    from . import nn, optim, data  # noqa: F401
-    from .serialization import load, save  # noqa: F401
-except ImportError:  # pragma: no cover - only while the package is being assembled
-    pass
+from . import data, nn, optim  # noqa: E402  (built on the names above)
+from .serialization import load, save  # noqa: E402
 
 __all__ = (["Tensor", "ShapeError", "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled",
             "manual_seed", "cat", "concatenate", "stack", "where", "gradcheck", "gradgradcheck",

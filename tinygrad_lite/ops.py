@@ -502,9 +502,12 @@ class Linear(Function):
         if x.shape[-1:] != weight.shape[1:]:
             raise ValueError(f"input features {x.shape[-1:]} do not match weight {weight.shape}")
         out = x @ weight.T
-        if bias is not None:
-            out += bias
-        return out
+        if bias is None:
+            return out
+        if bias.dtype == out.dtype:
+            out += bias  # in place: saves an allocation per layer
+            return out
+        return out + bias
 
     def backward(self, g, out, x, weight, bias=None):
         needs = self.needs

@@ -1,0 +1,373 @@
+"""Stateless versions of the layers and losses (``torch.nn.functional``).
+
+The modules in ``layers.py``, ``activation.py`` and ``loss.py`` hold their settings and
+parameters and call these functions, so each computation is written once, here.
+
+>>> import tinygrad_lite as tg
+>>> from tinygrad_lite.nn import functional as F
+>>> logits = tg.Tensor([[2.0, 0.5, -1.0]], requires_grad=True)
+>>> F.cross_entropy(logits, tg.Tensor([0]))
+tensor(0.2413, grad_fn=<CrossEntropyBackward>)
+"""
+import numbers
+
+import numpy as np
+
+from .. import ops
+from ..rng import generator
+from ..tensor import Tensor, no_grad, where
+
+__all__ = ["linear", "relu", "leaky_relu", "sigmoid", "tanh", "softmax", "log_softmax", "gelu",
+           "silu", "dropout", "layer_norm", "batch_norm", "embedding", "mse_loss", "l1_loss",
+           "cross_entropy", "nll_loss", "binary_cross_entropy",
+           "binary_cross_entropy_with_logits"]
+
+
+# ---------------------------------------------------------------------------------------------
+# linear and activations
+# ---------------------------------------------------------------------------------------------
+
+def linear(input, weight, bias=None):
+    """``input @ weight.T + bias`` for ``input`` of shape (..., in) and ``weight`` (out, in),
+    as one fused op.
+
+    >>> linear(tg.ones(2, 3), tg.ones(4, 3)).shape
+    (2, 4)
+    """
+    if bias is None:
+        return ops.Linear.apply(input, weight)
+    return ops.Linear.apply(input, weight, bias)
+
+
+def relu(input):
+    """max(x, 0). ``F.relu(x)``"""
+    return input.relu()
+
+
+def leaky_relu(input, negative_slope=0.01):
+    """x for x > 0, ``negative_slope`` · x otherwise. ``F.leaky_relu(x, 0.2)``"""
+    return input.leaky_relu(negative_slope)
+
+
+def sigmoid(input):
+    """1 / (1 + e^-x). ``F.sigmoid(x)``"""
+    return input.sigmoid()
+
+
+def tanh(input):
+    """Hyperbolic tangent. ``F.tanh(x)``"""
+    return input.tanh()
+
+
+def softmax(input, dim):
+    """exp(x) normalised to sum to 1 along ``dim``. ``F.softmax(logits, dim=1)``"""
+    return input.softmax(dim)
+
+
+def log_softmax(input, dim):
+    """log(softmax(x)) along ``dim``, computed stably. ``F.log_softmax(logits, dim=1)``"""
+    return input.log_softmax(dim)
+
+
+def gelu(input, approximate="none"):
+    """x · Φ(x); ``approximate='tanh'`` uses the tanh formula. ``F.gelu(x)``"""
+    return input.gelu(approximate=approximate)
+
+
+def silu(input):
+    """x · sigmoid(x). ``F.silu(x)``"""
+    return input.silu()
+
+
+# ---------------------------------------------------------------------------------------------
+# dropout, normalisation, embedding
+# ---------------------------------------------------------------------------------------------
+
+def _check_probability(p):
+    if isinstance(p, bool) or not isinstance(p, numbers.Real) or not 0.0 <= p <= 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p!r}")
+    return float(p)
+
+
+def dropout(input, p=0.5, training=True):
+    """Zero each element with probability ``p`` and scale the rest by 1 / (1 - p) (inverted
+    dropout), so the expected value is unchanged; the identity when ``training`` is False.
+
+    >>> F.dropout(tg.ones(4), p=0.5).numpy()   # doctest: +SKIP
+    array([2., 0., 2., 2.], dtype=float32)
+    """
+    p = _check_probability(p)
+    if not training or p == 0.0:
+        return input
+    scale = 0.0 if p == 1.0 else 1.0 / (1.0 - p)
+    mask = (generator().random(input.shape) >= p).astype(input.dtype) * input.dtype.type(scale)
+    return input * Tensor(mask)
+
+
+def _moments(input, dims):
+    """Mean and biased variance over ``dims``, keeping the dimensions."""
+    return input.mean(dims, keepdim=True), input.var(dims, correction=0, keepdim=True)
+
+
+def _normalize(input, mean, var, eps):
+    return (input - mean) / (var + eps).sqrt()
+
+
+def _affine(x, weight, bias, shape=None):
+    """x · weight + bias, each optional, reshaped to ``shape`` to broadcast."""
+    if weight is not None:
+        x = x * (weight if shape is None else weight.reshape(shape))
+    if bias is not None:
+        x = x + (bias if shape is None else bias.reshape(shape))
+    return x
+
+
+def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
+    """Normalise over the last ``len(normalized_shape)`` dimensions, whose sizes must equal
+    ``normalized_shape``, then scale by ``weight`` and shift by ``bias``.
+
+    >>> F.layer_norm(tg.Tensor([[1.0, 2.0, 3.0]]), (3,)).numpy().round(4)
+    array([[-1.2247,  0.    ,  1.2247]], dtype=float32)
+    """
+    shape = (normalized_shape,) if isinstance(normalized_shape, numbers.Integral) \
+        else tuple(normalized_shape)
+    if input.ndim < len(shape) or tuple(input.shape[input.ndim - len(shape):]) != shape:
+        raise ValueError(f"layer_norm: expected input with trailing dimensions {shape}, got "
+                         f"shape {input.shape}")
+    mean, var = _moments(input, tuple(range(input.ndim - len(shape), input.ndim)))
+    return _affine(_normalize(input, mean, var, eps), weight, bias)
+
+
+def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False,
+               momentum=0.1, eps=1e-5):
+    """Batch normalisation of (N, C) or (N, C, L) input per channel C.
+
+    ``training=True`` normalises with the batch statistics (biased variance) and, when running
+    statistics are given, updates them in place: ``running = (1 - momentum) · running +
+    momentum · batch``, with the unbiased batch variance. ``training=False`` normalises with the
+    running statistics.
+
+    >>> x = tg.Tensor([[1.0], [3.0]])
+    >>> F.batch_norm(x, None, None, training=True).numpy().round(3)
+    array([[-1.],
+           [ 1.]], dtype=float32)
+    """
+    if input.ndim not in (2, 3):
+        raise ValueError(f"batch_norm: expected 2D or 3D input (got {input.ndim}D input)")
+    channels = input.shape[1]
+    for name, t in (("running_mean", running_mean), ("running_var", running_var),
+                    ("weight", weight), ("bias", bias)):
+        if t is not None and tuple(t.shape) != (channels,):
+            raise ValueError(f"batch_norm: {name} has shape {t.shape} but the input "
+                             f"{input.shape} has {channels} channels")
+    dims = (0,) if input.ndim == 2 else (0, 2)
+    shape = (1, channels) + (1,) * (input.ndim - 2)
+    if training:
+        count = input.numel() // max(channels, 1)
+        if count <= 1:
+            raise ValueError(f"batch_norm: expected more than 1 value per channel when training, "
+                             f"got input of shape {input.shape}")
+        mean, var = _moments(input, dims)
+        if running_mean is not None:
+            with no_grad():
+                running_mean.mul_(1.0 - momentum).add_(mean.data.reshape(channels) * momentum)
+        if running_var is not None:
+            with no_grad():
+                unbiased = var.data.reshape(channels) * (count / (count - 1))
+                running_var.mul_(1.0 - momentum).add_(unbiased * momentum)
+    elif running_mean is None or running_var is None:
+        raise ValueError("batch_norm: running_mean and running_var are needed when not training")
+    else:
+        mean, var = running_mean.reshape(shape), running_var.reshape(shape)
+    return _affine(_normalize(input, mean, var, eps), weight, bias, shape)
+
+
+def _integer_array(values, fname, what):
+    """``values`` (Tensor, ndarray or list) as an int64 ndarray; TypeError if not integers."""
+    arr = values.data if isinstance(values, Tensor) else np.asarray(values)
+    if arr.dtype.kind not in "iu":
+        raise TypeError(f"{fname}: {what} must be integers (int64), got dtype {arr.dtype}")
+    return arr.astype(np.int64, copy=False)
+
+
+def embedding(input, weight, padding_idx=None):
+    """Rows of ``weight`` (num_embeddings, dim) picked by the integer indices ``input``; the
+    result has shape ``input.shape + (dim,)``. The row ``padding_idx`` receives no gradient.
+
+    >>> F.embedding(tg.Tensor([[0, 2]]), tg.randn(5, 3)).shape
+    (1, 2, 3)
+    """
+    idx = _integer_array(input, "embedding", "indices")
+    rows = weight.shape[0]
+    if idx.size and (idx.min() < 0 or idx.max() >= rows):
+        bad = idx[(idx < 0) | (idx >= rows)].flat[0]
+        raise IndexError(f"embedding: index {bad} is out of range for a table of {rows} rows "
+                         f"(valid indices are 0..{rows - 1})")
+    out = weight[idx]
+    if padding_idx is not None:
+        padding_idx = padding_idx + rows if padding_idx < 0 else padding_idx
+        out = where((idx == padding_idx)[..., None], weight.detach()[idx], out)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# losses
+# ---------------------------------------------------------------------------------------------
+
+_REDUCTIONS = ("mean", "sum", "none")
+
+
+def _check_reduction(reduction):
+    if reduction not in _REDUCTIONS:
+        raise ValueError(f"{reduction!r} is not a valid value for reduction; use 'mean', 'sum' "
+                         f"or 'none'")
+    return reduction
+
+
+def _reduce(loss, reduction):
+    _check_reduction(reduction)
+    if reduction == "mean":
+        return loss.mean()
+    if reduction == "sum":
+        return loss.sum()
+    return loss
+
+
+def _float_target(input, target, fname):
+    """Check and convert a regression/probability target: floating point, same shape as the
+    input. Arrays and lists are cast to the input's dtype; a Tensor must already have it."""
+    if isinstance(target, Tensor):
+        if target.dtype != input.dtype:
+            raise TypeError(f"{fname}: expected target of dtype {input.dtype} (the input's), got "
+                            f"{target.dtype}")
+    else:
+        array = np.asarray(target)
+        if array.dtype.kind != "f":
+            raise TypeError(f"{fname}: expected a floating point target, got dtype {array.dtype}")
+        target = Tensor(array.astype(input.dtype, copy=False))
+    if target.shape != input.shape:
+        raise ValueError(f"{fname}: target shape {target.shape} does not match input shape "
+                         f"{input.shape}; they must be equal (no broadcasting)")
+    return target
+
+
+def _as_weight(weight, input):
+    """An optional weight (Tensor, array or list) as a Tensor of the input's dtype."""
+    if weight is None:
+        return None
+    weight = weight if isinstance(weight, Tensor) else Tensor(np.asarray(weight))
+    return weight if weight.dtype == input.dtype else weight.to(input.dtype)
+
+
+def mse_loss(input, target, reduction="mean"):
+    """Squared error (x - y)², reduced by ``reduction`` ('mean', 'sum' or 'none').
+
+    >>> F.mse_loss(tg.Tensor([1.0, 3.0]), tg.Tensor([0.0, 1.0]))
+    tensor(2.5)
+    """
+    diff = input - _float_target(input, target, "mse_loss")
+    return _reduce(diff * diff, reduction)
+
+
+def l1_loss(input, target, reduction="mean"):
+    """Absolute error |x - y|, reduced by ``reduction``.
+
+    >>> F.l1_loss(tg.Tensor([1.0, 3.0]), tg.Tensor([0.0, 1.0]))
+    tensor(1.5)
+    """
+    return _reduce((input - _float_target(input, target, "l1_loss")).abs(), reduction)
+
+
+def _class_scores(input, target, fname):
+    """Validate class-index targets for (C,), (N, C) or (N, C, d1, ...) scores and flatten both:
+    returns scores (M, C), int64 targets (M,) and the per-element loss shape."""
+    if input.ndim == 0:
+        raise ValueError(f"{fname}: input must have a class dimension, got a 0-d tensor")
+    classes = _integer_array(target, fname, "target class indices")
+    loss_shape = () if input.ndim == 1 else (input.shape[0],) + tuple(input.shape[2:])
+    if classes.shape != loss_shape:
+        raise ValueError(f"{fname}: expected target of shape {loss_shape} for input of shape "
+                         f"{input.shape}, got {classes.shape}")
+    num_classes = input.shape[0 if input.ndim == 1 else 1]
+    bad = (classes < 0) | (classes >= num_classes)
+    if bad.any():
+        raise ValueError(f"{fname}: target class indices must be in [0, {num_classes - 1}] for "
+                         f"{num_classes} classes, got {classes[bad].flat[0]}")
+    if input.ndim > 2:
+        input = input.permute(0, *range(2, input.ndim), 1)
+    return input.reshape(-1, num_classes), classes.reshape(-1), loss_shape
+
+
+def cross_entropy(input, target, reduction="mean", label_smoothing=0.0):
+    """Softmax cross-entropy of logits ``input`` (N, C) [or (C,), or (N, C, d1, ...)] against
+    integer class indices ``target`` (N,) [or (), or (N, d1, ...)], as one stable fused op.
+
+    With ``label_smoothing`` ε the loss per sample is (1 - ε)·(-log p_y) + ε·mean_c(-log p_c),
+    PyTorch's formula.
+
+    >>> F.cross_entropy(tg.Tensor([[2.0, 0.5, -1.0]]), tg.Tensor([0]), label_smoothing=0.1)
+    tensor(0.3913)
+    """
+    _check_reduction(reduction)
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise ValueError(f"cross_entropy: label_smoothing must be in [0, 1], got {label_smoothing}")
+    logits, classes, loss_shape = _class_scores(input, target, "cross_entropy")
+    loss = ops.CrossEntropy.apply(logits, target=classes, reduction=reduction,
+                                  label_smoothing=float(label_smoothing))
+    return loss.reshape(loss_shape) if reduction == "none" else loss
+
+
+def nll_loss(input, target, reduction="mean"):
+    """Negative log-likelihood: ``-input[n, target[n]]`` for log-probabilities ``input``
+    (N, C) [or (C,), or (N, C, d1, ...)], reduced by ``reduction``.
+
+    >>> F.nll_loss(tg.Tensor([[-0.1, -2.5]]), tg.Tensor([1]))
+    tensor(2.5)
+    """
+    _check_reduction(reduction)
+    log_probs, classes, loss_shape = _class_scores(input, target, "nll_loss")
+    flat_index = np.arange(classes.size) * log_probs.shape[1] + classes
+    return _reduce(-log_probs.reshape(-1)[flat_index].reshape(loss_shape), reduction)
+
+
+def _clamped_log(x):
+    """log(x) clamped below at -100 as PyTorch's BCE does; where the clamp is active the
+    gradient is 0 (not NaN, even at x = 0)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        keep = np.log(x.data) > -100
+    return where(keep, where(keep, x, 1.0).log(), -100.0)
+
+
+def binary_cross_entropy(input, target, weight=None, reduction="mean"):
+    """-w·(y·log(x) + (1 - y)·log(1 - x)) for probabilities ``input`` in [0, 1] and targets of
+    the same shape; each log is clamped at -100 so the loss stays finite.
+
+    >>> F.binary_cross_entropy(tg.Tensor([0.9, 0.2]), tg.Tensor([1.0, 0.0]))
+    tensor(0.1643)
+    """
+    target = _float_target(input, target, "binary_cross_entropy")
+    if input.numel() and not (input.data.min() >= 0 and input.data.max() <= 1):
+        raise ValueError(f"binary_cross_entropy: input must be probabilities in [0, 1], got values "
+                         f"in [{input.data.min()}, {input.data.max()}]; use "
+                         f"binary_cross_entropy_with_logits for raw scores")
+    loss = -(target * _clamped_log(input) + (1.0 - target) * _clamped_log(1.0 - input))
+    return _reduce(_affine(loss, _as_weight(weight, input), None), reduction)
+
+
+def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean",
+                                     pos_weight=None):
+    """Sigmoid + binary cross-entropy in one stable formula, finite for logits of any size:
+    max(x, 0) - x·y + log(1 + e^-|x|). ``pos_weight`` (broadcast over the last dimension)
+    multiplies the loss of positive targets.
+
+    >>> F.binary_cross_entropy_with_logits(tg.Tensor([1000.0, -1000.0]), tg.Tensor([0.0, 0.0]))
+    tensor(500.)
+    """
+    target = _float_target(input, target, "binary_cross_entropy_with_logits")
+    softplus = input.relu() + (1.0 + (-input.abs()).exp()).log()  # log(1 + e^x), stably
+    pos_weight = _as_weight(pos_weight, input)
+    if pos_weight is None:
+        loss = softplus - input * target
+    else:  # pw·y·softplus(-x) + (1 - y)·softplus(x), with softplus(-x) = softplus(x) - x
+        loss = (1.0 + (pos_weight - 1.0) * target) * softplus - pos_weight * target * input
+    return _reduce(_affine(loss, _as_weight(weight, input), None), reduction)

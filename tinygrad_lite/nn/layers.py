@@ -1,0 +1,228 @@
+"""Layers with parameters or state: Linear, Flatten, Dropout, BatchNorm1d, LayerNorm, Embedding.
+
+Each layer stores its settings and parameters and calls ``nn.functional`` in ``forward``;
+parameter names, shapes and default initialisation are PyTorch's.
+
+>>> from tinygrad_lite import nn
+>>> nn.Linear(784, 256)
+Linear(in_features=784, out_features=256, bias=True)
+"""
+import math
+import numbers
+
+import numpy as np
+
+from ..tensor import Tensor, no_grad
+from . import functional as F
+from . import init
+from .module import Module, Parameter
+
+__all__ = ["Linear", "Flatten", "Dropout", "BatchNorm1d", "LayerNorm", "Embedding"]
+
+
+def _filled(shape, dtype, fill=0.0):
+    return np.full(shape, fill, dtype=np.dtype(np.float32 if dtype is None else dtype))
+
+
+class Linear(Module):
+    """``y = x @ weight.T + bias`` for x of shape (..., in_features).
+
+    ``weight`` has shape (out_features, in_features) and, like ``bias``, starts as
+    U(-1/sqrt(in_features), 1/sqrt(in_features)) — PyTorch's kaiming_uniform_(a=sqrt(5)).
+
+    >>> layer = Linear(3, 2)
+    >>> layer(tg.ones(5, 3)).shape
+    (5, 2)
+    """
+
+    def __init__(self, in_features, out_features, bias=True, dtype=None):
+        super().__init__()
+        self.in_features, self.out_features = in_features, out_features
+        self.weight = Parameter(_filled((out_features, in_features), dtype))
+        if bias:
+            self.bias = Parameter(_filled((out_features,), dtype))
+        else:
+            self.register_parameter("bias", None)
+        self.reset_parameters()
+
+    def reset_parameters(self):
+        """Draw fresh weights (and bias) with PyTorch's default scheme."""
+        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
+        if self.bias is not None:
+            bound = 1 / math.sqrt(self.in_features) if self.in_features > 0 else 0.0
+            init.uniform_(self.bias, -bound, bound)
+
+    def forward(self, input):
+        return F.linear(input, self.weight, self.bias)
+
+    def extra_repr(self):
+        return (f"in_features={self.in_features}, out_features={self.out_features}, "
+                f"bias={self.bias is not None}")
+
+
+class Flatten(Module):
+    """Flatten dimensions ``start_dim..end_dim`` into one (by default all but the batch).
+
+    >>> Flatten()(tg.zeros(8, 1, 28, 28)).shape
+    (8, 784)
+    """
+
+    def __init__(self, start_dim=1, end_dim=-1):
+        super().__init__()
+        self.start_dim, self.end_dim = start_dim, end_dim
+
+    def forward(self, input):
+        return input.flatten(self.start_dim, self.end_dim)
+
+    def extra_repr(self):
+        return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
+
+
+class Dropout(Module):
+    """In training, zero each element with probability ``p`` and scale the others by
+    1 / (1 - p); in evaluation mode, the identity.
+
+    >>> drop = Dropout(p=0.2)
+    >>> drop.eval()(tg.ones(3)).numpy()
+    array([1., 1., 1.], dtype=float32)
+    """
+
+    def __init__(self, p=0.5):
+        super().__init__()
+        self.p = F._check_probability(p)
+
+    def forward(self, input):
+        return F.dropout(input, self.p, self.training)
+
+    def extra_repr(self):
+        return f"p={self.p}"
+
+
+class BatchNorm1d(Module):
+    """Batch normalisation over the batch (and length) of (N, C) or (N, C, L) input.
+
+    Training normalises with the batch mean and biased variance and updates the running
+    statistics: ``running = (1 - momentum) · running + momentum · batch`` (unbiased variance;
+    ``momentum=None`` gives the cumulative average). Evaluation normalises with the running
+    statistics. Buffers: ``running_mean``, ``running_var``, ``num_batches_tracked``.
+
+    >>> bn = BatchNorm1d(3)
+    >>> bn(tg.randn(16, 3)).shape
+    (16, 3)
+    """
+
+    def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=True,
+                 track_running_stats=True, dtype=None):
+        super().__init__()
+        self.num_features, self.eps, self.momentum = num_features, eps, momentum
+        self.affine, self.track_running_stats = affine, track_running_stats
+        if affine:
+            self.weight = Parameter(_filled((num_features,), dtype, 1.0))
+            self.bias = Parameter(_filled((num_features,), dtype, 0.0))
+        else:
+            self.register_parameter("weight", None)
+            self.register_parameter("bias", None)
+        if track_running_stats:
+            self.register_buffer("running_mean", Tensor(_filled((num_features,), dtype, 0.0)))
+            self.register_buffer("running_var", Tensor(_filled((num_features,), dtype, 1.0)))
+            self.register_buffer("num_batches_tracked", Tensor(np.array(0, dtype=np.int64)))
+        else:
+            for name in ("running_mean", "running_var", "num_batches_tracked"):
+                self.register_buffer(name, None)
+
+    def reset_running_stats(self):
+        """Running mean 0, running variance 1, no batches counted."""
+        if self.track_running_stats:
+            init.zeros_(self.running_mean)
+            init.ones_(self.running_var)
+            init.zeros_(self.num_batches_tracked)
+
+    def reset_parameters(self):
+        """Reset the running statistics and set weight to 1, bias to 0."""
+        self.reset_running_stats()
+        if self.affine:
+            init.ones_(self.weight)
+            init.zeros_(self.bias)
+
+    def forward(self, input):
+        momentum = 0.0 if self.momentum is None else self.momentum
+        if self.training and self.track_running_stats:
+            with no_grad():
+                self.num_batches_tracked.add_(1)
+            if self.momentum is None:
+                momentum = 1.0 / self.num_batches_tracked.item()
+        return F.batch_norm(input, self.running_mean, self.running_var, self.weight, self.bias,
+                            self.training or not self.track_running_stats, momentum, self.eps)
+
+    def extra_repr(self):
+        return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "
+                f"affine={self.affine}, track_running_stats={self.track_running_stats}")
+
+
+class LayerNorm(Module):
+    """Normalise over the trailing ``normalized_shape`` dimensions of each sample, then apply
+    an elementwise scale (``weight``, starts at 1) and shift (``bias``, starts at 0).
+
+    >>> ln = LayerNorm(4)
+    >>> ln(tg.randn(2, 4)).shape
+    (2, 4)
+    """
+
+    def __init__(self, normalized_shape, eps=1e-5, elementwise_affine=True, bias=True, dtype=None):
+        super().__init__()
+        if isinstance(normalized_shape, numbers.Integral):
+            normalized_shape = (normalized_shape,)
+        self.normalized_shape = tuple(int(s) for s in normalized_shape)
+        self.eps, self.elementwise_affine = eps, elementwise_affine
+        if elementwise_affine:
+            self.weight = Parameter(_filled(self.normalized_shape, dtype, 1.0))
+        else:
+            self.register_parameter("weight", None)
+        if elementwise_affine and bias:
+            self.bias = Parameter(_filled(self.normalized_shape, dtype, 0.0))
+        else:
+            self.register_parameter("bias", None)
+
+    def forward(self, input):
+        return F.layer_norm(input, self.normalized_shape, self.weight, self.bias, self.eps)
+
+    def extra_repr(self):
+        return (f"{self.normalized_shape}, eps={self.eps}, "
+                f"elementwise_affine={self.elementwise_affine}")
+
+
+class Embedding(Module):
+    """A lookup table: integer indices of any shape → rows of ``weight`` (num_embeddings,
+    embedding_dim), initialised N(0, 1). The row ``padding_idx`` starts at zero and is never
+    updated by gradients. Out-of-range indices raise IndexError.
+
+    >>> emb = Embedding(10, 3, padding_idx=0)
+    >>> emb(tg.Tensor([[1, 2], [0, 9]])).shape
+    (2, 2, 3)
+    """
+
+    def __init__(self, num_embeddings, embedding_dim, padding_idx=None, dtype=None):
+        super().__init__()
+        if padding_idx is not None:
+            if not -num_embeddings <= padding_idx < num_embeddings:
+                raise ValueError(f"Embedding: padding_idx {padding_idx} must be within "
+                                 f"num_embeddings ({num_embeddings})")
+            padding_idx %= num_embeddings
+        self.num_embeddings, self.embedding_dim = num_embeddings, embedding_dim
+        self.padding_idx = padding_idx
+        self.weight = Parameter(_filled((num_embeddings, embedding_dim), dtype))
+        self.reset_parameters()
+
+    def reset_parameters(self):
+        """N(0, 1) weights, with the padding row zeroed."""
+        init.normal_(self.weight)
+        if self.padding_idx is not None:
+            with no_grad():
+                self.weight[self.padding_idx] = 0.0
+
+    def forward(self, input):
+        return F.embedding(input, self.weight, self.padding_idx)
+
+    def extra_repr(self):
+        text = f"{self.num_embeddings}, {self.embedding_dim}"
+        return text if self.padding_idx is None else f"{text}, padding_idx={self.padding_idx}"

@@ -1,0 +1,548 @@
+"""``Module``, the base of every layer, and the containers built on it.
+
+A module owns three ordered registries filled by attribute assignment: ``_parameters``
+(:class:`Parameter` objects), ``_buffers`` (state that is saved but not trained, such as
+BatchNorm's running statistics) and ``_modules`` (child modules). Everything else —
+``parameters()``, ``state_dict()``, ``train()``, ``repr`` — walks those registries, so the names
+and order are PyTorch's and weights move between the two through NumPy arrays.
+
+>>> from tinygrad_lite import nn
+>>> model = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 2))
+>>> list(model.state_dict())
+['0.weight', '0.bias', '2.weight', '2.bias']
+"""
+import operator
+from collections import OrderedDict, namedtuple
+
+import numpy as np
+
+from ..tensor import Tensor, no_grad
+
+__all__ = ["Parameter", "Module", "Sequential", "ModuleList", "Identity"]
+
+
+class Parameter(Tensor):
+    """A Tensor that a :class:`Module` registers as trainable when assigned as an attribute.
+
+    ``Parameter(data=None, requires_grad=True)``: ``data`` is a Tensor, an ndarray (shared, not
+    copied) or anything ``Tensor`` accepts; ``None`` gives an empty float32 tensor.
+
+    >>> p = Parameter(np.zeros(3, dtype=np.float32))
+    >>> p.requires_grad, p.shape
+    (True, (3,))
+    """
+
+    __slots__ = ()
+
+    def __init__(self, data=None, requires_grad=True):
+        super().__init__(np.empty(0, dtype=np.float32) if data is None else data,
+                         requires_grad=requires_grad)
+
+    def __repr__(self):
+        return "Parameter containing:\n" + super().__repr__()
+
+
+IncompatibleKeys = namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])
+IncompatibleKeys.__doc__ = """The keys ``load_state_dict(strict=False)`` could not match, as lists."""
+
+
+def _join(prefix, name):
+    return f"{prefix}.{name}" if prefix else name
+
+
+def _indent(text, spaces=2):
+    """Indent every line of ``text`` but the first."""
+    return text.replace("\n", "\n" + " " * spaces)
+
+
+class Module:
+    """Base class of all layers and models: subclass it, assign parameters and submodules in
+    ``__init__`` (after calling ``super().__init__()``) and define ``forward``.
+
+    >>> class TwoLayer(Module):
+    ...     def __init__(self):
+    ...         super().__init__()
+    ...         self.hidden = nn.Linear(4, 8)
+    ...         self.out = nn.Linear(8, 1)
+    ...     def forward(self, x):
+    ...         return self.out(self.hidden(x).relu())
+    >>> [name for name, _ in TwoLayer().named_parameters()]
+    ['hidden.weight', 'hidden.bias', 'out.weight', 'out.bias']
+    """
+
+    def __init__(self):
+        d = self.__dict__
+        d["training"] = True
+        d["_parameters"] = OrderedDict()
+        d["_buffers"] = OrderedDict()
+        d["_non_persistent_buffers"] = set()
+        d["_modules"] = OrderedDict()
+
+    # --- calling -----------------------------------------------------------------------------
+    def forward(self, *args, **kwargs):
+        """The computation; every subclass defines it. Call the module, not ``forward``."""
+        raise NotImplementedError(f"{type(self).__name__} is missing the required forward() method")
+
+    def __call__(self, *args, **kwargs):
+        return self.forward(*args, **kwargs)
+
+    # --- registration ------------------------------------------------------------------------
+    def _registry(self, name):
+        registries = self.__dict__.get(name)
+        if registries is None:
+            raise AttributeError(f"cannot assign to {type(self).__name__} before Module.__init__() "
+                                 f"is called; call super().__init__() first")
+        return registries
+
+    def _check_new_name(self, kind, name, registry):
+        if not isinstance(name, str):
+            raise TypeError(f"{kind} name must be a str, got {type(name).__name__}")
+        if not name or "." in name:
+            raise KeyError(f"{kind} name must be non-empty and contain no '.', got {name!r}")
+        if hasattr(self, name) and name not in registry:
+            raise KeyError(f"attribute {name!r} already exists")
+
+    def _forget(self, name, keep=None):
+        """Remove ``name`` from the instance dict and every registry but ``keep`` (so that
+        replacing an entry keeps its position)."""
+        for registry in ("_parameters", "_buffers", "_modules"):
+            if registry != keep:
+                self.__dict__[registry].pop(name, None)
+        self.__dict__["_non_persistent_buffers"].discard(name)
+        self.__dict__.pop(name, None)
+
+    def register_parameter(self, name, param):
+        """Register ``param`` (a :class:`Parameter` or None) under ``name``.
+
+        >>> lin = nn.Linear(2, 2, bias=False)
+        >>> lin.register_parameter("scale", Parameter(np.ones(2, dtype=np.float32)))
+        """
+        self._check_new_name("parameter", name, self._registry("_parameters"))
+        if param is not None and not isinstance(param, Parameter):
+            raise TypeError(f"cannot assign {type(param).__name__!r} as parameter {name!r} "
+                            f"(nn.Parameter or None expected)")
+        self._forget(name, keep="_parameters")
+        self._parameters[name] = param
+
+    def register_buffer(self, name, tensor, persistent=True):
+        """Register ``tensor`` (a Tensor or None) as state that is not trained. Persistent buffers
+        appear in ``state_dict()``; assigning ``self.name = t`` later replaces the buffer.
+
+        >>> bn = Module()
+        >>> bn.register_buffer("running_mean", Tensor(np.zeros(3, dtype=np.float32)))
+        >>> list(bn.state_dict())
+        ['running_mean']
+        """
+        self._check_new_name("buffer", name, self._registry("_buffers"))
+        if tensor is not None and not isinstance(tensor, Tensor):
+            raise TypeError(f"cannot assign {type(tensor).__name__!r} as buffer {name!r} "
+                            f"(Tensor or None expected)")
+        self._forget(name, keep="_buffers")
+        self._buffers[name] = tensor
+        if not persistent:
+            self._non_persistent_buffers.add(name)
+
+    def add_module(self, name, module):
+        """Register ``module`` (a :class:`Module` or None) as a child called ``name``.
+
+        >>> seq = nn.Sequential()
+        >>> seq.add_module("act", nn.ReLU())
+        """
+        self._check_new_name("module", name, self._registry("_modules"))
+        if module is not None and not isinstance(module, Module):
+            raise TypeError(f"{type(module).__name__} is not a Module subclass")
+        self._forget(name, keep="_modules")
+        self._modules[name] = module
+
+    register_module = add_module
+
+    def __setattr__(self, name, value):
+        if isinstance(value, Parameter):
+            self._registry("_parameters")
+            self._forget(name, keep="_parameters")
+            self._parameters[name] = value
+        elif isinstance(value, Module):
+            self._registry("_modules")
+            self._forget(name, keep="_modules")
+            self._modules[name] = value
+        elif name in self.__dict__.get("_parameters", ()):
+            if value is not None:
+                raise TypeError(f"cannot assign {type(value).__name__!r} as parameter {name!r} "
+                                f"(nn.Parameter or None expected)")
+            self._parameters[name] = None
+        elif name in self.__dict__.get("_modules", ()):
+            if value is not None:
+                raise TypeError(f"cannot assign {type(value).__name__!r} as child module {name!r} "
+                                f"(nn.Module or None expected)")
+            self._modules[name] = None
+        elif name in self.__dict__.get("_buffers", ()):
+            if value is not None and not isinstance(value, Tensor):
+                raise TypeError(f"cannot assign {type(value).__name__!r} as buffer {name!r} "
+                                f"(Tensor or None expected)")
+            self._buffers[name] = value
+        else:
+            object.__setattr__(self, name, value)
+
+    def __getattr__(self, name):  # only called when normal lookup fails
+        d = self.__dict__
+        for registry in ("_parameters", "_buffers", "_modules"):
+            if name in d.get(registry, ()):
+                return d[registry][name]
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    def __delattr__(self, name):
+        if any(name in self.__dict__[r] for r in ("_parameters", "_buffers", "_modules")):
+            self._forget(name)
+        else:
+            object.__delattr__(self, name)
+
+    def __dir__(self):
+        return sorted(set(super().__dir__()) | set(self._parameters) | set(self._buffers)
+                      | set(self._modules))
+
+    # --- traversal ---------------------------------------------------------------------------
+    def named_modules(self, prefix="", remove_duplicate=True):
+        """Yield ``(dotted_name, module)`` for this module (name ``prefix``) and every descendant,
+        depth first; a module reachable twice is yielded once unless ``remove_duplicate=False``.
+
+        >>> [name for name, _ in nn.Sequential(nn.Linear(1, 1)).named_modules()]
+        ['', '0']
+        """
+        seen = set()
+        stack = [(prefix, self)]
+        while stack:
+            name, module = stack.pop()
+            if remove_duplicate:
+                if id(module) in seen:
+                    continue
+                seen.add(id(module))
+            yield name, module
+            stack.extend(reversed([(_join(name, child_name), child)
+                                   for child_name, child in module._modules.items()
+                                   if child is not None]))
+
+    def modules(self):
+        """Every module in the tree, this one first. ``len(list(model.modules()))``"""
+        return (module for _, module in self.named_modules())
+
+    def named_children(self):
+        """Yield ``(name, child)`` for the direct children. ``dict(model.named_children())``"""
+        seen = set()
+        for name, module in self._modules.items():
+            if module is not None and id(module) not in seen:
+                seen.add(id(module))
+                yield name, module
+
+    def children(self):
+        """The direct child modules. ``list(model.children())``"""
+        return (module for _, module in self.named_children())
+
+    def _named_members(self, registry, prefix, recurse):
+        modules = self.named_modules(prefix) if recurse else [(prefix, self)]
+        seen = set()
+        for module_prefix, module in modules:
+            for name, value in getattr(module, registry).items():
+                if value is not None and id(value) not in seen:
+                    seen.add(id(value))
+                    yield _join(module_prefix, name), value
+
+    def named_parameters(self, prefix="", recurse=True):
+        """Yield ``(dotted_name, parameter)``, each shared parameter once.
+
+        >>> [n for n, _ in nn.Linear(2, 3).named_parameters()]
+        ['weight', 'bias']
+        """
+        return self._named_members("_parameters", prefix, recurse)
+
+    def parameters(self, recurse=True):
+        """The parameters, for an optimizer: ``SGD(model.parameters(), lr=0.1)``."""
+        return (p for _, p in self.named_parameters(recurse=recurse))
+
+    def named_buffers(self, prefix="", recurse=True):
+        """Yield ``(dotted_name, buffer)``. ``dict(nn.BatchNorm1d(3).named_buffers())``"""
+        return self._named_members("_buffers", prefix, recurse)
+
+    def buffers(self, recurse=True):
+        """The buffers (persistent or not). ``list(nn.BatchNorm1d(3).buffers())``"""
+        return (b for _, b in self.named_buffers(recurse=recurse))
+
+    def apply(self, fn):
+        """Call ``fn`` on every descendant, then on this module; returns self.
+
+        >>> model.apply(lambda m: print(type(m).__name__))  # doctest: +SKIP
+        """
+        for child in self.children():
+            child.apply(fn)
+        fn(self)
+        return self
+
+    # --- state -------------------------------------------------------------------------------
+    def _state_items(self):
+        """``(key, tensor)`` for every entry of the state dict, in PyTorch's order: each module's
+        parameters, then its persistent buffers, then its children's, depth first."""
+        for module_prefix, module in self.named_modules(remove_duplicate=False):
+            for name, param in module._parameters.items():
+                if param is not None:
+                    yield _join(module_prefix, name), param
+            for name, buf in module._buffers.items():
+                if buf is not None and name not in module._non_persistent_buffers:
+                    yield _join(module_prefix, name), buf
+
+    def state_dict(self, keep_vars=False):
+        """An OrderedDict from dotted names to Tensors holding the parameters and persistent
+        buffers. The tensors share memory with the model (detached unless ``keep_vars=True``).
+
+        >>> sd = nn.BatchNorm1d(3).state_dict()
+        >>> list(sd)
+        ['weight', 'bias', 'running_mean', 'running_var', 'num_batches_tracked']
+        """
+        return OrderedDict((key, t if keep_vars else t.detach()) for key, t in self._state_items())
+
+    def load_state_dict(self, state_dict, strict=True):
+        """Copy a state dict (values Tensors or NumPy arrays) into this module's tensors in place.
+
+        Nothing is copied if anything is wrong: a shape mismatch always raises, and with
+        ``strict=True`` so do missing and unexpected keys; the RuntimeError lists every problem
+        by key. Returns ``IncompatibleKeys(missing_keys, unexpected_keys)``.
+
+        >>> a, b = nn.Linear(3, 2), nn.Linear(3, 2)
+        >>> b.load_state_dict(a.state_dict())
+        IncompatibleKeys(missing_keys=[], unexpected_keys=[])
+        """
+        if not hasattr(state_dict, "keys"):
+            raise TypeError(f"load_state_dict expects a dict of tensors, got "
+                            f"{type(state_dict).__name__}")
+        own = OrderedDict(self._state_items())
+        missing = [key for key in own if key not in state_dict]
+        unexpected = [key for key in state_dict if key not in own]
+        errors, values = [], {}
+        for key, target in own.items():
+            if key not in state_dict:
+                continue
+            value = state_dict[key]
+            value = value.data if isinstance(value, Tensor) else np.asarray(value)
+            if value.dtype.kind not in "biuf":
+                raise TypeError(f"load_state_dict: entry {key!r} has unsupported dtype "
+                                f"{value.dtype}")
+            if value.shape != target.shape:
+                errors.append(f"size mismatch for {key}: copying a param with shape {value.shape} "
+                              f"from checkpoint, the shape in current model is {target.shape}.")
+            values[key] = value
+        if strict:
+            if unexpected:
+                errors.insert(0, "Unexpected key(s) in state_dict: "
+                              + ", ".join(f'"{k}"' for k in unexpected) + ".")
+            if missing:
+                errors.insert(0, "Missing key(s) in state_dict: "
+                              + ", ".join(f'"{k}"' for k in missing) + ".")
+        if errors:
+            raise RuntimeError(f"Error(s) in loading state_dict for {type(self).__name__}:\n\t"
+                               + "\n\t".join(errors))
+        with no_grad():
+            for key, value in values.items():
+                own[key].copy_(value)
+        return IncompatibleKeys(missing, unexpected)
+
+    # --- modes and conversion ----------------------------------------------------------------
+    def train(self, mode=True):
+        """Set training mode (``mode=True``) or evaluation mode on every module; returns self."""
+        if not isinstance(mode, bool):
+            raise ValueError(f"train(mode): mode must be a bool, got {mode!r}")
+        self.training = mode
+        for child in self.children():
+            child.train(mode)
+        return self
+
+    def eval(self):
+        """Evaluation mode (Dropout off, BatchNorm uses running stats); returns self.
+        ``model.eval()`` is ``model.train(False)``."""
+        return self.train(False)
+
+    def requires_grad_(self, requires_grad=True):
+        """Switch gradient recording for every parameter (e.g. to freeze a layer); returns self."""
+        for p in self.parameters():
+            p.requires_grad_(requires_grad)
+        return self
+
+    def zero_grad(self, set_to_none=True):
+        """Clear the gradients of all parameters: drop them (default) or fill them with zeros."""
+        for p in self.parameters():
+            if p.grad is not None:
+                if set_to_none:
+                    p.grad = None
+                else:
+                    p.grad.zero_()
+
+    def to(self, dtype):
+        """Convert every floating point parameter, gradient and buffer to ``dtype`` in place
+        (the Parameter objects stay the same, so optimizers keep tracking them); returns self.
+
+        >>> nn.Linear(2, 2).to(np.float64).weight.dtype
+        dtype('float64')
+        """
+        dtype = np.dtype(dtype)
+        if dtype.kind != "f":
+            raise TypeError(f"Module.to only accepts floating point dtypes, got {dtype}")
+        for t in (*self.parameters(), *self.buffers()):
+            if t.dtype.kind == "f" and t.dtype != dtype:
+                t.data = t.data.astype(dtype)
+                t._version += 1
+                if t.grad is not None:
+                    t.grad.data = t.grad.data.astype(dtype)
+        return self
+
+    def float(self):
+        """``to(float32)``."""
+        return self.to(np.float32)
+
+    def double(self):
+        """``to(float64)``, e.g. before a gradient check."""
+        return self.to(np.float64)
+
+    # --- printing ----------------------------------------------------------------------------
+    def extra_repr(self):
+        """The text inside the parentheses of this module's repr; subclasses override it."""
+        return ""
+
+    def _child_lines(self):
+        return [f"({name}): {_indent(repr(module))}" for name, module in self._modules.items()]
+
+    def __repr__(self):
+        extra = self.extra_repr()
+        extra_lines = extra.split("\n") if extra else []
+        lines = extra_lines + self._child_lines()
+        if len(lines) == len(extra_lines) == 1:
+            return f"{type(self).__name__}({extra})"
+        body = "".join("\n  " + line for line in lines)
+        return f"{type(self).__name__}({body}\n)" if lines else f"{type(self).__name__}()"
+
+
+# ---------------------------------------------------------------------------------------------
+# containers
+# ---------------------------------------------------------------------------------------------
+
+class _Container(Module):
+    """Shared list behaviour of Sequential and ModuleList: children named '0', '1', ..."""
+
+    def _key(self, idx):
+        keys, idx = list(self._modules), operator.index(idx)
+        if not -len(keys) <= idx < len(keys):
+            raise IndexError(f"index {idx} is out of range for {type(self).__name__} of "
+                             f"length {len(keys)}")
+        return keys[idx]
+
+    def __getitem__(self, idx):
+        if isinstance(idx, slice):
+            return self._sliced(list(self._modules.items())[idx])
+        return self._modules[self._key(idx)]
+
+    def __setitem__(self, idx, module):
+        setattr(self, self._key(idx), module)
+
+    def __delitem__(self, idx):
+        keys = list(self._modules)[idx] if isinstance(idx, slice) else [self._key(idx)]
+        for key in keys:
+            del self._modules[key]
+        self._renumber(list(self._modules.values()))
+
+    def _renumber(self, modules):
+        self._modules.clear()
+        for i, module in enumerate(modules):
+            self.add_module(str(i), module)
+
+    def __len__(self):
+        return len(self._modules)
+
+    def __iter__(self):
+        return iter(self._modules.values())
+
+    def append(self, module):
+        """Add ``module`` at the end; returns self. ``seq.append(nn.ReLU())``"""
+        self.add_module(str(len(self)), module)
+        return self
+
+
+class Sequential(_Container):
+    """Modules applied one after another: ``Sequential(m0, m1, ...)`` or
+    ``Sequential(OrderedDict(name=module, ...))``. Supports indexing, slicing, len, iteration and
+    ``append``.
+
+    >>> model = Sequential(nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 10))
+    >>> model[0]
+    Linear(in_features=784, out_features=256, bias=True)
+    """
+
+    def __init__(self, *modules):
+        super().__init__()
+        if len(modules) == 1 and isinstance(modules[0], OrderedDict):
+            for name, module in modules[0].items():
+                self.add_module(name, module)
+        else:
+            for i, module in enumerate(modules):
+                self.add_module(str(i), module)
+
+    def _sliced(self, items):
+        return Sequential(OrderedDict(items))
+
+    def forward(self, input):
+        for module in self:
+            input = module(input)
+        return input
+
+
+class ModuleList(_Container):
+    """A list of modules whose parameters are registered with the owner.
+
+    >>> layers = ModuleList([nn.Linear(4, 4) for _ in range(3)])
+    >>> len(list(layers.parameters()))
+    6
+    """
+
+    def __init__(self, modules=None):
+        super().__init__()
+        if modules is not None:
+            self.extend(modules)
+
+    def _sliced(self, items):
+        return ModuleList(module for _, module in items)
+
+    def extend(self, modules):
+        """Append every module of an iterable; returns self."""
+        for module in modules:
+            self.append(module)
+        return self
+
+    def insert(self, index, module):
+        """Insert ``module`` before position ``index``."""
+        modules = list(self._modules.values())
+        modules.insert(index, module)
+        self._renumber(modules)
+
+    def __iadd__(self, modules):
+        return self.extend(modules)
+
+    def _child_lines(self):
+        """Runs of identical children print once, as PyTorch does: ``(0-2): 3 x Linear(...)``."""
+        runs = []  # [first index, last index, repr]
+        for i, module in enumerate(self._modules.values()):
+            text = repr(module)
+            if runs and runs[-1][2] == text:
+                runs[-1][1] = i
+            else:
+                runs.append([i, i, text])
+        return [f"({a}): {_indent(text)}" if a == b else f"({a}-{b}): {b - a + 1} x {_indent(text)}"
+                for a, b, text in runs]
+
+
+class Identity(Module):
+    """Returns its input unchanged (any constructor arguments are ignored).
+
+    >>> Identity()(Tensor([1.0]))
+    tensor([1.])
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__()
+
+    def forward(self, input):
+        return input
