@@ -1,0 +1,214 @@
+"""Helpers shared by the benchmarks in ``bench/``: command line, MNIST loading, timing, the
+machine description, RSS readings, PASS/MISS target lines and JSON output.
+
+Importing this module puts the repository root first on ``sys.path``, so ``python bench/NAME.py``
+measures this checkout of tinygrad_lite rather than an installed copy. PyTorch is never imported
+here unless :func:`import_torch` is called. Memory is in MB = 10**6 bytes; RSS readings are
+Linux-only (``/proc/self/statm``, ``ru_maxrss`` in KiB).
+"""
+import argparse
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import time
+
+BENCH_DIR = os.path.dirname(os.path.abspath(__file__))
+REPO_ROOT = os.path.dirname(BENCH_DIR)
+if sys.path[:1] != [REPO_ROOT]:
+    sys.path.insert(0, REPO_ROOT)
+
+import numpy as np  # noqa: E402
+
+from tinygrad_lite.data import read_idx  # noqa: E402
+
+MB = 1e6
+DEFAULT_DATA_DIR = os.path.normpath(os.path.join(REPO_ROOT, "..", "shared", "data", "mnist"))
+
+
+# --- command line ----------------------------------------------------------------------------
+
+def make_parser(doc, repeats, torch=True):
+    """The options every benchmark takes (``--no-torch`` only where a PyTorch column exists);
+    scripts may add their own before ``parse_args``."""
+    parser = argparse.ArgumentParser(description=doc.split("\n\n")[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--json", metavar="PATH", help="also write the results to this JSON file")
+    parser.add_argument("--repeats", type=int, default=repeats,
+                        help=f"timed runs per framework; the median is reported (default {repeats})")
+    parser.add_argument("--data-dir", default=os.environ.get("TINYGRAD_LITE_MNIST", DEFAULT_DATA_DIR),
+                        help="folder with the MNIST IDX files (default: $TINYGRAD_LITE_MNIST, "
+                             "else ../shared/data/mnist from the repository root)")
+    if torch:
+        parser.add_argument("--no-torch", dest="torch", action="store_false",
+                            help="skip the PyTorch column even when torch is importable")
+    return parser
+
+
+def import_torch(wanted=True):
+    """The ``torch`` module, or None when it is not wanted or not installed."""
+    if not wanted:
+        return None
+    try:
+        import torch
+    except ImportError:
+        return None
+    return torch
+
+
+# --- data ------------------------------------------------------------------------------------
+
+def _idx(data_dir, name):
+    for candidate in (name + ".gz", name):
+        path = os.path.join(data_dir, candidate)
+        if os.path.exists(path):
+            return read_idx(path)
+    raise FileNotFoundError(f"MNIST file {name}[.gz] not found in {data_dir}; pass --data-dir or "
+                            f"set TINYGRAD_LITE_MNIST")
+
+
+def load_split(data_dir, prefix):
+    """Images of split ``prefix`` ('train' or 't10k') as float32 (N, 784) in [0, 1], labels int64.
+    The float conversion happens in place: the uint8 array is the only other copy."""
+    images = _idx(data_dir, f"{prefix}-images-idx3-ubyte")
+    x = images.reshape(len(images), -1).astype(np.float32)
+    x /= np.float32(255)
+    return x, _idx(data_dir, f"{prefix}-labels-idx1-ubyte").astype(np.int64)
+
+
+def load_mnist(data_dir):
+    """``(x_train, y_train, x_test, y_test)`` as from :func:`load_split`."""
+    return load_split(data_dir, "train") + load_split(data_dir, "t10k")
+
+
+# --- timing ----------------------------------------------------------------------------------
+
+def timed(fn, *args, **kwargs):
+    """``(seconds, fn(*args, **kwargs))`` measured with ``time.perf_counter``."""
+    start = time.perf_counter()
+    result = fn(*args, **kwargs)
+    return time.perf_counter() - start, result
+
+
+def median(values):
+    return statistics.median(values)
+
+
+def interleave(runners, repeats):
+    """Call every runner of the dict ``name -> callable`` once per round, in order, for
+    ``repeats`` rounds (a, b, c, a, b, c, ...), so slow drifts of a noisy machine hit all of them
+    alike. Returns ``name -> [results]``."""
+    results = {name: [] for name in runners}
+    for _ in range(repeats):
+        for name, run in runners.items():
+            results[name].append(run())
+    return results
+
+
+# --- the machine -----------------------------------------------------------------------------
+
+def _cpu_model():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or None
+
+
+def _blas():
+    """What NumPy's BLAS is: threadpoolctl's view when it is installed, else NumPy's build info."""
+    try:
+        from threadpoolctl import threadpool_info
+        return [{k: lib.get(k) for k in ("internal_api", "version", "num_threads")}
+                for lib in threadpool_info() if lib.get("user_api") == "blas"]
+    except ImportError:
+        pass
+    try:
+        blas = np.show_config(mode="dicts")["Build Dependencies"]["blas"]
+        return {"name": blas.get("name"), "version": blas.get("version")}
+    except Exception:  # older NumPy: show_config has no dict mode
+        return None
+
+
+def _git_commit():
+    try:
+        out = subprocess.run(["git", "-C", REPO_ROOT, "describe", "--always", "--dirty"],
+                             capture_output=True, text=True, timeout=10)
+        return out.stdout.strip() or None
+    except (OSError, subprocess.SubprocessError):
+        return None
+
+
+def machine_info(torch=None):
+    """A dict describing the machine and software, printed by :func:`print_machine`."""
+    threads = {k: os.environ[k] for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS",
+                                          "MKL_NUM_THREADS") if k in os.environ}
+    return {
+        "commit": _git_commit(),
+        "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "cpu": _cpu_model(),
+        "cores": os.cpu_count(),
+        "usable_cores": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None,
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "blas": _blas(),
+        "thread_env": threads,
+        "torch": torch.__version__ if torch else None,
+        "torch_threads": torch.get_num_threads() if torch else None,
+    }
+
+
+def print_machine(info, uses_torch=True):
+    print(f"machine: {info['cpu']}, {info['cores']} cores ({info['usable_cores']} usable), "
+          f"Python {info['python']}, commit {info['commit']}")
+    print(f"numpy {info['numpy']}, BLAS {info['blas']}, thread env {info['thread_env'] or 'unset'}")
+    if info["torch"]:
+        print(f"torch {info['torch']} with torch.get_num_threads() = {info['torch_threads']}")
+    elif uses_torch:
+        print("torch: not importable (or --no-torch): PyTorch column skipped")
+
+
+# --- memory ----------------------------------------------------------------------------------
+
+def current_rss_mb():
+    """Resident set size now, from /proc/self/statm."""
+    with open("/proc/self/statm") as f:
+        pages = int(f.read().split()[1])
+    return pages * os.sysconf("SC_PAGE_SIZE") / MB
+
+
+def peak_rss_mb():
+    """Peak resident set size of this process so far (ru_maxrss, KiB on Linux)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / MB
+
+
+# --- results ---------------------------------------------------------------------------------
+
+def check_target(results, name, value, limit, unit=""):
+    """Print a PASS/MISS line for ``value <= limit`` (SKIP when value is None) and record it in
+    ``results['targets']``. Informational only: nothing exits non-zero."""
+    if value is None:
+        verdict = "SKIP"
+        print(f"SKIP  {name} (target <= {limit:.3g}{unit}): not measured")
+    else:
+        verdict = "PASS" if value <= limit else "MISS"
+        print(f"{verdict}  {name} = {value:.3g}{unit} (target <= {limit:.3g}{unit})")
+    results.setdefault("targets", {})[name] = {"value": value, "limit": limit, "verdict": verdict}
+
+
+def ratio(a, b):
+    return None if a is None or b is None else a / b
+
+
+def write_json(path, results):
+    if path:
+        with open(path, "w") as f:
+            json.dump(results, f, indent=2, default=float)
+            f.write("\n")
+        print(f"results written to {path}")

@@ -1,0 +1,233 @@
+"""mlp_epoch: seconds for one MNIST training epoch of a 784-256-10 ReLU MLP.
+
+Workload: 60,000 training images already in memory as float32 in [0, 1], batch 128 (469 steps,
+the last one of 96), SGD(lr=0.1, momentum=0.9), mean softmax cross-entropy, float32 throughout.
+Three implementations start every run from the same initial weights (PyTorch's default
+nn.Linear scheme, drawn once with NumPy) and visit the batches in the same order:
+
+* numpy:         forward and backward written out by hand, in-place momentum update;
+* tinygrad_lite: its public API: nn.Sequential of nn.Linear/nn.ReLU, F.cross_entropy,
+                 optim.SGD and a DataLoader over a TensorDataset (shuffle=True, seed=SEED);
+* torch:         the same in PyTorch, when importable (torch.set_num_threads left at default).
+
+Runs are interleaved (numpy, tinygrad_lite, torch, numpy, ...) in one process; the median of
+``--repeats`` runs (default 3) is reported, in seconds and as ratios. Building a model and the
+test-set accuracy measured after each epoch (about 0.97 for all three) are not timed.
+
+Targets: tinygrad_lite <= 1.15 x NumPy and <= 0.70 x PyTorch. PASS/MISS lines are informational;
+the exit status is 0 regardless. On a busy machine multi-threaded BLAS loses badly to contention
+(epochs 5-10x slower); there ``OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1`` gives
+steadier numbers. The header prints these variables and torch's thread count.
+
+    python bench/mlp_epoch.py [--json out.json] [--repeats N] [--data-dir DIR] [--no-torch]
+"""
+import common  # first: puts this checkout of tinygrad_lite on sys.path
+
+import numpy as np
+
+import tinygrad_lite as tg
+from tinygrad_lite import nn, optim
+from tinygrad_lite.data import DataLoader, TensorDataset
+from tinygrad_lite.nn import functional as F
+
+BATCH, LR, MOMENTUM, SEED = 128, 0.1, 0.9, 0
+KEYS = ("0.weight", "0.bias", "2.weight", "2.bias")  # nn.Sequential's names, in tg and torch
+
+
+def init_params(features=784, hidden=256, classes=10, seed=SEED):
+    """Initial weights as a state dict of float32 arrays: PyTorch's nn.Linear default,
+    U(-1/sqrt(fan_in), 1/sqrt(fan_in)) for weights and biases."""
+    rng = np.random.default_rng(seed)
+
+    def uniform(fan_in, *shape):
+        bound = 1 / np.sqrt(fan_in)
+        return rng.uniform(-bound, bound, shape).astype(np.float32)
+    return dict(zip(KEYS, (uniform(features, hidden, features), uniform(features, hidden),
+                           uniform(hidden, classes, hidden), uniform(hidden, classes))))
+
+
+def _sizes(params):
+    (hidden, features), classes = params["0.weight"].shape, params["2.weight"].shape[0]
+    return features, hidden, classes
+
+
+class Trainer:
+    """One framework's training loop. Subclasses define ``step(xb, yb) -> loss`` and
+    ``accuracy(x, y)``; the default batching (NumPy arrays, same order as DataLoader with
+    ``shuffle=True, seed=seed``) passes each batch through ``wrap``."""
+    batch_size = BATCH
+
+    def batches(self, x, y, seed):
+        order = np.random.default_rng(seed).permutation(len(x))
+        for start in range(0, len(x), self.batch_size):
+            index = order[start:start + self.batch_size]
+            yield self.wrap(x[index], y[index])
+
+    def wrap(self, xb, yb):
+        return xb, yb
+
+    def epoch(self, x, y, seed=SEED, on_step=None, max_steps=None):
+        """Train one epoch (or its first ``max_steps`` steps); return the per-step losses.
+        ``on_step(step)`` is called after every step."""
+        losses = []
+        for xb, yb in self.batches(x, y, seed):
+            losses.append(self.step(xb, yb))
+            if on_step is not None:
+                on_step(len(losses))
+            if len(losses) == max_steps:
+                break
+        return losses
+
+
+class NumpyMLP(Trainer):
+    """The reference: forward and backward by hand, SGD with momentum updated in place."""
+    name = "numpy"
+
+    def __init__(self, params, lr=LR, momentum=MOMENTUM):
+        self.params = [params[k].copy() for k in KEYS]
+        # A zero buffer makes the first step b = g, as PyTorch's SGD does.
+        self.buffers = [np.zeros_like(p) for p in self.params]
+        self.lr, self.momentum = lr, momentum
+
+    def step(self, x, y):
+        w1, b1, w2, b2 = self.params
+        n, rows = len(x), np.arange(len(x))
+        h = x @ w1.T
+        h += b1
+        np.maximum(h, 0, out=h)
+        z = h @ w2.T
+        z += b2
+        z -= z.max(axis=1, keepdims=True)
+        picked = z[rows, y]
+        np.exp(z, out=z)
+        total = z.sum(axis=1, keepdims=True)
+        loss = float(np.mean(np.log(total[:, 0]) - picked))
+        z /= total                       # softmax
+        z[rows, y] -= 1
+        z /= n                           # d loss / d logits
+        dh = z @ w2
+        dh *= h > 0                      # through the ReLU
+        grads = (dh.T @ x, dh.sum(axis=0), z.T @ h, z.sum(axis=0))
+        for p, b, g in zip(self.params, self.buffers, grads):
+            b *= self.momentum
+            b += g
+            np.multiply(b, self.lr, out=g)   # g is dead: reuse it for lr * b
+            p -= g
+        return loss
+
+    def accuracy(self, x, y):
+        w1, b1, w2, b2 = self.params
+        return float(((np.maximum(x @ w1.T + b1, 0) @ w2.T + b2).argmax(axis=1) == y).mean())
+
+    def state_dict(self):
+        return dict(zip(KEYS, self.params))
+
+
+class TinygradMLP(Trainer):
+    """tinygrad_lite through its public API only."""
+    name = "tinygrad_lite"
+
+    def __init__(self, params, lr=LR, momentum=MOMENTUM):
+        features, hidden, classes = _sizes(params)
+        self.model = nn.Sequential(nn.Linear(features, hidden), nn.ReLU(), nn.Linear(hidden, classes))
+        self.model.load_state_dict(params)
+        self.optimizer = optim.SGD(self.model.parameters(), lr=lr, momentum=momentum)
+
+    def batches(self, x, y, seed):
+        return DataLoader(TensorDataset(x, y), batch_size=self.batch_size, shuffle=True, seed=seed)
+
+    def step(self, x, y):
+        self.optimizer.zero_grad()
+        loss = F.cross_entropy(self.model(x), y)
+        loss.backward()
+        self.optimizer.step()
+        return loss.item()
+
+    def accuracy(self, x, y):
+        with tg.no_grad():
+            return float((self.model(tg.Tensor(x)).argmax(1).numpy() == y).mean())
+
+    def state_dict(self):
+        return {k: v.numpy() for k, v in self.model.state_dict().items()}
+
+
+class TorchMLP(Trainer):
+    """PyTorch, the same model and loop, with the same initial weights copied in."""
+    name = "torch"
+
+    def __init__(self, params, lr=LR, momentum=MOMENTUM):
+        import torch
+        self.torch = torch
+        features, hidden, classes = _sizes(params)
+        self.model = torch.nn.Sequential(torch.nn.Linear(features, hidden), torch.nn.ReLU(),
+                                         torch.nn.Linear(hidden, classes))
+        self.model.load_state_dict({k: torch.from_numpy(v.copy()) for k, v in params.items()})
+        self.optimizer = torch.optim.SGD(self.model.parameters(), lr=lr, momentum=momentum)
+
+    def wrap(self, xb, yb):
+        return self.torch.from_numpy(xb), self.torch.from_numpy(yb)
+
+    def step(self, x, y):
+        self.optimizer.zero_grad()
+        loss = self.torch.nn.functional.cross_entropy(self.model(x), y)
+        loss.backward()
+        self.optimizer.step()
+        return loss.item()
+
+    def accuracy(self, x, y):
+        with self.torch.no_grad():
+            return float((self.model(self.torch.from_numpy(x)).argmax(1).numpy() == y).mean())
+
+    def state_dict(self):
+        return {k: v.detach().numpy() for k, v in self.model.state_dict().items()}
+
+
+TRAINERS = {cls.name: cls for cls in (NumpyMLP, TinygradMLP, TorchMLP)}
+
+
+def main():
+    args = common.make_parser(__doc__, repeats=3).parse_args()
+    torch = common.import_torch(args.torch)
+    info = common.machine_info(torch)
+    common.print_machine(info)
+    x, y, x_test, y_test = common.load_mnist(args.data_dir)
+    params = init_params(features=x.shape[1])
+    names = [n for n in TRAINERS if n != "torch" or torch]
+    steps = -(-len(x) // BATCH)
+    print(f"one epoch = {steps} steps of batch {BATCH} over {len(x)} images; "
+          f"{args.repeats} interleaved runs per framework\n")
+
+    for name in names:  # warm-up: first BLAS calls, lazy imports, allocator
+        TRAINERS[name](params).epoch(x, y, max_steps=20)
+
+    def run(name):
+        trainer = TRAINERS[name](params)
+        seconds, losses = common.timed(trainer.epoch, x, y)
+        result = {"seconds": seconds, "loss": float(np.mean(losses)),
+                  "accuracy": trainer.accuracy(x_test, y_test)}
+        print(f"  {name:14s} {seconds:7.3f} s   mean loss {result['loss']:.4f}   "
+              f"test accuracy {result['accuracy']:.4f}")
+        return result
+    runs = common.interleave({n: (lambda n=n: run(n)) for n in names}, args.repeats)
+
+    med = {n: common.median([r["seconds"] for r in runs[n]]) for n in names}
+    tg_s, np_s, torch_s = med["tinygrad_lite"], med["numpy"], med.get("torch")
+    print(f"\nmedian of {args.repeats} (seconds per epoch, ratio to numpy):")
+    for n in names:
+        print(f"  {n:14s} {med[n]:7.3f} s   x{med[n] / np_s:.2f}")
+    if torch_s:
+        print(f"  tinygrad_lite / torch = {tg_s / torch_s:.2f}")
+    results = {"benchmark": "mlp_epoch", "machine": info, "repeats": args.repeats,
+               "config": {"batch": BATCH, "lr": LR, "momentum": MOMENTUM, "steps": steps,
+                          "hidden": _sizes(params)[1]},
+               "runs": runs, "median_seconds": med,
+               "ratios": {"tinygrad_lite/numpy": tg_s / np_s,
+                          "torch/numpy": common.ratio(torch_s, np_s),
+                          "tinygrad_lite/torch": common.ratio(tg_s, torch_s)}}
+    common.check_target(results, "tinygrad_lite/numpy", tg_s / np_s, 1.15, "x")
+    common.check_target(results, "tinygrad_lite/torch", common.ratio(tg_s, torch_s), 0.70, "x")
+    common.write_json(args.json, results)
+
+
+if __name__ == "__main__":
+    main()

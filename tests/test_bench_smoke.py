@@ -1,0 +1,80 @@
+"""Smoke tests of the benchmark workloads in bench/ on small synthetic data: they run, and the
+hand-written NumPy reference agrees with tinygrad_lite (and PyTorch, when installed) step by
+step from the same initial weights. No timing is asserted here."""
+import os
+import sys
+
+import numpy as np
+import pytest
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "bench"))
+
+import common  # noqa: E402
+import mlp_epoch  # noqa: E402
+import op_overhead  # noqa: E402
+
+import tinygrad_lite as tg  # noqa: E402
+from tinygrad_lite.data import write_idx  # noqa: E402
+
+
+def synthetic(n=300, features=784, seed=0):
+    """Images in [0, 1] with labels that depend on them, so training has something to learn."""
+    rng = np.random.default_rng(seed)
+    x = rng.random((n, features), dtype=np.float32)
+    return x, (x[:, :10].argmax(axis=1)).astype(np.int64)
+
+
+def train(name, params, x, y, steps):
+    trainer = mlp_epoch.TRAINERS[name](params)
+    return trainer, trainer.epoch(x, y, seed=3, max_steps=steps)
+
+
+def test_numpy_reference_agrees_with_tinygrad_lite():
+    x, y = synthetic()  # 300 samples: batches of 128, 128 and a ragged 44
+    params = mlp_epoch.init_params(hidden=32)
+    ref, ref_losses = train("numpy", params, x, y, steps=3)
+    tgl, tg_losses = train("tinygrad_lite", params, x, y, steps=3)
+    assert len(ref_losses) == 3
+    np.testing.assert_allclose(tg_losses, ref_losses, rtol=1e-5)
+    for key, value in ref.state_dict().items():
+        np.testing.assert_allclose(tgl.state_dict()[key], value, rtol=1e-4, atol=1e-6)
+    assert ref_losses[-1] != ref_losses[0]  # the parameters did move
+
+
+def test_training_lowers_the_loss_and_accuracy_runs():
+    x, y = synthetic(n=512)
+    trainer, _ = train("tinygrad_lite", mlp_epoch.init_params(hidden=32), x, y, steps=None)
+    losses = sum((trainer.epoch(x, y, seed=s) for s in range(4)), [])
+    assert losses[-1] < losses[0]
+    assert 0.0 <= trainer.accuracy(x, y) <= 1.0
+
+
+def test_torch_agrees_when_installed():
+    pytest.importorskip("torch")
+    x, y = synthetic()
+    params = mlp_epoch.init_params(hidden=32)
+    _, ref_losses = train("numpy", params, x, y, steps=3)
+    _, torch_losses = train("torch", params, x, y, steps=3)
+    np.testing.assert_allclose(torch_losses, ref_losses, rtol=1e-4)
+
+
+def test_op_chain_runs_and_its_gradient_is_right():
+    x = tg.Tensor(np.ones(4, np.float32), requires_grad=True)
+    forward, backward = op_overhead.run_chain(x, length=10)
+    assert forward >= 0 and backward >= 0
+    expected = 1.0
+    for _ in range(5):  # y <- 1.0001 y + x, so dy/dx <- 1.0001 dy/dx + 1
+        expected = 1.0001 * expected + 1
+    np.testing.assert_allclose(x.grad.numpy(), np.full(4, expected), rtol=1e-6)
+
+
+def test_mnist_loading_and_rss_readings(tmp_path):
+    rng = np.random.default_rng(0)
+    for prefix, n in (("train", 6), ("t10k", 4)):
+        write_idx(str(tmp_path / f"{prefix}-images-idx3-ubyte.gz"),
+                  rng.integers(0, 256, (n, 28, 28), dtype=np.uint8))
+        write_idx(str(tmp_path / f"{prefix}-labels-idx1-ubyte"), rng.integers(0, 10, n, dtype=np.uint8))
+    x, y, x_test, y_test = common.load_mnist(str(tmp_path))
+    assert x.shape == (6, 784) and x.dtype == np.float32 and 0 <= x.min() and x.max() <= 1
+    assert y.dtype == np.int64 and x_test.shape == (4, 784) and y_test.shape == (4,)
+    assert common.current_rss_mb() > 0 and common.peak_rss_mb() >= common.current_rss_mb() * 0.5
