@@ -6,7 +6,7 @@ has been passed on, unless the graph is retained.
 """
 import numpy as np
 
-from .tensor import Tensor, _is_float, enable_grad, no_grad
+from .tensor import ShapeError, Tensor, _is_float, enable_grad, no_grad
 
 __all__ = ["grad", "run_backward"]
 
@@ -38,13 +38,19 @@ def _toposort(roots):
     return order
 
 
-def _check_versions(ctx):
-    for p, v in zip(ctx.parents, ctx.versions):
-        if isinstance(p, Tensor) and p._version != v:
-            raise RuntimeError(
-                f"backward through {ctx.name}: an input of shape {p.shape} was modified in place "
-                f"after it was used (version {v}, now {p._version}); update parameters after "
-                f"backward, or compute the graph again")
+def _check_versions(t, ctx):
+    """Refuse to differentiate through values that were modified in place after being saved."""
+    if t._vc[0] != ctx.out_version:
+        changed = f"its output (shape {t.shape})"
+    else:
+        for p, v in zip(ctx.parents, ctx.versions):
+            if isinstance(p, Tensor) and p._vc[0] != v:
+                changed = f"an input of shape {p.shape}"
+                break
+        else:
+            return
+    raise RuntimeError(f"backward through {ctx.name}: {changed} was modified in place after it was "
+                       f"used; update parameters after backward, or compute the graph again")
 
 
 def _initial_grad(root, gradient, create_graph):
@@ -61,7 +67,7 @@ def _initial_grad(root, gradient, create_graph):
     else:
         g = np.array(gradient.data if isinstance(gradient, Tensor) else gradient, dtype=root.dtype)
         if g.shape != root.shape:
-            raise RuntimeError(f"backward: gradient has shape {g.shape} but the output has shape {root.shape}")
+            raise ShapeError(f"backward: gradient has shape {g.shape} but the output has shape {root.shape}")
     if create_graph:
         return gradient if isinstance(gradient, Tensor) and gradient.shape == root.shape else Tensor(g)
     return g
@@ -91,7 +97,7 @@ def run_backward(roots, gradients, retain_graph=False, create_graph=False, input
                 _accumulate(t, g, create_graph)
             if ctx is None:
                 continue
-            _check_versions(ctx)
+            _check_versions(t, ctx)
             parents, needs = ctx.parents, ctx.needs
             if create_graph:
                 gs = ctx.backward(g, t, *parents)
@@ -110,9 +116,10 @@ def run_backward(roots, gradients, retain_graph=False, create_graph=False, input
 
 def _accumulate(t, g, create_graph):
     """Add ``g`` to ``t.grad``. Stored arrays are never shared with another tensor's gradient."""
-    if create_graph:
-        t.grad = g if t.grad is None else t.grad + g
+    if create_graph:  # a clone, so no two leaves ever hold the same gradient tensor
+        t.grad = g.clone() if t.grad is None else t.grad + g
         return
+    g = np.asarray(g)
     if g.dtype != t.data.dtype:
         g = g.astype(t.data.dtype)
     if g.shape != t.data.shape:

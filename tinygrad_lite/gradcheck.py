@@ -54,18 +54,18 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True, 
         x = inputs[i].data
         a = np.zeros(x.shape) if a is None else a.data
         numeric = np.zeros(x.shape)
-        flat = x.reshape(-1)  # a view: perturb in place, restore exactly
-        for j in range(flat.size):
-            orig = flat[j]
-            flat[j] = orig + eps
+        for j in np.ndindex(x.shape):  # perturb in place (works for non-contiguous data), restore
+            orig = x[j]
+            x[j] = orig + eps
             hi = scalar()
-            flat[j] = orig - eps
+            x[j] = orig - eps
             lo = scalar()
-            flat[j] = orig
-            numeric.flat[j] = (hi - lo) / (2 * eps)
-        excess = np.abs(a - numeric) - (atol + rtol * np.abs(numeric))
-        if excess.size and (excess.max() > 0 or not np.all(np.isfinite(a))):
-            w = np.unravel_index(int(np.nanargmax(np.where(np.isfinite(a), excess, np.inf))), x.shape)
+            x[j] = orig
+            numeric[j] = (hi - lo) / (2 * eps)
+        bad = ~(np.abs(a - numeric) <= atol + rtol * np.abs(numeric))  # NaN and inf count as bad
+        if bad.any():
+            excess = np.where(bad, np.nan_to_num(np.abs(a - numeric), nan=np.inf, posinf=np.inf), -np.inf)
+            w = np.unravel_index(int(np.argmax(excess)), x.shape)
             msg = (f"gradcheck failed for input {i} (shape {x.shape}) at index {tuple(int(k) for k in w)}: "
                    f"analytic {a[w]!r}, numerical {numeric[w]!r}, difference {abs(a[w] - numeric[w]):.3g} "
                    f"> atol + rtol*|numerical| = {atol + rtol * abs(numeric[w]):.3g}")

@@ -128,6 +128,14 @@ class Pow(Function):
         return ga, gb
 
 
+def _tie_split(fn, g, out, a, b, wins):
+    """Gradients of a two-way selection: the winner gets g, ties give each side half."""
+    ad, bd = _data(a), _data(b)
+    w = np.where(ad == bd, 0.5, wins(ad, bd)).astype(_data(out).dtype)
+    na, nb = fn.needs
+    return sum_to(g * w, a.shape) if na else None, sum_to(g * (1 - w), b.shape) if nb else None
+
+
 class Maximum(Function):
     """max(a, b); at ties each side gets half the gradient, as PyTorch."""
 
@@ -135,18 +143,17 @@ class Maximum(Function):
         return np.maximum(a, b)
 
     def backward(self, g, out, a, b):
-        ad, bd = _data(a), _data(b)
-        w = np.where(ad == bd, 0.5, ad > bd).astype(_data(out).dtype)
-        na, nb = self.needs
-        return sum_to(g * w, a.shape) if na else None, sum_to(g * (1 - w), b.shape) if nb else None
+        return _tie_split(self, g, out, a, b, np.greater)
 
 
-class Minimum(Maximum):
+class Minimum(Function):
+    """min(a, b); at ties each side gets half the gradient, as PyTorch."""
+
     def forward(self, a, b):
         return np.minimum(a, b)
 
     def backward(self, g, out, a, b):
-        return super().backward(g, out, b, a)[::-1]
+        return _tie_split(self, g, out, a, b, np.less)
 
 
 class Where(Function):
@@ -183,6 +190,8 @@ class PowScalar(Function):
 
     def backward(self, g, out, x):
         p = self.p
+        if p == 0:
+            return (g * 0,)
         return (g * (2 * x) if p == 2 else g * p * x ** (p - 1),)
 
 
@@ -343,7 +352,7 @@ class Sum(Function):
 
     def forward(self, x, axis, keepdims, scale=None):
         self.axis, self.keepdims, self.scale = axis, keepdims, scale
-        r = np.asarray(x.sum(axis=axis, keepdims=keepdims))
+        r = x.sum(axis=axis, keepdims=keepdims)
         return r if scale is None else r * scale
 
     def backward(self, g, out, x):
@@ -357,7 +366,7 @@ class Max(Function):
 
     def forward(self, x, axis, keepdims):
         self.axis, self.keepdims = axis, keepdims
-        return np.asarray(x.max(axis=axis, keepdims=keepdims))
+        return x.max(axis=axis, keepdims=keepdims)
 
     def backward(self, g, out, x):
         xd, kshape = _data(x), _keep_shape(x.shape, self.axis)
@@ -381,6 +390,8 @@ class SumTo(Function):
 # ---------------------------------------------------------------------------------------------
 
 class Reshape(Function):
+    is_view = True
+
     def forward(self, x, shape):
         return x.reshape(shape)
 
@@ -389,6 +400,8 @@ class Reshape(Function):
 
 
 class Permute(Function):
+    is_view = True
+
     def forward(self, x, axes):
         self.axes = axes
         return x.transpose(axes)
@@ -398,6 +411,8 @@ class Permute(Function):
 
 
 class Expand(Function):
+    is_view = True
+
     def forward(self, x, shape):
         return np.broadcast_to(x, shape)
 
@@ -413,8 +428,8 @@ def _is_basic(index):
 
 class Getitem(Function):
     def forward(self, x, index):
-        self.index = index
-        return np.asarray(x[index])
+        self.index, self.is_view = index, _is_basic(index)
+        return x[index]
 
     def backward(self, g, out, x):
         return (IndexAdd.apply(g, shape=x.shape, index=self.index) if isinstance(g, Tensor)
@@ -474,7 +489,7 @@ class Matmul(Function):
     def forward(self, a, b):
         if a.ndim == 0 or b.ndim == 0:
             raise ValueError("both arguments must have at least one dimension")
-        return np.asarray(a @ b)
+        return a @ b
 
     def backward(self, g, out, a, b):
         na, nb = self.needs
@@ -524,6 +539,9 @@ class CrossEntropy(Function):
 
     def forward(self, x, target, reduction="mean", label_smoothing=0.0):
         n, c = x.shape
+        if target.shape != (n,):
+            raise ValueError(f"targets of shape {target.shape} do not match logits of shape {x.shape}; "
+                             f"expected ({n},)")
         m = x.max(axis=1, keepdims=True)
         e = x - m
         np.exp(e, out=e)

@@ -38,19 +38,14 @@ def is_grad_enabled():
     return _grad_enabled
 
 
-class set_grad_enabled:
-    """Switch recording on or off: as a function call, a context manager or a decorator.
+class _GradMode:
+    """Base of the grad-mode switches: a context manager, and a decorator through ``__call__``."""
 
-    >>> with set_grad_enabled(False):
-    ...     y = x * 2          # not recorded
-    """
-
-    def __init__(self, mode):
-        global _grad_enabled
-        self.prev, self.mode = _grad_enabled, bool(mode)
-        _grad_enabled = self.mode
+    mode = True
 
     def __enter__(self):
+        global _grad_enabled
+        self.prev, _grad_enabled = _grad_enabled, self.mode
         return self
 
     def __exit__(self, *exc):
@@ -67,32 +62,42 @@ class set_grad_enabled:
         return wrapper
 
 
-class no_grad(set_grad_enabled):
+class no_grad(_GradMode):
     """Context manager and decorator that stops recording (for evaluation and parameter updates).
 
     >>> with no_grad():
     ...     w -= 0.1 * w.grad
     """
 
-    def __init__(self):
-        self.mode = False
-
-    def __enter__(self):
-        global _grad_enabled
-        self.prev, _grad_enabled = _grad_enabled, False
-        return self
+    mode = False
 
 
-class enable_grad(no_grad):
+class enable_grad(_GradMode):
     """Context manager and decorator that turns recording back on inside ``no_grad``."""
 
-    def __init__(self):
-        self.mode = True
+    mode = True
+
+
+class set_grad_enabled(_GradMode):
+    """Switch recording on or off: as a function call (takes effect at once), a context manager
+    or a decorator (then only inside the decorated function), as in PyTorch.
+
+    >>> with set_grad_enabled(False):
+    ...     y = x * 2          # not recorded
+    """
+
+    def __init__(self, mode):
+        global _grad_enabled
+        self.prev, self.mode = _grad_enabled, bool(mode)
+        _grad_enabled = self.mode
 
     def __enter__(self):
-        global _grad_enabled
-        self.prev, _grad_enabled = _grad_enabled, True
         return self
+
+    def __call__(self, fn):
+        global _grad_enabled
+        _grad_enabled = self.prev  # decorating must not change the mode outside the function
+        return super().__call__(fn)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -117,6 +122,8 @@ class Function:
     def backward(self, g, out, *inputs):
         raise NotImplementedError
 
+    is_view = False  # True when the output shares memory (and so its version counter) with input 0
+
     @property
     def name(self):
         return type(self).__name__.lower()
@@ -124,34 +131,48 @@ class Function:
     @classmethod
     def apply(cls, *args, **kwargs):
         fn = cls()
-        arrays = tuple(a.data if type(a) is Tensor or isinstance(a, Tensor) else a for a in args)
+        arrays = [a.data if isinstance(a, Tensor) else a for a in args]
         try:
             data = fn.forward(*arrays, **kwargs)
         except (ValueError, TypeError) as e:
-            shapes = " and ".join(str(np.shape(a)) for a in arrays if a is not None)
-            raise ShapeError(f"{fn.name}: cannot apply to shapes {shapes}: {e}") from None
+            raise ShapeError(f"{fn.name}: cannot apply to {_describe(arrays)}: {e}") from None
+        except IndexError as e:
+            raise IndexError(f"{fn.name}: bad index for {_describe(arrays)}: {e}") from None
+        if type(data) is not np.ndarray:
+            data = np.asarray(data)  # NumPy returns scalars for 0-d results
         out = Tensor.__new__(Tensor)
-        out.data, out.grad, out._version, out._retains_grad = data, None, 0, False
+        out.data, out.grad, out._retains_grad = data, None, False
+        out._vc = args[0]._vc if fn.is_view else [0]
         if _grad_enabled:
-            needs = tuple(isinstance(a, Tensor) and a.requires_grad for a in args)
+            needs = [isinstance(a, Tensor) and a.requires_grad for a in args]
             if True in needs:
                 fn.parents, fn.arrays, fn.needs = args, arrays, needs
-                fn.versions = tuple(a._version if isinstance(a, Tensor) else 0 for a in args)
+                fn.versions = [a._vc[0] if isinstance(a, Tensor) else 0 for a in args]
+                fn.out_version = out._vc[0]
                 out.requires_grad, out._ctx = True, fn
                 return out
         out.requires_grad, out._ctx = False, None
         return out
 
 
+def _describe(arrays):
+    return " and ".join(f"shape {np.shape(a)}" for a in arrays if a is not None)
+
+
 def _as_array(data, dtype):
     """Convert user data to an ndarray with PyTorch's dtype rules."""
+    if dtype is not None and not isinstance(data, (Tensor, np.ndarray)):
+        try:
+            return np.array(data, dtype=dtype)
+        except (ValueError, TypeError) as e:
+            raise ValueError(f"Tensor: cannot build a {dtype} tensor from this data: {e}") from None
     if isinstance(data, Tensor):
         arr = data.data
-    elif isinstance(data, np.ndarray):
-        arr = data
+    elif isinstance(data, (np.ndarray, np.generic)):  # NumPy arrays and scalars keep their dtype
+        arr = np.asarray(data)
     elif isinstance(data, bool):
         arr = np.array(data)
-    elif isinstance(data, numbers.Integral) and not isinstance(data, np.generic):
+    elif isinstance(data, numbers.Integral):
         arr = np.array(data, dtype=np.int64)
     elif isinstance(data, float):
         arr = np.array(data, dtype=np.float32)
@@ -160,7 +181,7 @@ def _as_array(data, dtype):
             arr = np.array(data)
         except ValueError as e:
             raise ValueError(f"Tensor: cannot build a tensor from ragged or mixed data: {e}") from None
-        if arr.dtype == np.float64 and not isinstance(data, np.generic):
+        if arr.dtype == np.float64:
             arr = arr.astype(np.float32)
         elif arr.dtype.kind not in "biufc":
             raise TypeError(f"Tensor: cannot build a tensor from elements of type {arr.dtype}")
@@ -193,13 +214,13 @@ class Tensor:
     tensor([1.5], requires_grad=True)
     """
 
-    __slots__ = ("data", "grad", "requires_grad", "_ctx", "_version", "_retains_grad", "__weakref__")
+    __slots__ = ("data", "grad", "requires_grad", "_ctx", "_vc", "_retains_grad", "__weakref__")
     __array_ufunc__ = None  # make `ndarray * Tensor` defer to Tensor.__rmul__
     __hash__ = object.__hash__
 
     def __init__(self, data, requires_grad=False, dtype=None):
         self.data = _as_array(data, None if dtype is None else np.dtype(dtype))
-        self.grad, self._ctx, self._version, self._retains_grad = None, None, 0, False
+        self.grad, self._ctx, self._vc, self._retains_grad = None, None, [0], False
         self.requires_grad = False
         if requires_grad:
             self.requires_grad_(True)
@@ -210,6 +231,15 @@ class Tensor:
     ndim = property(lambda self: self.data.ndim, doc="The number of dimensions.")
     is_leaf = property(lambda self: self._ctx is None,
                        doc="True for tensors made by the user rather than by a recorded operation.")
+    @property
+    def _version(self):
+        """How many in-place updates this tensor's memory has seen (shared with its views)."""
+        return self._vc[0]
+
+    @_version.setter
+    def _version(self, value):
+        self._vc[0] = value
+
     grad_fn = property(lambda self: self._ctx, doc="The Function that made this tensor, or None.")
 
     def size(self, dim=None):
@@ -294,8 +324,10 @@ class Tensor:
         self._retains_grad = True
 
     def detach(self):
-        """A new tensor sharing the data but cut from the graph."""
-        return Tensor(self.data)
+        """A new tensor sharing the data (and the in-place version counter) but cut from the graph."""
+        t = Tensor(self.data)
+        t._vc = self._vc
+        return t
 
     def backward(self, gradient=None, retain_graph=False, create_graph=False):
         """Accumulate the gradient of this tensor into ``.grad`` of every leaf it depends on.
@@ -367,7 +399,7 @@ class Tensor:
         except ValueError:
             raise ShapeError(f"{op}: cannot update shape {self.shape} in place with shape "
                              f"{np.shape(args[0])}") from None
-        self._version += 1
+        self._vc[0] += 1
         return self
 
     def add_(self, other, alpha=1):
@@ -398,7 +430,7 @@ class Tensor:
             self.data[...] = values
         except ValueError:
             raise ShapeError(f"{op}: cannot write shape {np.shape(values)} into shape {self.shape}") from None
-        self._version += 1
+        self._vc[0] += 1
         return self
 
     def zero_(self):
@@ -441,14 +473,14 @@ class Tensor:
         return ops.Mul.apply(*_operands(other, self))
 
     def __truediv__(self, other):
-        return ops.Div.apply(*_operands(self, other))
+        return ops.Div.apply(*map(_floating, _operands(self, other)))
 
     def __rtruediv__(self, other):
-        return ops.Div.apply(*_operands(other, self))
+        return ops.Div.apply(*map(_floating, _operands(other, self)))
 
     def __pow__(self, other):
         if isinstance(other, numbers.Number) and not isinstance(other, bool):
-            return ops.PowScalar.apply(self, p=other)
+            return ops.PowScalar.apply(_floating(self) if isinstance(other, float) else self, p=other)
         return ops.Pow.apply(*_operands(self, other))
 
     def __rpow__(self, other):
@@ -514,15 +546,15 @@ class Tensor:
     # --- elementwise math --------------------------------------------------------------------
     def exp(self):
         """Elementwise e**x."""
-        return ops.Exp.apply(self)
+        return ops.Exp.apply(_floating(self))
 
     def log(self):
         """Elementwise natural logarithm."""
-        return ops.Log.apply(self)
+        return ops.Log.apply(_floating(self))
 
     def sqrt(self):
         """Elementwise square root."""
-        return ops.Sqrt.apply(self)
+        return ops.Sqrt.apply(_floating(self))
 
     def abs(self):
         """Elementwise |x| (gradient 0 at 0, as PyTorch)."""
@@ -530,15 +562,15 @@ class Tensor:
 
     def sin(self):
         """Elementwise sine."""
-        return ops.Sin.apply(self)
+        return ops.Sin.apply(_floating(self))
 
     def cos(self):
         """Elementwise cosine."""
-        return ops.Cos.apply(self)
+        return ops.Cos.apply(_floating(self))
 
     def erf(self):
         """Elementwise error function."""
-        return ops.Erf.apply(self)
+        return ops.Erf.apply(_floating(self))
 
     def sign(self):
         """Elementwise sign (no gradient)."""
@@ -575,19 +607,19 @@ class Tensor:
 
     def sigmoid(self):
         """1 / (1 + e**-x), computed without overflow for any x."""
-        return ops.Sigmoid.apply(self)
+        return ops.Sigmoid.apply(_floating(self))
 
     def tanh(self):
         """Hyperbolic tangent."""
-        return ops.Tanh.apply(self)
+        return ops.Tanh.apply(_floating(self))
 
     def softmax(self, dim=-1):
         """exp(x) / sum(exp(x)) along ``dim``, shifted by the max for stability."""
-        return ops.Softmax.apply(self, axis=_dims(dim, self.ndim, "softmax"))
+        return ops.Softmax.apply(_floating(self), axis=_dims(dim, self.ndim, "softmax"))
 
     def log_softmax(self, dim=-1):
         """x - logsumexp(x) along ``dim``, computed stably in one op."""
-        return ops.LogSoftmax.apply(self, axis=_dims(dim, self.ndim, "log_softmax"))
+        return ops.LogSoftmax.apply(_floating(self), axis=_dims(dim, self.ndim, "log_softmax"))
 
     def gelu(self, approximate="none"):
         """Gaussian error linear unit: x·Φ(x); ``approximate='tanh'`` uses the tanh formula."""
@@ -700,7 +732,7 @@ class Tensor:
         """Merge dimensions ``start_dim..end_dim`` into one."""
         if self.ndim == 0:
             return self.reshape(1)
-        s, e = _dims((start_dim, end_dim), self.ndim, "flatten")
+        s, e = _dims((start_dim, end_dim), self.ndim, "flatten", unique=False)
         return self.reshape(self.shape[:s] + (-1,) + self.shape[e + 1:]) if s <= e else self
 
     def permute(self, *dims):
@@ -712,7 +744,7 @@ class Tensor:
 
     def transpose(self, dim0, dim1):
         """Swap two dimensions."""
-        d0, d1 = _dims((dim0, dim1), self.ndim, "transpose")
+        d0, d1 = _dims((dim0, dim1), self.ndim, "transpose", unique=False)
         axes = list(range(self.ndim))
         axes[d0], axes[d1] = d1, d0
         return ops.Permute.apply(self, axes=tuple(axes))
@@ -777,15 +809,17 @@ class Tensor:
             self.data[_index(index)] = value.data if isinstance(value, Tensor) else value
         except (ValueError, IndexError) as e:
             raise ShapeError(f"__setitem__ on shape {self.shape}: {e}") from None
-        self._version += 1
+        self._vc[0] += 1
 
     def gather(self, dim, index):
         """Pick values along ``dim`` at the positions in ``index`` (PyTorch's gather)."""
         (axis,) = _dims(dim, self.ndim, "gather")
         index = index.data if isinstance(index, Tensor) else np.asarray(index)
-        if index.ndim != self.ndim or index.dtype.kind not in "iu":
-            raise ShapeError(f"gather: index must be an integer tensor with {self.ndim} dims, "
-                             f"got {index.dtype} of shape {index.shape}")
+        if (index.ndim != self.ndim or index.dtype.kind not in "iu"
+                or any(i > s for d, (i, s) in enumerate(zip(index.shape, self.shape)) if d != axis)):
+            raise ShapeError(f"gather: index must be an integer tensor of {self.ndim} dims no larger "
+                             f"than input shape {self.shape} outside dim {axis}, got {index.dtype} "
+                             f"of shape {index.shape}")
         return ops.Getitem.apply(self, index=_along_axis(index, axis))
 
     def where(self, condition, other):
@@ -796,6 +830,13 @@ class Tensor:
 # ---------------------------------------------------------------------------------------------
 # helpers for argument handling
 # ---------------------------------------------------------------------------------------------
+
+def _floating(x):
+    """Integer and bool tensors become float32 for ops whose result is real (as PyTorch)."""
+    if isinstance(x, Tensor) and x.data.dtype.kind not in "fc":
+        return x.to(np.float32)
+    return x
+
 
 def _scaled(other, alpha):
     return (other.data if isinstance(other, Tensor) else other) * alpha
@@ -833,7 +874,7 @@ def _operand(x):
     return x if isinstance(x, (float, int)) else Tensor(x)
 
 
-def _dims(dim, ndim, op):
+def _dims(dim, ndim, op, unique=True):
     """Normalize ``dim`` (None, int or tuple) to None or a tuple of non-negative ints."""
     if dim is None:
         return None
@@ -844,7 +885,7 @@ def _dims(dim, ndim, op):
         if not -max(ndim, 1) <= d < max(ndim, 1):
             raise IndexError(f"{op}: dimension {d} out of range for a tensor with {ndim} dims")
         out.append(d % max(ndim, 1))
-    if len(set(out)) != len(out):
+    if unique and len(set(out)) != len(out):
         raise ValueError(f"{op}: repeated dimension in {dims}")
     return tuple(out)
 
