@@ -39,9 +39,17 @@ def is_grad_enabled():
 
 
 class _GradMode:
-    """Base of the grad-mode switches: a context manager, and a decorator through ``__call__``."""
+    """Base of the grad-mode switches: a context manager, and a decorator through ``__call__``
+    (``@no_grad()`` and ``@no_grad`` both work)."""
 
     mode = True
+
+    def __new__(cls, fn=None):
+        self = super().__new__(cls)
+        return self(fn) if callable(fn) else self
+
+    def __init__(self, fn=None):
+        pass
 
     def __enter__(self):
         global _grad_enabled
@@ -85,6 +93,9 @@ class set_grad_enabled(_GradMode):
     >>> with set_grad_enabled(False):
     ...     y = x * 2          # not recorded
     """
+
+    def __new__(cls, mode):
+        return object.__new__(cls)
 
     def __init__(self, mode):
         global _grad_enabled
@@ -134,8 +145,11 @@ class Function:
         arrays = [a.data if isinstance(a, Tensor) else a for a in args]
         try:
             data = fn.forward(*arrays, **kwargs)
-        except (ValueError, TypeError) as e:
+        except ValueError as e:
             raise ShapeError(f"{fn.name}: cannot apply to {_describe(arrays)}: {e}") from None
+        except TypeError as e:
+            dtypes = ", ".join(str(np.result_type(a)) for a in arrays if a is not None)
+            raise TypeError(f"{fn.name}: cannot apply to dtypes {dtypes}: {e}") from None
         except IndexError as e:
             raise IndexError(f"{fn.name}: bad index for {_describe(arrays)}: {e}") from None
         if type(data) is not np.ndarray:
@@ -805,6 +819,9 @@ class Tensor:
 
     def __setitem__(self, index, value):
         self._check_inplace("__setitem__")
+        if isinstance(value, Tensor) and value.requires_grad and _grad_enabled:
+            raise RuntimeError("__setitem__: assigning a tensor that requires grad is not recorded, so its "
+                               "gradient would be lost; build the result with where() or cat() instead")
         try:
             self.data[_index(index)] = value.data if isinstance(value, Tensor) else value
         except (ValueError, IndexError) as e:
