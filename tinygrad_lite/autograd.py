@@ -1,9 +1,11 @@
 """Reverse-mode differentiation: the backward engine and ``grad``.
 
-The engine sorts the graph iteratively (no recursion, so chains of any length work), walks it
-from the outputs back to the leaves, and frees each node's saved arrays as soon as its gradient
-has been passed on, unless the graph is retained.
+The engine walks the graph iteratively (no recursion, so chains of any length work) from the
+outputs back to the leaves, and frees each node's saved arrays as soon as its gradient has been
+passed on, unless the graph is retained.
 """
+from heapq import heappop, heappush
+
 import numpy as np
 
 from .tensor import ShapeError, Tensor, _is_float, enable_grad, no_grad
@@ -14,43 +16,14 @@ _FREED = ("backward through a graph that has already been freed: a second backwa
           "over the same graph needs retain_graph=True on the first one")
 
 
-def _toposort(roots):
-    """Tensors that require grad reachable from ``roots``, each after all of its inputs."""
-    order, seen = [], set()
-    stack = [(r, False) for r in roots]
-    while stack:
-        t, expanded = stack.pop()
-        if expanded:
-            order.append(t)
-            continue
-        if id(t) in seen:
-            continue
-        seen.add(id(t))
-        stack.append((t, True))
-        ctx = t._ctx
-        if ctx is not None:
-            parents = getattr(ctx, "parents", None)
-            if parents is None:
-                raise RuntimeError(_FREED)
-            for p in parents:
-                if isinstance(p, Tensor) and p.requires_grad and id(p) not in seen:
-                    stack.append((p, False))
-    return order
-
-
-def _check_versions(t, ctx):
-    """Refuse to differentiate through values that were modified in place after being saved."""
-    if t._vc[0] != ctx.out_version:
-        changed = f"its output (shape {t.shape})"
-    else:
-        for p, v in zip(ctx.parents, ctx.versions):
-            if isinstance(p, Tensor) and p._vc[0] != v:
-                changed = f"an input of shape {p.shape}"
-                break
-        else:
-            return
-    raise RuntimeError(f"backward through {ctx.name}: {changed} was modified in place after it was "
-                       f"used; update parameters after backward, or compute the graph again")
+def _version_error(t, ctx):
+    """Explain which saved value was modified in place after being used."""
+    changed = f"its output (shape {t.shape})"
+    for p, (vc, v) in zip([p for p in ctx.parents if isinstance(p, Tensor)], ctx.vchecks):
+        if vc[0] != v:
+            changed = f"an input of shape {p.shape}"
+    return RuntimeError(f"backward through {ctx.name}: {changed} was modified in place after it was "
+                        f"used; update parameters after backward, or compute the graph again")
 
 
 def _initial_grad(root, gradient, create_graph):
@@ -76,28 +49,47 @@ def _initial_grad(root, gradient, create_graph):
 def run_backward(roots, gradients, retain_graph=False, create_graph=False, inputs=None):
     """Propagate ``gradients`` from ``roots``. With ``inputs`` None, accumulate into the ``.grad`` of
     leaves (and of tensors that called ``retain_grad``); otherwise return the gradients of
-    ``inputs`` and leave every ``.grad`` alone."""
-    grads = {}
+    ``inputs`` and leave every ``.grad`` alone.
+
+    Every recorded op has a sequence number, and an op's inputs are always older than the op, so
+    taking nodes newest first from a heap visits each node after all of its consumers: a
+    topological order found on the fly, with no recursion and no separate sorting pass.
+    """
+    grads, heap, leaves = {}, [], []
+
+    def receive(t, g):
+        k = id(t)
+        if k in grads:
+            grads[k] = grads[k] + g
+            return
+        grads[k] = g
+        ctx = t._ctx
+        if ctx is None:
+            leaves.append(t)
+        elif not hasattr(ctx, "parents"):
+            raise RuntimeError(_FREED)
+        else:
+            heappush(heap, (-ctx.seq, t))
+
     for r, g in zip(roots, gradients):
-        g = _initial_grad(r, g, create_graph)
-        grads[id(r)] = grads[id(r)] + g if id(r) in grads else g
-    order = _toposort(roots)
+        receive(r, _initial_grad(r, g, create_graph))
     wanted = None if inputs is None else {id(t): i for i, t in enumerate(inputs)}
     captured = [None] * (0 if inputs is None else len(inputs))
     with (enable_grad() if create_graph else no_grad()):
-        for t in reversed(order):
-            g = grads.pop(id(t), None)
-            if g is None:
-                continue
+        while heap:
+            t = heappop(heap)[1]
+            g = grads.pop(id(t))
             ctx = t._ctx
             if wanted is not None:
                 if id(t) in wanted:
                     captured[wanted[id(t)]] = g
-            elif ctx is None or t._retains_grad:
+            elif t._retains_grad:
                 _accumulate(t, g, create_graph)
-            if ctx is None:
-                continue
-            _check_versions(t, ctx)
+            if t._vc[0] != ctx.out_version:
+                raise _version_error(t, ctx)
+            for vc, v in ctx.vchecks:
+                if vc[0] != v:
+                    raise _version_error(t, ctx)
             parents, needs = ctx.parents, ctx.needs
             if create_graph:
                 gs = ctx.backward(g, t, *parents)
@@ -107,10 +99,20 @@ def run_backward(roots, gradients, retain_graph=False, create_graph=False, input
                 ctx.__dict__.clear()  # free the saved arrays; a later backward here is an error
             for p, need, gp in zip(parents, needs, gs):
                 if need and gp is not None:
-                    if not create_graph and gp is g:
+                    if gp is g and not create_graph:
                         gp = gp.view()  # the same array may reach several tensors: mark it shared
-                    k = id(p)
-                    grads[k] = grads[k] + gp if k in grads else gp
+                    if p._ctx is None and id(p) not in grads:  # inline the common case of receive
+                        grads[id(p)] = gp
+                        leaves.append(p)
+                    else:
+                        receive(p, gp)
+    for t in leaves:
+        g = grads.pop(id(t))
+        if wanted is not None:
+            if id(t) in wanted:
+                captured[wanted[id(t)]] = g
+        else:
+            _accumulate(t, g, create_graph)
     return captured
 
 

@@ -11,6 +11,7 @@ that graph iteratively in reverse topological order and frees it as it goes.
     >>> x.grad
     tensor([2., 4., 6.])
 """
+import itertools
 import numbers
 from collections import namedtuple
 
@@ -31,6 +32,7 @@ class ShapeError(ValueError, RuntimeError):
 # ---------------------------------------------------------------------------------------------
 
 _grad_enabled = True
+_sequence = itertools.count()  # orders recorded ops: an op is always newer than its inputs
 
 
 def is_grad_enabled():
@@ -123,8 +125,9 @@ class Function:
     arrays; under ``create_graph=True`` they are Tensors, so the same arithmetic records a
     differentiable graph of the gradient itself. Helpers in ``ops.py`` dispatch on that.
 
-    Attributes set by ``apply``: ``parents`` (the positional arguments as given), ``arrays`` (their
-    NumPy values at forward time), ``needs`` (which parents want a gradient) and ``versions``.
+    Attributes set by ``apply`` when the op is recorded: ``parents`` (the positional arguments as
+    given), ``arrays`` (their NumPy values at forward time), ``needs`` (which parents want a
+    gradient), ``seq`` (creation order) and the version counters to check before backward.
     """
 
     def forward(self, *args, **kwargs):
@@ -160,8 +163,8 @@ class Function:
         if _grad_enabled:
             needs = [isinstance(a, Tensor) and a.requires_grad for a in args]
             if True in needs:
-                fn.parents, fn.arrays, fn.needs = args, arrays, needs
-                fn.versions = [a._vc[0] if isinstance(a, Tensor) else 0 for a in args]
+                fn.parents, fn.arrays, fn.needs, fn.seq = args, arrays, needs, next(_sequence)
+                fn.vchecks = [(a._vc, a._vc[0]) for a in args if isinstance(a, Tensor)]
                 fn.out_version = out._vc[0]
                 out.requires_grad, out._ctx = True, fn
                 return out
@@ -867,6 +870,12 @@ def _operands(a, b):
     """Make binary operands compatible: Python numbers stay Python numbers (so float32 stays
     float32), NumPy scalars become Python numbers, and integer tensors meeting floats are cast
     to the float dtype as PyTorch does."""
+    ta, tb = type(a), type(b)  # fast path first: the common cases need no conversion
+    if ta is Tensor and (tb is Tensor and a.data.dtype is b.data.dtype
+                         or (tb is float or tb is int) and a.data.dtype.kind == "f"):
+        return a, b
+    if tb is Tensor and (ta is float or ta is int) and b.data.dtype.kind == "f":
+        return a, b
     a, b = _operand(a), _operand(b)
     if isinstance(a, Tensor) and isinstance(b, Tensor):
         da, db = a.data.dtype, b.data.dtype
