@@ -1,0 +1,420 @@
+#!/usr/bin/env python3
+"""Train a multilayer perceptron on MNIST or Fashion-MNIST with tinygrad_lite.
+
+The defaults train a 784-512-256-10 ReLU network (He init) with Adam at lr 1e-3 on a cosine
+schedule, batch 128, 10 epochs, each training image shifted randomly by up to 2 pixels; that
+reaches about 98.8% test accuracy on MNIST:
+
+    python examples/mnist.py --data-dir /path/to/mnist
+
+The classic from-scratch networks, one command each:
+
+    # 784-256-10 leaky ReLU, He init, plain SGD, until the test accuracy exceeds 96%
+    python examples/mnist.py --hidden 256 --activation leaky_relu --init he --optimizer sgd \
+        --lr 0.1 --lr-schedule constant --batch-size 32 --no-augment --epochs 20 \
+        --target-accuracy 0.96
+    # Nielsen's 784-30-10 sigmoid network: quadratic cost, mini-batch SGD (batch 10, lr 3.0)
+    python examples/mnist.py --hidden 30 --activation sigmoid --loss mse --optimizer sgd \
+        --lr 3.0 --lr-schedule constant --batch-size 10 --no-augment --epochs 30
+    # the same with the cross-entropy cost
+    python examples/mnist.py --hidden 30 --activation sigmoid --loss cross_entropy \
+        --optimizer sgd --lr 0.5 --lr-schedule constant --batch-size 10 --no-augment --epochs 30
+    # 784-10-10 ReLU + softmax, full-batch gradient descent (with momentum)
+    python examples/mnist.py --hidden 10 --optimizer sgd --lr 0.2 --momentum 0.9 \
+        --lr-schedule constant --batch-size 60000 --no-augment --epochs 300
+    # 784-16-16-10 sigmoid, quadratic cost, per-sample SGD
+    python examples/mnist.py --hidden 16,16 --activation sigmoid --loss mse --optimizer sgd \
+        --lr 0.5 --lr-schedule constant --batch-size 1 --no-augment --epochs 1
+
+See ``--help`` for every flag. A progress bar goes to stderr; per-epoch results go to stdout,
+whose last line is always ``test accuracy: 0.XXXX``. ``--save model.npz`` keeps the trained
+network for ``examples/predict.py``.
+"""
+import argparse
+import math
+import os
+import sys
+import time
+
+import numpy as np
+
+_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+if _ROOT not in sys.path:  # run from a checkout without installing the package
+    sys.path.insert(0, _ROOT)
+
+import tinygrad_lite as tg  # noqa: E402
+from tinygrad_lite import nn, optim  # noqa: E402
+from tinygrad_lite.data import (MNIST, DataLoader, DatasetError, DownloadError,  # noqa: E402
+                                FashionMNIST, IDXError, TensorDataset, data_root,
+                                random_shift)
+from tinygrad_lite.nn import functional as F  # noqa: E402
+
+DATASETS = {"mnist": MNIST, "fashion-mnist": FashionMNIST}
+ACTIVATIONS = ("relu", "leaky_relu", "sigmoid", "tanh")
+LEAKY_SLOPE = 0.01
+
+
+# ---------------------------------------------------------------------------------------------
+# the model
+# ---------------------------------------------------------------------------------------------
+
+class MLP(nn.Module):
+    """A fully connected network: ``sizes[0]`` inputs, hidden layers ``sizes[1:-1]`` with
+    ``activation`` after each, and ``sizes[-1]`` outputs (logits, no activation).
+
+    >>> model = MLP([784, 256, 10], activation="relu")
+    >>> model(tg.zeros(2, 784)).shape
+    (2, 10)
+    """
+
+    def __init__(self, sizes, activation="relu"):
+        super().__init__()
+        if activation not in ACTIVATIONS:
+            raise ValueError(f"MLP: activation must be one of {ACTIVATIONS}, got {activation!r}")
+        self.sizes, self.activation = [int(s) for s in sizes], activation
+        self.layers = nn.ModuleList(nn.Linear(n_in, n_out)
+                                    for n_in, n_out in zip(self.sizes, self.sizes[1:]))
+
+    def forward(self, x):
+        *hidden, output = self.layers
+        for layer in hidden:
+            x = layer(x)
+            x = F.leaky_relu(x, LEAKY_SLOPE) if self.activation == "leaky_relu" \
+                else getattr(F, self.activation)(x)
+        return output(x)
+
+    def init_weights(self, scheme):
+        """Re-initialise the weights: 'he' draws N(0, gain²/fan_in) (Kaiming; with the
+        activation's gain, so for sigmoid it is LeCun's 1/sqrt(fan_in)), 'xavier' draws
+        N(0, gain²·2/(fan_in + fan_out)) (Glorot); both zero the biases. 'default' keeps
+        nn.Linear's U(±1/sqrt(fan_in))."""
+        if scheme == "default":
+            return self
+        for i, layer in enumerate(self.layers):
+            last = i == len(self.layers) - 1
+            nonlinearity = "linear" if last else self.activation
+            slope = LEAKY_SLOPE if nonlinearity == "leaky_relu" else None
+            if scheme == "he":
+                nn.init.kaiming_normal_(layer.weight, a=slope or 0, nonlinearity=nonlinearity)
+            elif scheme == "xavier":
+                gain = nn.init.calculate_gain(nonlinearity, slope)
+                nn.init.xavier_normal_(layer.weight, gain=gain)
+            else:
+                raise ValueError(f"unknown init scheme {scheme!r}")
+            nn.init.zeros_(layer.bias)
+        return self
+
+    def config(self):
+        """What :func:`build_model` needs to rebuild this network (saved with ``--save``)."""
+        return {"sizes": list(self.sizes), "activation": self.activation}
+
+
+def build_model(config):
+    """An :class:`MLP` from the ``config`` dict stored in a checkpoint."""
+    return MLP(config["sizes"], config["activation"])
+
+
+def output_activation(activation):
+    """The output layer's activation used by the quadratic cost: sigmoid for sigmoid networks
+    (as in Nielsen's book), softmax otherwise."""
+    return "sigmoid" if activation == "sigmoid" else "softmax"
+
+
+def quadratic_cost(logits, labels, activation):
+    """Nielsen's quadratic cost C = ½·Σ_classes (a - y)², averaged over the batch, where a is
+    the output activation (see :func:`output_activation`) and y the one-hot label. This scaling is
+    the one his learning rate 3.0 is calibrated for; it is 5× ``F.mse_loss`` (which averages over
+    the 10 classes too)."""
+    a = logits.sigmoid() if output_activation(activation) == "sigmoid" else logits.softmax(1)
+    one_hot = np.eye(logits.shape[1], dtype=logits.dtype)[labels.numpy()]
+    return F.mse_loss(a, one_hot, reduction="sum") * (0.5 / logits.shape[0])
+
+
+# ---------------------------------------------------------------------------------------------
+# the command line
+# ---------------------------------------------------------------------------------------------
+
+def positive_int(text):
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
+    return value
+
+
+def positive_float(text):
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}") from None
+    if not value > 0 or not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
+    return value
+
+
+def fraction(text):
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number in [0, 1), got {text!r}") from None
+    if not 0.0 <= value < 1.0:
+        raise argparse.ArgumentTypeError(f"expected a number in [0, 1), got {text!r}")
+    return value
+
+
+def hidden_sizes(text):
+    """'256' -> [256]; '16,16' -> [16, 16]; '' or 'none' -> [] (softmax regression)."""
+    if text.strip().lower() in ("", "none"):
+        return []
+    try:
+        sizes = [int(part) for part in text.split(",")]
+    except ValueError:
+        sizes = []
+    if not sizes or any(size < 1 for size in sizes):
+        raise argparse.ArgumentTypeError(f"expected comma-separated positive layer sizes like "
+                                         f"'256' or '16,16', got {text!r}")
+    return sizes
+
+
+def parser():
+    p = argparse.ArgumentParser(
+        prog="mnist.py",
+        description="Train a multilayer perceptron on MNIST or Fashion-MNIST with tinygrad_lite. "
+                    "A progress bar goes to stderr, per-epoch results to stdout, and the last "
+                    "line on stdout is 'test accuracy: 0.XXXX'.",
+        epilog="Loss functions: 'cross_entropy' is softmax cross-entropy on the logits, averaged "
+               "over the batch. 'mse' is the quadratic cost of the classic from-scratch "
+               "networks: C = 1/2 * sum over the 10 outputs of (a - y)^2, averaged over the "
+               "batch, where y is the one-hot label and a is the output activation: sigmoid for "
+               "--activation sigmoid (Nielsen's network), softmax otherwise. With that scaling "
+               "Nielsen's --lr 3.0 works as in his book. A --batch-size as large as the "
+               "training set (60000) is full-batch gradient descent; --batch-size 1 is "
+               "per-sample SGD.")
+    p.add_argument("--data-dir", default=None,
+                   help="directory holding the four IDX files (or its MNIST/ or FashionMNIST/ "
+                        "subfolder); default $TINYGRAD_LITE_DATA or ~/.cache/tinygrad_lite. "
+                        "Missing files are downloaded unless --no-download")
+    p.add_argument("--no-download", action="store_true",
+                   help="fail instead of downloading missing data files")
+    p.add_argument("--dataset", choices=sorted(DATASETS), default="mnist",
+                   help="which dataset (default: %(default)s)")
+    p.add_argument("--epochs", type=positive_int, default=10,
+                   help="passes over the training set (default: %(default)s)")
+    p.add_argument("--batch-size", type=positive_int, default=128,
+                   help="samples per gradient step (default: %(default)s)")
+    p.add_argument("--lr", type=positive_float, default=None,
+                   help="learning rate (default: 1e-3 for adam, 0.1 for sgd)")
+    p.add_argument("--optimizer", choices=("sgd", "adam"), default="adam",
+                   help="optimizer (default: %(default)s)")
+    p.add_argument("--lr-schedule", choices=("constant", "cosine"), default="cosine",
+                   help="anneal the learning rate to 0 along half a cosine over the whole run, "
+                        "step by step, or keep it constant (default: %(default)s)")
+    p.add_argument("--momentum", type=fraction, default=0.0,
+                   help="SGD momentum (default: %(default)s, plain SGD)")
+    p.add_argument("--hidden", type=hidden_sizes, default=[512, 256], metavar="SIZES",
+                   help="hidden layer sizes, comma-separated, e.g. 256 or 16,16; 'none' for "
+                        "softmax regression (default: 512,256)")
+    p.add_argument("--activation", choices=ACTIVATIONS, default="relu",
+                   help="hidden-layer activation (default: %(default)s; leaky_relu has slope 0.01)")
+    p.add_argument("--loss", choices=("cross_entropy", "mse"), default="cross_entropy",
+                   help="cost function, see below (default: %(default)s)")
+    p.add_argument("--init", choices=("he", "xavier", "default"), default="he",
+                   help="weight initialisation: he = N(0, gain^2/fan_in), xavier = "
+                        "N(0, gain^2*2/(fan_in+fan_out)), gain from the activation, zero biases; "
+                        "default = nn.Linear's U(+-1/sqrt(fan_in)) (default: %(default)s)")
+    p.add_argument("--augment", action=argparse.BooleanOptionalAction, default=True,
+                   help="shift each training image randomly by up to 2 pixels in each "
+                        "direction, anew every epoch (default: on; --no-augment turns it off)")
+    p.add_argument("--target-accuracy", type=fraction, default=None, metavar="X",
+                   help="stop after the first epoch whose test accuracy exceeds X")
+    p.add_argument("--save", default=None, metavar="PATH",
+                   help="save the trained weights and model config (for predict.py) to PATH")
+    p.add_argument("--seed", type=int, default=0, help="random seed (default: %(default)s)")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+    return p
+
+
+# ---------------------------------------------------------------------------------------------
+# training
+# ---------------------------------------------------------------------------------------------
+
+class Progress:
+    """A one-line progress bar on stderr, redrawn with ``\\r`` at most every ``interval`` s."""
+
+    def __init__(self, label, total, unit="batch", enabled=True, interval=0.1):
+        self.label, self.total, self.unit = label, total, unit
+        self.enabled, self.interval = enabled, interval
+        self.start = self.last = time.perf_counter()
+        self.width = 0
+
+    def update(self, done, loss):
+        now = time.perf_counter()
+        if not self.enabled or (now - self.last < self.interval and done < self.total):
+            return
+        self.last = now
+        rate = done / max(now - self.start, 1e-9)
+        eta = (self.total - done) / rate
+        filled = done * 20 // self.total
+        text = (f"{self.label} [{'#' * filled}{'.' * (20 - filled)}] {done}/{self.total} "
+                f"{rate:.1f} {self.unit}/s ETA {format_seconds(eta)} loss {loss:.4f}")
+        sys.stderr.write("\r" + text.ljust(self.width))
+        sys.stderr.flush()
+        self.width = len(text)
+
+    def clear(self):
+        """Blank the bar so the next line starts clean."""
+        if self.enabled and self.width:
+            sys.stderr.write("\r" + " " * self.width + "\r")
+            sys.stderr.flush()
+            self.width = 0
+
+
+def format_seconds(seconds):
+    seconds = int(round(seconds))
+    return f"{seconds // 60}:{seconds % 60:02d}" if seconds < 3600 else \
+        f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+
+
+@tg.no_grad()
+def accuracy(model, images, labels, batch_size=2000):
+    """Fraction of ``images`` (N, 784) whose largest logit is at the true label."""
+    model.eval()
+    correct = 0
+    for start in range(0, len(images), batch_size):
+        logits = model(tg.Tensor(images[start:start + batch_size]))
+        correct += int((logits.numpy().argmax(1) == labels[start:start + batch_size]).sum())
+    return correct / len(images)
+
+
+def load_data(args):
+    """(train X, train y, test X, test y) as NumPy arrays, X float32 in [0, 1] of shape (N, 784)."""
+    dataset = DATASETS[args.dataset]
+    splits = []
+    for train in (True, False):
+        ds = dataset(root=args.data_dir, train=train, download=not args.no_download)
+        splits += [ds.images.reshape(len(ds), -1).astype(np.float32) / np.float32(255), ds.labels]
+    return splits
+
+
+def make_optimizer(args, params):
+    if args.optimizer == "adam":
+        return optim.Adam(params, lr=args.lr if args.lr is not None else 1e-3)
+    return optim.SGD(params, lr=args.lr if args.lr is not None else 0.1, momentum=args.momentum)
+
+
+def train(args):
+    """Run the whole experiment described by ``args``; returns the final test accuracy."""
+    tg.manual_seed(args.seed)
+    x_train, y_train, x_test, y_test = load_data(args)
+    model = MLP([x_train.shape[1], *args.hidden, 10], args.activation).init_weights(args.init)
+    optimizer = make_optimizer(args, model.parameters())
+    if args.batch_size >= len(x_train) and not args.augment:  # full batch: no copy per epoch
+        loader = [(tg.Tensor(x_train), tg.Tensor(y_train))]
+    else:
+        loader = DataLoader(TensorDataset(x_train, y_train), batch_size=args.batch_size,
+                            shuffle=args.batch_size < len(x_train),
+                            transform=random_shift if args.augment else None)
+    if args.loss == "mse":
+        def criterion(logits, labels):
+            return quadratic_cost(logits, labels, args.activation)
+    else:
+        criterion = F.cross_entropy
+
+    sizes = "-".join(str(s) for s in model.sizes)
+    print(f"{args.dataset}: {len(x_train)} training, {len(x_test)} test images; {sizes} "
+          f"{args.activation} MLP, {args.loss}, {args.optimizer}, batch {args.batch_size}",
+          flush=True)
+    steps = len(loader)
+    schedule = (optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=args.epochs * steps)
+                if args.lr_schedule == "cosine" else None)
+    # Full-batch gradient descent takes one step per epoch: its bar counts epochs, and it
+    # reports every few epochs (about 20 lines in all) instead of every one.
+    show = not args.no_progress
+    run_bar = Progress("training", args.epochs, "epoch", show) if steps == 1 else None
+    report_every = 1 if steps > 1 else max(1, args.epochs // 20)
+    run_start = time.perf_counter()
+    for epoch in range(1, args.epochs + 1):
+        model.train()
+        bar = run_bar or Progress(f"epoch {epoch}/{args.epochs}", steps, "batch", show)
+        total_loss, start = 0.0, time.perf_counter()
+        for step, (images, labels) in enumerate(loader, 1):
+            loss = criterion(model(images), labels)
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            if schedule is not None:
+                schedule.step()
+            total_loss += loss.item()
+            if run_bar is None:
+                bar.update(step, total_loss / step)
+        if run_bar is not None:
+            run_bar.update(epoch, total_loss)
+        report = epoch % report_every == 0 or epoch == args.epochs
+        if not (report or args.target_accuracy is not None):
+            continue
+        test_accuracy = accuracy(model, x_test, y_test)
+        reached = args.target_accuracy is not None and test_accuracy > args.target_accuracy
+        if report or reached:
+            bar.clear()
+            now = time.perf_counter()
+            print(f"epoch {epoch}/{args.epochs}: loss {total_loss / steps:.4f}, test accuracy "
+                  f"{test_accuracy:.4f} ({now - start:.1f} s, {now - run_start:.1f} s in all)",
+                  flush=True)
+        if reached:
+            print(f"test accuracy {test_accuracy:.4f} exceeds the target {args.target_accuracy}; "
+                  f"stopping after epoch {epoch}", flush=True)
+            break
+    if run_bar is not None:
+        run_bar.clear()
+    if args.save:
+        tg.save({"model": model.state_dict(), "config": model.config(), "dataset": args.dataset,
+                 "test_accuracy": test_accuracy}, args.save)
+        print(f"saved the model to {args.save}", flush=True)
+    return test_accuracy
+
+
+def one_line(text):
+    """``text`` with its lines joined by spaces, for a one-line error message."""
+    return " ".join(line.strip() for line in str(text).splitlines() if line.strip())
+
+
+def data_error_line(err, data_dir):
+    """A one-line summary of a data-loading error, with where the files were looked for."""
+    lines = [line.strip() for line in str(err).splitlines() if line.strip()]
+    text = lines[0] if lines else type(err).__name__
+    if isinstance(err, DownloadError):
+        if text.endswith(":") and len(lines) > 1:  # "...downloading failed:" + one line per URL
+            text += " " + lines[1]
+        text += (f" (data directory {data_root(data_dir)}; pass --data-dir pointing at a "
+                 f"directory holding the four IDX files)")
+    return text
+
+
+def main(argv=None):
+    cli = parser()
+    args = cli.parse_args(argv)
+    if args.momentum and args.optimizer != "sgd":
+        cli.error("--momentum applies to --optimizer sgd only")
+    if args.save and not os.path.isdir(os.path.dirname(os.path.abspath(args.save))):
+        print(f"mnist.py: error: cannot save to {args.save}: directory "
+              f"{os.path.dirname(os.path.abspath(args.save))} does not exist", file=sys.stderr)
+        return 1
+    try:
+        test_accuracy = train(args)
+    except (DownloadError, DatasetError, IDXError) as err:
+        print(f"mnist.py: error: {data_error_line(err, args.data_dir)}", file=sys.stderr)
+        return 1
+    except OSError as err:  # unreadable data files, unwritable --save path, ...
+        print(f"mnist.py: error: {one_line(err)}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("\nmnist.py: interrupted", file=sys.stderr)
+        return 130
+    print(f"test accuracy: {test_accuracy:.4f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
