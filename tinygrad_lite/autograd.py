@@ -56,23 +56,8 @@ def run_backward(roots, gradients, retain_graph=False, create_graph=False, input
     topological order found on the fly, with no recursion and no separate sorting pass.
     """
     grads, heap, leaves = {}, [], []
-
-    def receive(t, g):
-        k = id(t)
-        if k in grads:
-            grads[k] = grads[k] + g
-            return
-        grads[k] = g
-        ctx = t._ctx
-        if ctx is None:
-            leaves.append(t)
-        elif not hasattr(ctx, "parents"):
-            raise RuntimeError(_FREED)
-        else:
-            heappush(heap, (-ctx.seq, t))
-
     for r, g in zip(roots, gradients):
-        receive(r, _initial_grad(r, g, create_graph))
+        _receive(r, _initial_grad(r, g, create_graph), grads, heap, leaves)
     wanted = None if inputs is None else {id(t): i for i, t in enumerate(inputs)}
     captured = [None] * (0 if inputs is None else len(inputs))
     with (enable_grad() if create_graph else no_grad()):
@@ -91,29 +76,37 @@ def run_backward(roots, gradients, retain_graph=False, create_graph=False, input
                 if vc[0] != v:
                     raise _version_error(t, ctx)
             parents, needs = ctx.parents, ctx.needs
-            if create_graph:
-                gs = ctx.backward(g, t, *parents)
-            else:
-                gs = ctx.backward(g, t.data, *ctx.arrays)
+            gs = ctx.backward(g, t, *parents) if create_graph else ctx.backward(g, t.data, *ctx.arrays)
             if not retain_graph:
                 ctx.__dict__.clear()  # free the saved arrays; a later backward here is an error
             for p, need, gp in zip(parents, needs, gs):
                 if need and gp is not None:
                     if gp is g and not create_graph:
                         gp = gp.view()  # the same array may reach several tensors: mark it shared
-                    if p._ctx is None and id(p) not in grads:  # inline the common case of receive
-                        grads[id(p)] = gp
-                        leaves.append(p)
-                    else:
-                        receive(p, gp)
+                    _receive(p, gp, grads, heap, leaves)
     for t in leaves:
         g = grads.pop(id(t))
-        if wanted is not None:
-            if id(t) in wanted:
-                captured[wanted[id(t)]] = g
-        else:
+        if wanted is None:
             _accumulate(t, g, create_graph)
+        elif id(t) in wanted:
+            captured[wanted[id(t)]] = g
     return captured
+
+
+def _receive(t, g, grads, heap, leaves):
+    """Add the gradient contribution ``g`` for ``t``; queue ``t`` the first time it gets one."""
+    k = id(t)
+    if k in grads:
+        grads[k] = grads[k] + g
+        return
+    grads[k] = g
+    ctx = t._ctx
+    if ctx is None:
+        leaves.append(t)
+    elif not hasattr(ctx, "parents"):
+        raise RuntimeError(_FREED)
+    else:
+        heappush(heap, (-ctx.seq, t))
 
 
 def _accumulate(t, g, create_graph):

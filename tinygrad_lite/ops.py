@@ -555,17 +555,24 @@ class CrossEntropy(Function):
         e /= se
         self.p, self.rows, self.target = e, rows, target
         self.reduction, self.smoothing = reduction, label_smoothing
-        if reduction == "mean":
-            return np.asarray(loss.mean(), dtype=x.dtype)
-        return np.asarray(loss.sum(), dtype=x.dtype) if reduction == "sum" else loss
+        if reduction == "none":
+            return loss
+        return np.asarray(loss.sum() / n if reduction == "mean" else loss.sum(), dtype=x.dtype)
 
     def backward(self, g, out, x):
         n, c = x.shape
-        ls = self.smoothing
-        target_weight = np.zeros((n, c), dtype=self.p.dtype)
-        target_weight[self.rows, self.target] = 1 - ls
+        ls, rows, target = self.smoothing, self.rows, self.target
+        if self.reduction == "none":
+            scale = g.reshape((n, 1))
+        else:
+            scale = g / n if self.reduction == "mean" else g
+        if isinstance(x, Tensor):  # recorded backward: differentiable in x
+            target_weight = np.zeros((n, c), dtype=self.p.dtype)
+            target_weight[rows, target] = 1 - ls
+            return ((x.softmax(1) - (target_weight + ls / c)) * scale,)
+        grad = self.p.copy()
+        grad[rows, target] -= 1 - ls
         if ls:
-            target_weight += ls / c
-        p = x.softmax(1) if isinstance(x, Tensor) else self.p
-        scale = g / n if self.reduction == "mean" else (g if self.reduction == "sum" else g.reshape((n, 1)))
-        return ((p - target_weight) * scale,)
+            grad -= ls / c
+        grad *= scale
+        return (grad,)

@@ -289,10 +289,12 @@ def _class_scores(input, target, fname):
         raise ValueError(f"{fname}: expected target of shape {loss_shape} for input of shape "
                          f"{input.shape}, got {classes.shape}")
     num_classes = input.shape[0 if input.ndim == 1 else 1]
-    bad = (classes < 0) | (classes >= num_classes)
-    if bad.any():
+    if classes.size and (classes.min() < 0 or classes.max() >= num_classes):
+        bad = (classes < 0) | (classes >= num_classes)
         raise ValueError(f"{fname}: target class indices must be in [0, {num_classes - 1}] for "
                          f"{num_classes} classes, got {classes[bad].flat[0]}")
+    if input.ndim == 2:
+        return input, classes, loss_shape
     if input.ndim > 2:
         input = input.permute(0, *range(2, input.ndim), 1)
     return input.reshape(-1, num_classes), classes.reshape(-1), loss_shape

@@ -186,8 +186,9 @@ class Module:
     def __getattr__(self, name):  # only called when normal lookup fails
         d = self.__dict__
         for registry in ("_parameters", "_buffers", "_modules"):
-            if name in d.get(registry, ()):
-                return d[registry][name]
+            items = d.get(registry)
+            if items is not None and name in items:
+                return items[name]
         raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     def __delattr__(self, name):
