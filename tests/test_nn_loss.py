@@ -268,3 +268,13 @@ def test_weighted_losses_register_buffers():
     assert repr(loss) == "BCEWithLogitsLoss()"
     with pytest.raises(ValueError, match="not a valid value for reduction"):
         nn.MSELoss(reduction="max")
+
+
+def test_one_hot_and_pad_match_numpy():
+    np.testing.assert_array_equal(F.one_hot(tg.Tensor([2, 0, 1]), 3).numpy(), np.eye(3, dtype=np.int64)[[2, 0, 1]])
+    assert F.one_hot(tg.Tensor([[1], [3]])).shape == (2, 1, 4)
+    with pytest.raises(ValueError, match=r"\[0, 2\]"):
+        F.one_hot(tg.Tensor([3]), 3)
+    x = tg.Tensor(np.arange(6, dtype=np.float64).reshape(2, 3))
+    np.testing.assert_array_equal(F.pad(x, (1, 0, 0, 2), value=-1.0).numpy(),
+                                  np.pad(x.numpy(), ((0, 2), (1, 0)), constant_values=-1.0))

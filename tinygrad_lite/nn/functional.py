@@ -18,7 +18,7 @@ from ..rng import generator
 from ..tensor import Tensor, no_grad, where
 
 __all__ = ["linear", "relu", "leaky_relu", "sigmoid", "tanh", "softmax", "log_softmax", "gelu",
-           "silu", "dropout", "layer_norm", "batch_norm", "embedding", "mse_loss", "l1_loss",
+           "silu", "pad", "one_hot", "dropout", "layer_norm", "batch_norm", "embedding", "mse_loss", "l1_loss",
            "cross_entropy", "nll_loss", "binary_cross_entropy",
            "binary_cross_entropy_with_logits"]
 
@@ -180,6 +180,34 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     else:
         mean, var = running_mean.reshape(shape), running_var.reshape(shape)
     return _affine(_normalize(input, mean, var, eps), weight, bias, shape)
+
+
+def pad(input, pad, mode="constant", value=0.0):
+    """Pad with a constant: ``pad`` holds (left, right) pairs for the last dim first, as PyTorch.
+
+    >>> pad(tg.Tensor([[1.0]]), (1, 1, 0, 1)).shape
+    (2, 3)
+    """
+    if mode != "constant":
+        raise ValueError(f"pad: only mode='constant' is supported, got {mode!r}")
+    return input.pad(pad, value)
+
+
+def one_hot(tensor, num_classes=-1):
+    """int64 one-hot encoding of class indices, with a trailing dim of ``num_classes`` (inferred
+    as max + 1 when -1).
+
+    >>> one_hot(tg.Tensor([0, 2]), 3)
+    tensor([[1, 0, 0],
+            [0, 0, 1]])
+    """
+    classes = _integer_array(tensor, "one_hot", "class indices")
+    if num_classes < 0:
+        num_classes = int(classes.max()) + 1 if classes.size else 0
+    if classes.size and (classes.min() < 0 or classes.max() >= num_classes):
+        raise ValueError(f"one_hot: class indices must be in [0, {num_classes - 1}], got values in "
+                         f"[{classes.min()}, {classes.max()}]")
+    return Tensor((classes[..., None] == np.arange(num_classes)).astype(np.int64))
 
 
 def _integer_array(values, fname, what):
