@@ -248,6 +248,7 @@ class Tensor:
     ndim = property(lambda self: self.data.ndim, doc="The number of dimensions.")
     is_leaf = property(lambda self: self._ctx is None,
                        doc="True for tensors made by the user rather than by a recorded operation.")
+
     @property
     def _version(self):
         """How many in-place updates this tensor's memory has seen (shared with its views)."""
@@ -369,8 +370,6 @@ class Tensor:
         if not _is_float(dtype):  # integer and bool results carry no gradient
             return Tensor(self.data.astype(dtype))
         return ops.Cast.apply(self, dtype=dtype)
-
-    type = to
 
     def float(self):
         """Cast to float32."""

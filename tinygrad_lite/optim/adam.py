@@ -60,15 +60,8 @@ class Adam(Optimizer):
         g = self._effective_grad(param, grad, weight_decay, options["maximize"])
         work = self._scratch(param, "work")
 
-        # m += (1 - beta1) * (g - m)   (PyTorch's lerp form of beta1 * m + (1 - beta1) * g)
-        np.subtract(g, exp_avg, out=work)
-        work *= 1.0 - beta1
-        exp_avg += work
-        # v = beta2 * v + (1 - beta2) * g * g
-        exp_avg_sq *= beta2
-        np.multiply(g, g, out=work)
-        work *= 1.0 - beta2
-        exp_avg_sq += work
+        self._lerp_(exp_avg, g, 1.0 - beta1, work)  # m = beta1 * m + (1 - beta1) * g
+        self._square_average_(exp_avg_sq, g, beta2, work)  # v = beta2 * v + (1 - beta2) * g²
 
         if options["amsgrad"]:
             second = self._zeros_state(state, "max_exp_avg_sq", param)

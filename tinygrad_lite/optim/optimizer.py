@@ -316,6 +316,21 @@ class Optimizer:
         return out
 
     @staticmethod
+    def _lerp_(avg, value, weight, work):
+        """``avg += weight * (value - avg)`` in place (PyTorch's lerp form of a moving average)."""
+        np.subtract(value, avg, out=work)
+        work *= weight
+        avg += work
+
+    @staticmethod
+    def _square_average_(avg, g, decay, work):
+        """``avg = decay * avg + (1 - decay) * g * g`` in place."""
+        avg *= decay
+        np.multiply(g, g, out=work)
+        work *= 1.0 - decay
+        avg += work
+
+    @staticmethod
     def _zeros_state(state, key, param):
         """``state[key]``, created as zeros shaped like ``param`` the first time."""
         buf = state.get(key)

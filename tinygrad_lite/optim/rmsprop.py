@@ -47,18 +47,11 @@ class RMSprop(Optimizer):
         g = self._effective_grad(param, grad, options["weight_decay"], options["maximize"])
         work = self._scratch(param, "work")
 
-        # v = alpha * v + (1 - alpha) * g * g
-        square_avg *= alpha
-        np.multiply(g, g, out=work)
-        work *= 1.0 - alpha
-        square_avg += work
+        self._square_average_(square_avg, g, alpha, work)  # v = alpha * v + (1 - alpha) * g²
 
         if options["centered"]:
-            # a += (1 - alpha) * (g - a)   (PyTorch's lerp form)
             grad_avg = self._zeros_state(state, "grad_avg", param)
-            np.subtract(g, grad_avg, out=work)
-            work *= 1.0 - alpha
-            grad_avg += work
+            self._lerp_(grad_avg, g, 1.0 - alpha, work)  # a = alpha * a + (1 - alpha) * g
             np.multiply(grad_avg, grad_avg, out=work)
             np.subtract(square_avg, work, out=work)
             np.sqrt(work, out=work)
