@@ -60,7 +60,7 @@ def run_backward(roots, gradients, retain_graph=False, create_graph=False, input
         _receive(r, _initial_grad(r, g, create_graph), grads, heap, leaves)
     wanted = None if inputs is None else {id(t): i for i, t in enumerate(inputs)}
     captured = [None] * (0 if inputs is None else len(inputs))
-    with (enable_grad() if create_graph else no_grad()):
+    with (enable_grad() if create_graph else no_grad()):  # recorded backward records; else nothing does
         while heap:
             t = heappop(heap)[1]
             g = grads.pop(id(t))
@@ -114,13 +114,15 @@ def _accumulate(t, g, create_graph):
     if create_graph:  # a clone, so no two leaves ever hold the same gradient tensor
         t.grad = g.clone() if t.grad is None else t.grad + g
         return
-    g = np.asarray(g)
-    if g.dtype != t.data.dtype:
-        g = g.astype(t.data.dtype)
-    if g.shape != t.data.shape:
+    data = t.data
+    if g.dtype is not data.dtype:
+        g = np.asarray(g, dtype=data.dtype)
+    if g.shape != data.shape:
         raise RuntimeError(f"internal error: gradient of shape {g.shape} for a tensor of shape {t.shape}")
     if t.grad is None:
-        t.grad = Tensor(g if g.base is None and g.flags.writeable else g.copy())
+        if g.base is not None or not g.flags.writeable:  # a view may alias another gradient
+            g = g.copy()
+        t.grad = Tensor(g)
     elif t.grad.data.flags.writeable and t.grad.shape == g.shape:
         np.add(t.grad.data, g, out=t.grad.data)
     else:
