@@ -129,26 +129,16 @@ def test_sgd_matches_reference(seed, shape, n, lr, momentum, dampening, weight_d
     assert_matches(p.data, sgd_reference(p0, grads, **options))
 
 
+@pytest.mark.parametrize("cls, decoupled", [(Adam, False), (AdamW, True)], ids=["adam", "adamw"])
 @given(seed=seeds, shape=shapes, n=steps, lr=lrs, beta1=betas, beta2=betas, eps=epsilons,
        weight_decay=decays, amsgrad=st.booleans(), maximize=st.booleans())
-def test_adam_matches_reference(seed, shape, n, lr, beta1, beta2, eps, weight_decay, amsgrad,
-                                maximize):
+def test_adam_matches_reference(cls, decoupled, seed, shape, n, lr, beta1, beta2, eps,
+                                weight_decay, amsgrad, maximize):
     p0, grads = problem(seed, shape, n)
     options = dict(lr=lr, betas=(beta1, beta2), eps=eps, weight_decay=weight_decay,
                    amsgrad=amsgrad, maximize=maximize)
-    p = run_optimizer(lambda ps: Adam(ps, **options), p0, grads)
-    assert_matches(p.data, adam_reference(p0, grads, **options))
-
-
-@given(seed=seeds, shape=shapes, n=steps, lr=lrs, beta1=betas, beta2=betas, eps=epsilons,
-       weight_decay=decays, amsgrad=st.booleans(), maximize=st.booleans())
-def test_adamw_matches_reference(seed, shape, n, lr, beta1, beta2, eps, weight_decay, amsgrad,
-                                 maximize):
-    p0, grads = problem(seed, shape, n)
-    options = dict(lr=lr, betas=(beta1, beta2), eps=eps, weight_decay=weight_decay,
-                   amsgrad=amsgrad, maximize=maximize)
-    p = run_optimizer(lambda ps: AdamW(ps, **options), p0, grads)
-    assert_matches(p.data, adam_reference(p0, grads, decoupled=True, **options))
+    p = run_optimizer(lambda ps: cls(ps, **options), p0, grads)
+    assert_matches(p.data, adam_reference(p0, grads, decoupled=decoupled, **options))
 
 
 def test_adam_decoupled_weight_decay_flag_is_adamw():

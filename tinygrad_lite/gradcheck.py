@@ -20,6 +20,12 @@ def _outputs(out):
     return (out,) if isinstance(out, Tensor) else tuple(out)
 
 
+def _differentiable(inputs):
+    """``inputs`` as a tuple, and the indices of those that require grad."""
+    inputs = (inputs,) if isinstance(inputs, Tensor) else tuple(inputs)
+    return inputs, [i for i, x in enumerate(inputs) if isinstance(x, Tensor) and x.requires_grad]
+
+
 def _projection(outputs, seed):
     """Fixed random weights v, so the check compares vᵀJ analytically and numerically."""
     rs = np.random.RandomState(seed)
@@ -36,8 +42,7 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True, 
     :class:`GradcheckError` naming the input, the worst element and both values (or returns False
     when ``raise_exception=False``).
     """
-    inputs = (inputs,) if isinstance(inputs, Tensor) else tuple(inputs)
-    checked = [i for i, x in enumerate(inputs) if isinstance(x, Tensor) and x.requires_grad]
+    inputs, checked = _differentiable(inputs)
     if not checked:
         raise ValueError("gradcheck: no input requires grad")
     for i in checked:
@@ -78,8 +83,7 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True, 
 def gradgradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True, seed=1):
     """Check second derivatives: gradcheck of ``x, v -> vᵀ ∂fn/∂x`` computed with
     ``create_graph=True``, differentiated with respect to both x and v."""
-    inputs = (inputs,) if isinstance(inputs, Tensor) else tuple(inputs)
-    checked = [i for i, x in enumerate(inputs) if isinstance(x, Tensor) and x.requires_grad]
+    inputs, checked = _differentiable(inputs)
     outputs = _outputs(fn(*inputs))
     vs = [Tensor(v, requires_grad=True) for v in _projection(outputs, seed)]
     n = len(inputs)

@@ -52,7 +52,6 @@ def _sum(g, axis, keepdims):
 
 def _where(cond, a, b):
     if isinstance(a, Tensor) or isinstance(b, Tensor):
-        a, b = (a, b) if isinstance(a, Tensor) else (Tensor(np.asarray(a, b.dtype)), b)
         return Where.apply(a, b, cond=cond)
     return np.where(cond, a, b)
 
