@@ -126,42 +126,30 @@ def quadratic_cost(logits, labels, activation):
     the one his learning rate 3.0 is calibrated for; it is 5× ``F.mse_loss`` (which averages over
     the 10 classes too)."""
     a = logits.sigmoid() if output_activation(activation) == "sigmoid" else logits.softmax(1)
-    one_hot = np.eye(logits.shape[1], dtype=logits.dtype)[labels.numpy()]
-    return F.mse_loss(a, one_hot, reduction="sum") * (0.5 / logits.shape[0])
+    target = F.one_hot(labels, logits.shape[1]).to(logits.dtype)
+    return F.mse_loss(a, target, reduction="sum") * (0.5 / logits.shape[0])
 
 
 # ---------------------------------------------------------------------------------------------
 # the command line
 # ---------------------------------------------------------------------------------------------
 
-def positive_int(text):
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
-    return value
+def _number(convert, valid, expected):
+    """An argparse type: ``convert`` the text, and refuse it unless ``valid(value)``."""
+    def parse(text):
+        try:
+            value = convert(text)
+        except ValueError:
+            value = None
+        if value is None or not valid(value):
+            raise argparse.ArgumentTypeError(f"expected {expected}, got {text!r}")
+        return value
+    return parse
 
 
-def positive_float(text):
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}") from None
-    if not value > 0 or not math.isfinite(value):
-        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
-    return value
-
-
-def fraction(text):
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number in [0, 1), got {text!r}") from None
-    if not 0.0 <= value < 1.0:
-        raise argparse.ArgumentTypeError(f"expected a number in [0, 1), got {text!r}")
-    return value
+positive_int = _number(int, lambda v: v >= 1, "a positive integer")
+positive_float = _number(float, lambda v: v > 0 and math.isfinite(v), "a positive number")
+fraction = _number(float, lambda v: 0.0 <= v < 1.0, "a number in [0, 1)")
 
 
 def hidden_sizes(text):
