@@ -23,11 +23,27 @@ def _data(v):
     return v.data if isinstance(v, Tensor) else v
 
 
+def _np_sum(x, axis=None, keepdims=False):
+    """``x.sum(axis, keepdims)``, as a product with ones when all axes but one are summed and
+    that one is innermost in memory (per-channel sums of channels-last images): NumPy's reduction
+    runs its inner loop over the few channels there, several times slower."""
+    if axis is not None and x.ndim > 1:
+        axes = {a % x.ndim for a in ((axis,) if isinstance(axis, int) else axis)}
+        kept = [a for a in range(x.ndim) if a not in axes]
+        if len(kept) == 1 and x.strides[kept[0]] == x.itemsize and x.dtype.kind == "f":
+            n = x.shape[kept[0]]
+            rows = np.moveaxis(x, kept[0], -1)
+            if n and rows.flags.c_contiguous:
+                r = np.ones(x.size // n, dtype=x.dtype) @ rows.reshape(-1, n)
+                return r.reshape([n if a in kept else 1 for a in range(x.ndim)]) if keepdims else r
+    return x.sum(axis=axis, keepdims=keepdims)
+
+
 def _np_sum_to(g, shape):
     lead = g.ndim - len(shape)
     axes = tuple(range(lead)) + tuple(i + lead for i, s in enumerate(shape)
                                       if s == 1 and g.shape[i + lead] != 1)
-    return g.sum(axis=axes).reshape(shape) if axes else g
+    return _np_sum(g, axes).reshape(shape) if axes else g
 
 
 def sum_to(g, shape):
@@ -47,7 +63,7 @@ def _broadcast(g, shape):
 def _sum(g, axis, keepdims):
     if isinstance(g, Tensor):
         return Sum.apply(g, axis=axis, keepdims=keepdims)
-    return g.sum(axis=axis, keepdims=keepdims)
+    return _np_sum(g, axis, keepdims)
 
 
 def _where(cond, a, b):
@@ -66,6 +82,14 @@ def _unary(np_fn, method):
 
 _exp, _log, _sin, _cos = (_unary(np.exp, "exp"), _unary(np.log, "log"),
                           _unary(np.sin, "sin"), _unary(np.cos, "cos"))
+
+
+def _column_sums(g):
+    """Sums over the rows of a 2-D gradient (a bias gradient); a product with ones is several
+    times faster than ``sum(axis=0)`` when rows are short."""
+    if isinstance(g, Tensor):
+        return Sum.apply(g, axis=(0,), keepdims=False)
+    return np.ones(g.shape[0], dtype=g.dtype) @ g
 
 
 def _keep_shape(shape, axis):
@@ -351,7 +375,7 @@ class Sum(Function):
 
     def forward(self, x, axis, keepdims, scale=None):
         self.axis, self.keepdims, self.scale = axis, keepdims, scale
-        r = x.sum(axis=axis, keepdims=keepdims)
+        r = _np_sum(x, axis, keepdims)
         return r if scale is None else r * scale
 
     def backward(self, g, out, x):
@@ -528,7 +552,7 @@ class Linear(Function):
         gx = g @ weight if needs[0] else None
         g2 = g.reshape((-1, g.shape[-1])) if g.ndim != 2 else g
         gw = g2.T @ (x.reshape((-1, x.shape[-1])) if x.ndim != 2 else x) if needs[1] else None
-        gb = _sum(g2, (0,), False) if len(needs) > 2 and needs[2] else None
+        gb = _column_sums(g2) if len(needs) > 2 and needs[2] else None
         return gx, gw, gb
 
 
@@ -575,3 +599,187 @@ class CrossEntropy(Function):
             grad -= ls / c
         grad *= scale
         return (grad,)
+
+
+# ---------------------------------------------------------------------------------------------
+# sliding windows: convolution and pooling
+# ---------------------------------------------------------------------------------------------
+# Images are NCHW to the user. Inside, windows are read through channels-last (N, H, W, C) views,
+# and the results are NCHW views of channels-last memory: the channels of one pixel are then
+# contiguous, so the unfolded windows are a cheap copy and the matrix products are large.
+
+class Window:
+    """Geometry of 2-D sliding windows: ``kernel``, ``stride`` and ``dilation`` are (height,
+    width) pairs, ``padding`` is (top, bottom, left, right)."""
+
+    __slots__ = ("kernel", "stride", "padding", "dilation")
+
+    def __init__(self, kernel, stride, padding, dilation):
+        self.kernel, self.stride, self.padding, self.dilation = kernel, stride, padding, dilation
+
+    def out_size(self, h, w):
+        """Output height and width for an (unpadded) h x w image; below 1 means it does not fit."""
+        (kh, kw), (sh, sw), (dh, dw) = self.kernel, self.stride, self.dilation
+        top, bottom, left, right = self.padding
+        return ((h + top + bottom - dh * (kh - 1) - 1) // sh + 1,
+                (w + left + right - dw * (kw - 1) - 1) // sw + 1)
+
+    def overlaps(self):
+        """Whether neighbouring windows share pixels (the stride is shorter than the span)."""
+        return any(s < d * (k - 1) + 1 for k, s, d in zip(self.kernel, self.stride, self.dilation))
+
+    def padded(self, x, value):
+        """NCHW array ``x`` as a channels-last (N, H, W, C) view, padded (a copy) if needed."""
+        xs = x.transpose(0, 2, 3, 1)
+        top, bottom, left, right = self.padding
+        if top or bottom or left or right:
+            xs = np.pad(xs, ((0, 0), (top, bottom), (left, right), (0, 0)), constant_values=value)
+        return xs
+
+    def zeros(self, shape, dtype):
+        """A zero padded channels-last image for an NCHW ``shape``, and the NCHW view of its
+        unpadded part: what a backward adds into and returns."""
+        n, c, h, w = shape
+        top, bottom, left, right = self.padding
+        image = np.zeros((n, h + top + bottom, w + left + right, c), dtype=dtype)
+        return image, image[:, top:top + h, left:left + w].transpose(0, 3, 1, 2)
+
+    def taps(self, image, oh, ow):
+        """For each kernel offset (row-major), the strided (N, OH, OW, C) view of the padded
+        channels-last ``image`` that the offset meets at every output position."""
+        (kh, kw), (sh, sw), (dh, dw) = self.kernel, self.stride, self.dilation
+        return [image[:, i * dh:i * dh + sh * (oh - 1) + 1:sh, j * dw:j * dw + sw * (ow - 1) + 1:sw]
+                for i in range(kh) for j in range(kw)]
+
+
+def _unfold(x, window, value=0.0):
+    """The windows of NCHW ``x`` as rows (N, OH, OW, kh·kw·C), channels fastest."""
+    n, c, h, w = x.shape
+    oh, ow = window.out_size(h, w)
+    xs = window.padded(x, value)
+    (kh, kw), (sh, sw), (dh, dw) = window.kernel, window.stride, window.dilation
+    if c < 4:  # few channels: copy one kernel offset at a time, so NumPy's inner loops are long
+        rows = np.empty((n, oh, ow, kh * kw, c), dtype=xs.dtype)
+        for k, tap in enumerate(window.taps(xs, oh, ow)):
+            rows[:, :, :, k] = tap
+        return rows.reshape(n, oh, ow, kh * kw * c)
+    sn, sy, sx, sc = xs.strides
+    rows = np.lib.stride_tricks.as_strided(
+        xs, (n, oh, ow, kh, kw, c), (sn, sy * sh, sx * sw, sy * dh, sx * dw, sc), writeable=False)
+    return rows.reshape(n, oh, ow, kh * kw * c)  # the one copy
+
+
+def _fold(rows, shape, window):
+    """Add each row of ``rows`` (N, OH, OW, kh·kw·C) back onto the image positions it was read
+    from: a loop over the kh·kw kernel offsets, never over pixels."""
+    n, oh, ow, _ = rows.shape
+    image, out = window.zeros(shape, rows.dtype)
+    per_offset = rows.reshape(n, oh, ow, -1, shape[1]).transpose(3, 0, 1, 2, 4)
+    for tap, values in zip(window.taps(image, oh, ow), per_offset):
+        tap += values
+    return out
+
+
+class Unfold(Function):
+    """The windows of an NCHW image as rows (N, OH, OW, kh·kw·C); padding takes ``value``."""
+
+    def forward(self, x, window, value=0.0):
+        self.window = window
+        return _unfold(x, window, value)
+
+    def backward(self, g, out, x):
+        if isinstance(g, Tensor):
+            return (Fold.apply(g, shape=x.shape, window=self.window),)
+        return (_fold(g, x.shape, self.window),)
+
+
+class Fold(Function):
+    """The adjoint of :class:`Unfold`: sums rows back into an image of ``shape``."""
+
+    def forward(self, rows, shape, window):
+        self.window = window
+        return _fold(rows, shape, window)
+
+    def backward(self, g, out, rows):
+        if isinstance(g, Tensor):
+            return (Unfold.apply(g, window=self.window),)
+        return (_unfold(g, self.window),)
+
+
+class Conv2d(Function):
+    """Cross-correlation of x (N, C, H, W) with weight (O, C, kh, kw), plus bias (O,): one matrix
+    product of the unfolded windows (N·OH·OW, kh·kw·C) with the weight in the same order."""
+
+    def forward(self, x, weight, bias=None, window=None):
+        self.window = window
+        rows = _unfold(x, window)
+        n, oh, ow, k = rows.shape
+        self.rows = rows.reshape(n * oh * ow, k)  # kept for the weight gradient
+        out = self.rows @ weight.transpose(0, 2, 3, 1).reshape(weight.shape[0], k).T
+        if bias is not None:  # added per image, as one long row: short rows add slowly
+            out = out.reshape(n, -1)
+            out += np.tile(bias, oh * ow)
+        return out.reshape(n, oh, ow, -1).transpose(0, 3, 1, 2)
+
+    def backward(self, g, out, x, weight, bias=None):
+        needs, (n, o, oh, ow) = self.needs, g.shape
+        g2 = _permute(g, (0, 2, 3, 1)).reshape((n * oh * ow, o))
+        gx = gw = gb = None
+        if needs[0] and isinstance(g, Tensor):
+            rows = (g2 @ _permute(weight, (0, 2, 3, 1)).reshape((o, -1))).reshape((n, oh, ow, -1))
+            gx = Fold.apply(rows, shape=x.shape, window=self.window)
+        elif needs[0]:  # one product per kernel offset: contiguous values add fastest
+            image, gx = self.window.zeros(x.shape, g.dtype)
+            w = weight.reshape(o, x.shape[1], -1)
+            for k, tap in enumerate(self.window.taps(image, oh, ow)):
+                tap += (g2 @ w[:, :, k]).reshape(tap.shape)
+        if needs[1]:
+            rows = (Unfold.apply(x, window=self.window).reshape((n * oh * ow, -1))
+                    if isinstance(x, Tensor) else self.rows)
+            kh, kw = self.window.kernel
+            gw = _permute((_permute(g2, (1, 0)) @ rows).reshape((o, kh, kw, -1)), (0, 3, 1, 2))
+        if len(needs) > 2 and needs[2]:
+            gb = _column_sums(g2)
+        return gx, gw, gb
+
+
+class MaxPool2d(Function):
+    """Maximum over each window. The gradient goes to the first maximum of each window in
+    row-major order, as PyTorch's does; forward and backward loop over the kernel offsets."""
+
+    def forward(self, x, window):
+        self.window = window
+        taps = window.taps(window.padded(x, -np.inf), *window.out_size(*x.shape[2:]))
+        out = taps[0].copy()
+        for tap in taps[1:]:
+            np.maximum(out, tap, out=out)
+        return out.transpose(0, 3, 1, 2)
+
+    def winners(self, x, out):
+        """For each kernel offset, a mask of the outputs whose first maximum it holds."""
+        best = out.transpose(0, 2, 3, 1)
+        taken = None
+        for tap in self.window.taps(self.window.padded(x, -np.inf), *best.shape[1:3]):
+            won = tap == best
+            if taken is None:
+                taken = won.copy()
+            else:
+                np.greater(won, taken, out=won)  # a maximum, and no earlier offset had one
+                taken |= won
+            yield won
+
+    def backward(self, g, out, x):
+        winners = self.winners(_data(x), _data(out))
+        if isinstance(g, Tensor):  # recorded: spread g with constant one-hot masks, then fold
+            n, c, oh, ow = g.shape
+            onehot = np.stack(list(winners), axis=3).astype(g.dtype)  # (N, OH, OW, kh·kw, C)
+            rows = g.permute(0, 2, 3, 1).reshape((n, oh, ow, 1, c)) * Tensor(onehot)
+            return (Fold.apply(rows.reshape((n, oh, ow, -1)), shape=x.shape, window=self.window),)
+        image, gx = self.window.zeros(x.shape, g.dtype)
+        gs = g.transpose(0, 2, 3, 1)
+        for tap, won in zip(self.window.taps(image, *gs.shape[1:3]), winners):
+            if self.window.overlaps():
+                tap += gs * won
+            else:  # each image position is in one window at most: write, don't add
+                np.multiply(gs, won, out=tap)
+        return (gx,)
