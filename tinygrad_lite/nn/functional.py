@@ -15,12 +15,12 @@ import numpy as np
 
 from .. import ops
 from ..rng import generator
-from ..tensor import Tensor, no_grad, where
+from ..tensor import Tensor, no_grad, stack, where
 
 __all__ = ["linear", "relu", "leaky_relu", "sigmoid", "tanh", "softmax", "log_softmax", "gelu",
-           "silu", "pad", "one_hot", "dropout", "layer_norm", "batch_norm", "embedding", "mse_loss", "l1_loss",
-           "cross_entropy", "nll_loss", "binary_cross_entropy",
-           "binary_cross_entropy_with_logits"]
+           "silu", "pad", "one_hot", "dropout", "dropout2d", "layer_norm", "batch_norm", "embedding",
+           "conv2d", "max_pool2d", "avg_pool2d", "adaptive_avg_pool2d", "mse_loss", "l1_loss",
+           "cross_entropy", "nll_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -96,11 +96,29 @@ def dropout(input, p=0.5, training=True):
     >>> F.dropout(tg.ones(4), p=0.5).numpy()   # doctest: +SKIP
     array([2., 0., 2., 2.], dtype=float32)
     """
+    return _dropout(input, p, training, input.shape)
+
+
+def dropout2d(input, p=0.5, training=True):
+    """Zero whole channels of (N, C, H, W) or (C, H, W) input with probability ``p`` and scale
+    the rest by 1 / (1 - p); the identity when ``training`` is False.
+
+    >>> F.dropout2d(tg.ones(1, 4, 2, 2), p=0.5)[0, :, 0, 0].numpy()   # doctest: +SKIP
+    array([2., 0., 0., 2.], dtype=float32)
+    """
+    if input.ndim not in (3, 4):
+        raise ValueError(f"dropout2d: expected input of shape (N, C, H, W) or (C, H, W), got "
+                         f"{input.shape}")
+    return _dropout(input, p, training, input.shape[:-2] + (1, 1))
+
+
+def _dropout(input, p, training, mask_shape):
+    """Inverted dropout with one draw per element of ``mask_shape`` (broadcast over the rest)."""
     p = _check_probability(p)
     if not training or p == 0.0:
         return input
     scale = 0.0 if p == 1.0 else 1.0 / (1.0 - p)
-    mask = (generator().random(input.shape) >= p).astype(input.dtype) * input.dtype.type(scale)
+    mask = (generator().random(mask_shape) >= p).astype(input.dtype) * input.dtype.type(scale)
     return input * Tensor(mask)
 
 
@@ -140,7 +158,7 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
 
 def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False,
                momentum=0.1, eps=1e-5):
-    """Batch normalisation of (N, C) or (N, C, L) input per channel C.
+    """Batch normalisation per channel C of (N, C), (N, C, L) or (N, C, H, W) input.
 
     ``training=True`` normalises with the batch statistics (biased variance) and, when running
     statistics are given, updates them in place: ``running = (1 - momentum) · running +
@@ -152,15 +170,16 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     array([[-1.],
            [ 1.]], dtype=float32)
     """
-    if input.ndim not in (2, 3):
-        raise ValueError(f"batch_norm: expected 2D or 3D input (got {input.ndim}D input)")
+    if input.ndim < 2:
+        raise ValueError(f"batch_norm: expected input with a batch and a channel dim, got shape "
+                         f"{input.shape}")
     channels = input.shape[1]
     for name, t in (("running_mean", running_mean), ("running_var", running_var),
                     ("weight", weight), ("bias", bias)):
         if t is not None and tuple(t.shape) != (channels,):
             raise ValueError(f"batch_norm: {name} has shape {t.shape} but the input "
                              f"{input.shape} has {channels} channels")
-    dims = (0,) if input.ndim == 2 else (0, 2)
+    dims = (0,) + tuple(range(2, input.ndim))
     shape = (1, channels) + (1,) * (input.ndim - 2)
     if training:
         count = input.numel() // max(channels, 1)
@@ -180,6 +199,150 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     else:
         mean, var = running_mean.reshape(shape), running_var.reshape(shape)
     return _affine(_normalize(input, mean, var, eps), weight, bias, shape)
+
+
+# ---------------------------------------------------------------------------------------------
+# convolution and pooling (NCHW; built on the sliding-window primitives ops.Unfold / ops.Fold)
+# ---------------------------------------------------------------------------------------------
+
+def _pair(value, fname, name, minimum):
+    """An int or a pair of ints, each >= ``minimum``, as a (height, width) tuple."""
+    pair = (value, value) if isinstance(value, numbers.Integral) else tuple(value)
+    if len(pair) != 2 or not all(isinstance(v, numbers.Integral) and v >= minimum for v in pair):
+        raise ValueError(f"{fname}: {name} must be an int or a pair of ints >= {minimum}, "
+                         f"got {value!r}")
+    return int(pair[0]), int(pair[1])
+
+
+def _image(input, fname, channels=None):
+    """``input`` as a 4-D NCHW float tensor (a 3-D CHW input gets a batch of one), checked."""
+    if not isinstance(input, Tensor):
+        raise TypeError(f"{fname}: expected a Tensor input, got {type(input).__name__}")
+    if input.ndim not in (3, 4) or input.dtype.kind != "f":
+        raise ValueError(f"{fname}: expected a float tensor of shape (N, C, H, W) or (C, H, W), got "
+                         f"{input.dtype} of shape {input.shape}")
+    image = input if input.ndim == 4 else input.unsqueeze(0)
+    if channels is not None and image.shape[1] != channels:
+        raise ValueError(f"{fname}: expected input with {channels} channels, got input of shape "
+                         f"{input.shape}")
+    return image
+
+
+def _window(image, fname, kernel, stride, padding, dilation, max_padding=None):
+    """The :class:`ops.Window` for ``image``; raises when the window does not fit."""
+    kernel = _pair(kernel, fname, "kernel_size", 1)
+    stride = kernel if stride is None else _pair(stride, fname, "stride", 1)
+    dilation = _pair(dilation, fname, "dilation", 1)
+    span = tuple(d * (k - 1) + 1 for k, d in zip(kernel, dilation))
+    if padding == "valid":
+        padding = (0, 0, 0, 0)
+    elif padding == "same":
+        if stride != (1, 1):
+            raise ValueError(f"{fname}: padding='same' needs stride 1, got stride {stride}")
+        padding = tuple(p for s in span for p in ((s - 1) // 2, s // 2))  # extra on bottom/right
+    else:
+        ph, pw = _pair(padding, fname, "padding", 0)
+        if max_padding and (ph > span[0] // 2 or pw > span[1] // 2):
+            raise ValueError(f"{fname}: padding {(ph, pw)} must be at most half the kernel "
+                             f"{kernel}")
+        padding = (ph, ph, pw, pw)
+    window = ops.Window(kernel, stride, padding, dilation)
+    h, w = image.shape[2:]
+    if min(window.out_size(h, w)) < 1:
+        raise ValueError(f"{fname}: kernel {kernel} (dilation {dilation}, spanning {span}) is "
+                         f"larger than the padded input {(h + padding[0] + padding[1], w + padding[2] + padding[3])} "
+                         f"of input shape {image.shape}")
+    return window
+
+
+def _windows(image, window):
+    """Unfolded windows reshaped to (N, OH, OW, kh*kw, C)."""
+    rows = ops.Unfold.apply(image, window=window)
+    n, oh, ow, _ = rows.shape
+    return rows.reshape(n, oh, ow, -1, image.shape[1])
+
+
+def _unbatched(out, input):
+    return out if input.ndim == 4 else out.squeeze(0)
+
+
+def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1):
+    """2-D convolution (cross-correlation, as PyTorch) of ``input`` (N, C, H, W) with ``weight``
+    (O, C, kh, kw) and optional ``bias`` (O,). ``stride``, ``padding`` and ``dilation`` are ints or
+    (h, w) pairs; ``padding`` may also be ``'valid'`` (none) or ``'same'`` (output as large as the
+    input; stride 1). Computed as one matrix product over the unfolded windows.
+
+    >>> conv2d(tg.ones(1, 1, 4, 4), tg.ones(2, 1, 3, 3), padding=1)[0, 0]
+    tensor([[4., 6., 6., 4.],
+            [6., 9., 9., 6.],
+            [6., 9., 9., 6.],
+            [4., 6., 6., 4.]])
+    """
+    if weight.ndim != 4:
+        raise ValueError(f"conv2d: weight must have shape (out_channels, in_channels, kh, kw), "
+                         f"got {weight.shape}")
+    out_channels, in_channels = weight.shape[:2]
+    if bias is not None and tuple(bias.shape) != (out_channels,):
+        raise ValueError(f"conv2d: bias must have shape ({out_channels},) for weight "
+                         f"{weight.shape}, got {bias.shape}")
+    image = _image(input, "conv2d", in_channels)
+    window = _window(image, "conv2d", weight.shape[2:], stride, padding, dilation)
+    return _unbatched(ops.Conv2d.apply(image, weight, bias, window=window), input)
+
+
+def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1):
+    """Maximum over each window (``stride`` defaults to ``kernel_size``; padding counts as -inf
+    and is at most half the kernel). Where several elements of a window tie for the maximum, the
+    whole gradient goes to the first of them in row-major order, as PyTorch does.
+
+    >>> max_pool2d(tg.arange(16.0).reshape(1, 1, 4, 4), 2)
+    tensor([[[[ 5.,  7.],
+              [13., 15.]]]])
+    """
+    image = _image(input, "max_pool2d")
+    window = _window(image, "max_pool2d", kernel_size, stride, padding, dilation,
+                     max_padding=True)
+    return _unbatched(ops.MaxPool2d.apply(image, window=window), input)
+
+
+def avg_pool2d(input, kernel_size, stride=None, padding=0, count_include_pad=True):
+    """Mean over each window (``stride`` defaults to ``kernel_size``); zero padding is counted
+    in the mean unless ``count_include_pad=False``.
+
+    >>> avg_pool2d(tg.arange(16.0).reshape(1, 1, 4, 4), 2)
+    tensor([[[[ 2.5,  4.5],
+              [10.5, 12.5]]]])
+    """
+    image = _image(input, "avg_pool2d")
+    window = _window(image, "avg_pool2d", kernel_size, stride, padding, 1, max_padding=True)
+    windows = _windows(image, window)
+    if count_include_pad or not any(window.padding):
+        out = windows.mean(3)
+    else:
+        ones = np.ones((1, 1) + image.shape[2:], dtype=image.dtype)
+        counts = ops._unfold(ones, window).sum(-1, keepdims=True)  # real pixels per window
+        out = windows.sum(3) / Tensor(counts)
+    return _unbatched(out.permute(0, 3, 1, 2), input)
+
+
+def adaptive_avg_pool2d(input, output_size):
+    """Average into an ``output_size`` (int or (h, w); None keeps that size) grid of bins, bin i
+    of n over a length L covering [floor(i·L/n), ceil((i+1)·L/n)), as PyTorch.
+
+    >>> adaptive_avg_pool2d(tg.ones(2, 3, 5, 7), 1).shape
+    (2, 3, 1, 1)
+    """
+    image = _image(input, "adaptive_avg_pool2d")
+    h, w = image.shape[2:]
+    size = (output_size, output_size) if output_size is None or isinstance(
+        output_size, numbers.Integral) else tuple(output_size)
+    oh, ow = _pair(tuple(s if s is not None else d for s, d in zip(size, (h, w))),
+                   "adaptive_avg_pool2d", "output_size", 1)
+    if h % oh == 0 and w % ow == 0:  # equal bins: one pooling op
+        return avg_pool2d(input, (h // oh, w // ow))
+    bins = [[image[:, :, (i * h) // oh:-(-(i + 1) * h // oh), (j * w) // ow:-(-(j + 1) * w // ow)]
+             .mean((2, 3)) for j in range(ow)] for i in range(oh)]
+    return _unbatched(stack([stack(row, -1) for row in bins], -2), input)
 
 
 def pad(input, pad, mode="constant", value=0.0):

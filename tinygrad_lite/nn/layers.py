@@ -1,4 +1,5 @@
-"""Layers with parameters or state: Linear, Flatten, Dropout, BatchNorm1d, LayerNorm, Embedding.
+"""Layers with parameters or state: Linear, Conv2d, Flatten, Dropout, Dropout2d, BatchNorm1d,
+BatchNorm2d, LayerNorm, Embedding.
 
 Each layer stores its settings and parameters and calls ``nn.functional`` in ``forward``;
 parameter names, shapes and default initialisation are PyTorch's.
@@ -17,7 +18,8 @@ from . import functional as F
 from . import init
 from .module import Module, Parameter
 
-__all__ = ["Linear", "Flatten", "Dropout", "BatchNorm1d", "LayerNorm", "Embedding"]
+__all__ = ["Linear", "Conv2d", "Flatten", "Dropout", "Dropout2d", "BatchNorm1d", "BatchNorm2d",
+           "LayerNorm", "Embedding"]
 
 
 def _filled(shape, dtype, fill=0.0):
@@ -60,6 +62,57 @@ class Linear(Module):
                 f"bias={self.bias is not None}")
 
 
+class Conv2d(Module):
+    """2-D convolution of (N, C_in, H, W) input (see ``F.conv2d``).
+
+    ``weight`` has shape (out_channels, in_channels, kh, kw) and, like ``bias``, starts as
+    U(-1/sqrt(fan_in), 1/sqrt(fan_in)) with fan_in = in_channels·kh·kw, as PyTorch.
+
+    >>> conv = Conv2d(1, 8, 3, padding="same")
+    >>> conv(tg.ones(2, 1, 28, 28)).shape
+    (2, 8, 28, 28)
+    """
+
+    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1,
+                 bias=True, dtype=None):
+        super().__init__()
+        self.in_channels, self.out_channels = in_channels, out_channels
+        self.kernel_size = F._pair(kernel_size, "Conv2d", "kernel_size", 1)
+        self.stride = F._pair(stride, "Conv2d", "stride", 1)
+        self.dilation = F._pair(dilation, "Conv2d", "dilation", 1)
+        if isinstance(padding, str) and padding not in ("same", "valid"):
+            raise ValueError(f"Conv2d: padding must be 'same', 'valid', an int or a pair, got "
+                             f"{padding!r}")
+        self.padding = padding if isinstance(padding, str) else F._pair(padding, "Conv2d",
+                                                                        "padding", 0)
+        self.weight = Parameter(_filled((out_channels, in_channels) + self.kernel_size, dtype))
+        if bias:
+            self.bias = Parameter(_filled((out_channels,), dtype))
+        else:
+            self.register_parameter("bias", None)
+        self.reset_parameters()
+
+    def reset_parameters(self):
+        """Draw fresh weights (and bias) with PyTorch's default scheme."""
+        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
+        if self.bias is not None:
+            fan_in = self.in_channels * self.kernel_size[0] * self.kernel_size[1]
+            bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0.0
+            init.uniform_(self.bias, -bound, bound)
+
+    def forward(self, input):
+        return F.conv2d(input, self.weight, self.bias, self.stride, self.padding, self.dilation)
+
+    def extra_repr(self):
+        text = (f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, "
+                f"stride={self.stride}")
+        if self.padding not in ((0, 0), "valid"):
+            text += f", padding={self.padding}"
+        if self.dilation != (1, 1):
+            text += f", dilation={self.dilation}"
+        return text + ("" if self.bias is not None else ", bias=False")
+
+
 class Flatten(Module):
     """Flatten dimensions ``start_dim..end_dim`` into one (by default all but the batch).
 
@@ -98,18 +151,22 @@ class Dropout(Module):
         return f"p={self.p}"
 
 
-class BatchNorm1d(Module):
-    """Batch normalisation over the batch (and length) of (N, C) or (N, C, L) input.
+class Dropout2d(Dropout):
+    """In training, zero whole channels of (N, C, H, W) input with probability ``p`` and scale
+    the others by 1 / (1 - p); in evaluation mode, the identity.
 
-    Training normalises with the batch mean and biased variance and updates the running
-    statistics: ``running = (1 - momentum) · running + momentum · batch`` (unbiased variance;
-    ``momentum=None`` gives the cumulative average). Evaluation normalises with the running
-    statistics. Buffers: ``running_mean``, ``running_var``, ``num_batches_tracked``.
-
-    >>> bn = BatchNorm1d(3)
-    >>> bn(tg.randn(16, 3)).shape
-    (16, 3)
+    >>> Dropout2d(p=0.5).eval()(tg.ones(1, 2, 3, 3)).shape
+    (1, 2, 3, 3)
     """
+
+    def forward(self, input):
+        return F.dropout2d(input, self.p, self.training)
+
+
+class _BatchNorm(Module):
+    """What BatchNorm1d and BatchNorm2d share; they differ only in the input dims they accept."""
+
+    input_dims = ()
 
     def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=True,
                  track_running_stats=True, dtype=None):
@@ -145,6 +202,9 @@ class BatchNorm1d(Module):
             init.zeros_(self.bias)
 
     def forward(self, input):
+        if input.ndim not in self.input_dims:
+            dims = " or ".join(f"{d}D" for d in self.input_dims)
+            raise ValueError(f"{type(self).__name__}: expected {dims} input (got {input.ndim}D input)")
         momentum = 0.0 if self.momentum is None else self.momentum
         if self.training and self.track_running_stats:
             with no_grad():
@@ -157,6 +217,33 @@ class BatchNorm1d(Module):
     def extra_repr(self):
         return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "
                 f"affine={self.affine}, track_running_stats={self.track_running_stats}")
+
+
+class BatchNorm1d(_BatchNorm):
+    """Batch normalisation over the batch (and length) of (N, C) or (N, C, L) input.
+
+    Training normalises with the batch mean and biased variance and updates the running
+    statistics: ``running = (1 - momentum) · running + momentum · batch`` (unbiased variance;
+    ``momentum=None`` gives the cumulative average). Evaluation normalises with the running
+    statistics. Buffers: ``running_mean``, ``running_var``, ``num_batches_tracked``.
+
+    >>> bn = BatchNorm1d(3)
+    >>> bn(tg.randn(16, 3)).shape
+    (16, 3)
+    """
+
+    input_dims = (2, 3)
+
+
+class BatchNorm2d(_BatchNorm):
+    """Batch normalisation per channel of (N, C, H, W) input, over the batch and both spatial
+    dims; otherwise as :class:`BatchNorm1d`.
+
+    >>> BatchNorm2d(8)(tg.randn(4, 8, 5, 5)).shape
+    (4, 8, 5, 5)
+    """
+
+    input_dims = (4,)
 
 
 class LayerNorm(Module):
