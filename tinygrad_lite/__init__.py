@@ -41,7 +41,10 @@ _FUNCTIONS = ("exp log sqrt abs sin cos erf sign clamp clip maximum minimum relu
 globals().update({_name: _function(_name) for _name in _FUNCTIONS})
 
 from . import data, nn, optim  # noqa: E402  (built on the names above)
+from .allocator import keep_freed_memory as _keep_freed_memory  # noqa: E402
 from .serialization import load, save  # noqa: E402
+
+_keep_freed_memory()  # see allocator.py: reuse freed memory instead of page-faulting it back
 
 __all__ = (["Tensor", "ShapeError", "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled",
             "manual_seed", "cat", "concatenate", "stack", "where", "gradcheck", "gradgradcheck",

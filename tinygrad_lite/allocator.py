@@ -1,0 +1,38 @@
+"""Keep freed memory in the process, so the large temporaries of each training step are not
+page-faulted in again on the next one.
+
+Every op allocates its result afresh. With glibc's defaults, the tens of megabytes freed at the
+end of a step are handed back to the kernel (heap trimming, and ``mmap`` for large blocks), and
+the next step faults every page back in, zero-filled: thousands of page faults per step of a
+small CNN, a third of its time. :func:`keep_freed_memory` raises glibc's mmap and trim
+thresholds once, at import, so freed blocks are reused instead. Peak memory is unchanged; the
+process just does not shrink back after a peak.
+
+It is process-wide, glibc-only (elsewhere it does nothing) and can be turned off by setting the
+environment variable ``TINYGRAD_LITE_KEEP_MEMORY=0`` before importing tinygrad_lite.
+"""
+import ctypes
+import ctypes.util
+import os
+
+_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3  # mallopt parameter numbers from glibc's malloc.h
+_MMAP_THRESHOLD = 32 * 2 ** 20  # blocks below this come from the reusable heap (glibc's maximum)
+_TRIM_THRESHOLD = 512 * 2 ** 20  # free memory kept at the top of the heap before trimming
+
+
+def keep_freed_memory():
+    """Raise glibc's thresholds as described above; returns True when they were set.
+
+    >>> keep_freed_memory() in (True, False)
+    True
+    """
+    if os.environ.get("TINYGRAD_LITE_KEEP_MEMORY", "1") == "0":
+        return False
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        mallopt = libc.mallopt
+    except (OSError, AttributeError):  # not glibc (musl, macOS, Windows)
+        return False
+    mallopt.argtypes, mallopt.restype = (ctypes.c_int, ctypes.c_int), ctypes.c_int
+    return bool(mallopt(_M_MMAP_THRESHOLD, _MMAP_THRESHOLD)
+                and mallopt(_M_TRIM_THRESHOLD, _TRIM_THRESHOLD))
