@@ -9,6 +9,8 @@ arrays taken from the data.
 Broadcasting is undone in one place: :func:`sum_to`.
 """
 import math
+import os
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
@@ -90,6 +92,28 @@ def _column_sums(g):
     if isinstance(g, Tensor):
         return Sum.apply(g, axis=(0,), keepdims=False)
     return np.ones(g.shape[0], dtype=g.dtype) @ g
+
+
+_CORES = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+_worker = None  # one extra thread, made on first use
+
+
+def _in_halves(n, size, work):
+    """Run ``work(lo, hi)`` over both halves of range(n) at once, the second on a worker
+    thread, when the job is large (``size`` elements) and there is a second core: NumPy releases
+    the GIL inside its loops, so both cores copy and compare. The halves are disjoint, so the
+    result is the same as one ``work(0, n)``."""
+    global _worker
+    if _CORES < 2 or n < 2 or size < 1 << 17:
+        work(0, n)
+        return
+    if _worker is None:
+        _worker = ThreadPoolExecutor(1, thread_name_prefix="tinygrad_lite")
+    other = _worker.submit(work, n // 2, n)
+    try:
+        work(0, n // 2)
+    finally:
+        other.result()
 
 
 def _keep_shape(shape, axis):
@@ -310,10 +334,19 @@ class Cast(Function):
 
 class Relu(Function):
     def forward(self, x):
-        return np.maximum(x, 0)
+        if x.ndim == 0:
+            return np.maximum(x, 0)
+        out = np.empty_like(x)
+        _in_halves(len(x), x.size, lambda lo, hi: np.maximum(x[lo:hi], 0, out=out[lo:hi]))
+        return out
 
     def backward(self, g, out, x):
-        return (g * (_data(out) > 0),)
+        if isinstance(g, Tensor) or g.ndim == 0:
+            return (g * (_data(out) > 0),)
+        gx = np.empty_like(g)
+        _in_halves(len(g), g.size,
+                   lambda lo, hi: np.multiply(g[lo:hi], out[lo:hi] > 0, out=gx[lo:hi]))
+        return (gx,)
 
 
 class LeakyRelu(Function):
@@ -658,15 +691,24 @@ def _unfold(x, window, value=0.0):
     oh, ow = window.out_size(h, w)
     xs = window.padded(x, value)
     (kh, kw), (sh, sw), (dh, dw) = window.kernel, window.stride, window.dilation
+    rows = np.empty((n, oh, ow, kh * kw, c), dtype=xs.dtype)
     if c < 4:  # few channels: copy one kernel offset at a time, so NumPy's inner loops are long
-        rows = np.empty((n, oh, ow, kh * kw, c), dtype=xs.dtype)
-        for k, tap in enumerate(window.taps(xs, oh, ow)):
-            rows[:, :, :, k] = tap
-        return rows.reshape(n, oh, ow, kh * kw * c)
-    sn, sy, sx, sc = xs.strides
-    rows = np.lib.stride_tricks.as_strided(
-        xs, (n, oh, ow, kh, kw, c), (sn, sy * sh, sx * sw, sy * dh, sx * dw, sc), writeable=False)
-    return rows.reshape(n, oh, ow, kh * kw * c)  # the one copy
+        taps = window.taps(xs, oh, ow)
+
+        def work(lo, hi):
+            for k, tap in enumerate(taps):
+                rows[lo:hi, :, :, k] = tap[lo:hi]
+    else:
+        sn, sy, sx, sc = xs.strides
+        windows = np.lib.stride_tricks.as_strided(
+            xs, (n, oh, ow, kh, kw, c), (sn, sy * sh, sx * sw, sy * dh, sx * dw, sc),
+            writeable=False)
+        grid = rows.reshape(windows.shape)
+
+        def work(lo, hi):
+            grid[lo:hi] = windows[lo:hi]
+    _in_halves(n, rows.size, work)
+    return rows.reshape(n, oh, ow, kh * kw * c)
 
 
 def _fold(rows, shape, window):
@@ -674,7 +716,8 @@ def _fold(rows, shape, window):
     from: a loop over the kh·kw kernel offsets, never over pixels."""
     n, oh, ow, _ = rows.shape
     image, out = window.zeros(shape, rows.dtype)
-    per_offset = rows.reshape(n, oh, ow, -1, shape[1]).transpose(3, 0, 1, 2, 4)
+    (kh, kw), c = window.kernel, shape[1]
+    per_offset = rows.reshape(n, oh, ow, kh * kw, c).transpose(3, 0, 1, 2, 4)
     for tap, values in zip(window.taps(image, oh, ow), per_offset):
         tap += values
     return out
@@ -716,28 +759,36 @@ class Conv2d(Function):
         n, oh, ow, k = rows.shape
         self.rows = rows.reshape(n * oh * ow, k)  # kept for the weight gradient
         out = self.rows @ weight.transpose(0, 2, 3, 1).reshape(weight.shape[0], k).T
+        o = weight.shape[0]
         if bias is not None:  # added per image, as one long row: short rows add slowly
-            out = out.reshape(n, -1)
+            out = out.reshape(n, oh * ow * o)
             out += np.tile(bias, oh * ow)
-        return out.reshape(n, oh, ow, -1).transpose(0, 3, 1, 2)
+        return out.reshape(n, oh, ow, o).transpose(0, 3, 1, 2)
 
     def backward(self, g, out, x, weight, bias=None):
         needs, (n, o, oh, ow) = self.needs, g.shape
         g2 = _permute(g, (0, 2, 3, 1)).reshape((n * oh * ow, o))
         gx = gw = gb = None
         if needs[0] and isinstance(g, Tensor):
-            rows = (g2 @ _permute(weight, (0, 2, 3, 1)).reshape((o, -1))).reshape((n, oh, ow, -1))
+            k = weight.shape[1] * weight.shape[2] * weight.shape[3]
+            rows = (g2 @ _permute(weight, (0, 2, 3, 1)).reshape((o, k))).reshape((n, oh, ow, k))
             gx = Fold.apply(rows, shape=x.shape, window=self.window)
         elif needs[0]:  # one product per kernel offset: contiguous values add fastest
             image, gx = self.window.zeros(x.shape, g.dtype)
             w = weight.reshape(o, x.shape[1], -1)
-            for k, tap in enumerate(self.window.taps(image, oh, ow)):
-                tap += (g2 @ w[:, :, k]).reshape(tap.shape)
+            taps = self.window.taps(image, oh, ow)
+            parts = [(g2 @ w[:, :, k]).reshape(tap.shape) for k, tap in enumerate(taps)]
+
+            def work(lo, hi):
+                for tap, part in zip(taps, parts):
+                    tap[lo:hi] += part[lo:hi]
+            _in_halves(n, image.size, work)
         if needs[1]:
-            rows = (Unfold.apply(x, window=self.window).reshape((n * oh * ow, -1))
+            rows = (Unfold.apply(x, window=self.window).reshape(self.rows.shape)
                     if isinstance(x, Tensor) else self.rows)
             kh, kw = self.window.kernel
-            gw = _permute((_permute(g2, (1, 0)) @ rows).reshape((o, kh, kw, -1)), (0, 3, 1, 2))
+            gw = _permute((_permute(g2, (1, 0)) @ rows).reshape((o, kh, kw, x.shape[1])),
+                          (0, 3, 1, 2))
         if len(needs) > 2 and needs[2]:
             gb = _column_sums(g2)
         return gx, gw, gb
@@ -749,17 +800,23 @@ class MaxPool2d(Function):
 
     def forward(self, x, window):
         self.window = window
-        taps = window.taps(window.padded(x, -np.inf), *window.out_size(*x.shape[2:]))
-        out = taps[0].copy()
-        for tap in taps[1:]:
-            np.maximum(out, tap, out=out)
+        oh, ow = window.out_size(*x.shape[2:])
+        image = window.padded(x, -np.inf)
+        out = np.empty((x.shape[0], oh, ow, x.shape[1]), dtype=x.dtype)
+
+        def work(lo, hi):
+            taps, best = window.taps(image[lo:hi], oh, ow), out[lo:hi]
+            best[...] = taps[0]
+            for tap in taps[1:]:
+                np.maximum(best, tap, out=best)
+        _in_halves(len(out), image.size, work)
         return out.transpose(0, 3, 1, 2)
 
-    def winners(self, x, out):
-        """For each kernel offset, a mask of the outputs whose first maximum it holds."""
-        best = out.transpose(0, 2, 3, 1)
+    def winners(self, image, best):
+        """For each kernel offset, a mask of the outputs (N, OH, OW, C) whose first maximum it
+        holds, given the padded channels-last input and the maxima ``best``."""
         taken = None
-        for tap in self.window.taps(self.window.padded(x, -np.inf), *best.shape[1:3]):
+        for tap in self.window.taps(image, *best.shape[1:3]):
             won = tap == best
             if taken is None:
                 taken = won.copy()
@@ -769,17 +826,23 @@ class MaxPool2d(Function):
             yield won
 
     def backward(self, g, out, x):
-        winners = self.winners(_data(x), _data(out))
+        window = self.window
+        image, best = window.padded(_data(x), -np.inf), _data(out).transpose(0, 2, 3, 1)
         if isinstance(g, Tensor):  # recorded: spread g with constant one-hot masks, then fold
             n, c, oh, ow = g.shape
-            onehot = np.stack(list(winners), axis=3).astype(g.dtype)  # (N, OH, OW, kh·kw, C)
+            onehot = np.stack(list(self.winners(image, best)), axis=3).astype(g.dtype)
             rows = g.permute(0, 2, 3, 1).reshape((n, oh, ow, 1, c)) * Tensor(onehot)
-            return (Fold.apply(rows.reshape((n, oh, ow, -1)), shape=x.shape, window=self.window),)
-        image, gx = self.window.zeros(x.shape, g.dtype)
+            rows = rows.reshape((n, oh, ow, onehot.shape[3] * c))
+            return (Fold.apply(rows, shape=x.shape, window=window),)
+        grad_image, gx = window.zeros(x.shape, g.dtype)
         gs = g.transpose(0, 2, 3, 1)
-        for tap, won in zip(self.window.taps(image, *gs.shape[1:3]), winners):
-            if self.window.overlaps():
-                tap += gs * won
-            else:  # each image position is in one window at most: write, don't add
-                np.multiply(gs, won, out=tap)
+
+        def work(lo, hi):
+            taps = window.taps(grad_image[lo:hi], *best.shape[1:3])
+            for tap, won in zip(taps, self.winners(image[lo:hi], best[lo:hi])):
+                if window.overlaps():
+                    tap += gs[lo:hi] * won
+                else:  # each image position is in one window at most: write, don't add
+                    np.multiply(gs[lo:hi], won, out=tap)
+        _in_halves(len(gs), grad_image.size, work)
         return (gx,)

@@ -207,7 +207,10 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
 
 def _pair(value, fname, name, minimum):
     """An int or a pair of ints, each >= ``minimum``, as a (height, width) tuple."""
-    pair = (value, value) if isinstance(value, numbers.Integral) else tuple(value)
+    try:
+        pair = (value, value) if isinstance(value, numbers.Integral) else tuple(value)
+    except TypeError:  # a float, None, ...
+        pair = ()
     if len(pair) != 2 or not all(isinstance(v, numbers.Integral) and v >= minimum for v in pair):
         raise ValueError(f"{fname}: {name} must be an int or a pair of ints >= {minimum}, "
                          f"got {value!r}")
@@ -218,9 +221,11 @@ def _image(input, fname, channels=None):
     """``input`` as a 4-D NCHW float tensor (a 3-D CHW input gets a batch of one), checked."""
     if not isinstance(input, Tensor):
         raise TypeError(f"{fname}: expected a Tensor input, got {type(input).__name__}")
-    if input.ndim not in (3, 4) or input.dtype.kind != "f":
-        raise ValueError(f"{fname}: expected a float tensor of shape (N, C, H, W) or (C, H, W), got "
-                         f"{input.dtype} of shape {input.shape}")
+    if input.ndim not in (3, 4):
+        raise ValueError(f"{fname}: expected input of shape (N, C, H, W) or (C, H, W), got "
+                         f"shape {input.shape}")
+    if input.dtype.kind != "f":
+        raise TypeError(f"{fname}: expected a floating-point input, got {input.dtype}")
     image = input if input.ndim == 4 else input.unsqueeze(0)
     if channels is not None and image.shape[1] != channels:
         raise ValueError(f"{fname}: expected input with {channels} channels, got input of shape "
@@ -228,30 +233,31 @@ def _image(input, fname, channels=None):
     return image
 
 
-def _window(image, fname, kernel, stride, padding, dilation, max_padding=None):
-    """The :class:`ops.Window` for ``image``; raises when the window does not fit."""
+def _window(image, fname, kernel, stride, padding, dilation, pooling=False):
+    """The :class:`ops.Window` for ``image``; raises when the window does not fit. Convolutions
+    also take padding 'valid' and 'same'; pooling pads at most half the kernel."""
     kernel = _pair(kernel, fname, "kernel_size", 1)
     stride = kernel if stride is None else _pair(stride, fname, "stride", 1)
     dilation = _pair(dilation, fname, "dilation", 1)
     span = tuple(d * (k - 1) + 1 for k, d in zip(kernel, dilation))
-    if padding == "valid":
+    if padding == "valid" and not pooling:
         padding = (0, 0, 0, 0)
-    elif padding == "same":
+    elif padding == "same" and not pooling:
         if stride != (1, 1):
             raise ValueError(f"{fname}: padding='same' needs stride 1, got stride {stride}")
         padding = tuple(p for s in span for p in ((s - 1) // 2, s // 2))  # extra on bottom/right
     else:
         ph, pw = _pair(padding, fname, "padding", 0)
-        if max_padding and (ph > span[0] // 2 or pw > span[1] // 2):
+        if pooling and (ph > kernel[0] // 2 or pw > kernel[1] // 2):
             raise ValueError(f"{fname}: padding {(ph, pw)} must be at most half the kernel "
                              f"{kernel}")
         padding = (ph, ph, pw, pw)
     window = ops.Window(kernel, stride, padding, dilation)
     h, w = image.shape[2:]
     if min(window.out_size(h, w)) < 1:
+        padded = (h + padding[0] + padding[1], w + padding[2] + padding[3])
         raise ValueError(f"{fname}: kernel {kernel} (dilation {dilation}, spanning {span}) is "
-                         f"larger than the padded input {(h + padding[0] + padding[1], w + padding[2] + padding[3])} "
-                         f"of input shape {image.shape}")
+                         f"larger than the padded input {padded} of input shape {image.shape}")
     return window
 
 
@@ -259,7 +265,7 @@ def _windows(image, window):
     """Unfolded windows reshaped to (N, OH, OW, kh*kw, C)."""
     rows = ops.Unfold.apply(image, window=window)
     n, oh, ow, _ = rows.shape
-    return rows.reshape(n, oh, ow, -1, image.shape[1])
+    return rows.reshape(n, oh, ow, window.kernel[0] * window.kernel[1], image.shape[1])
 
 
 def _unbatched(out, input):
@@ -286,6 +292,10 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1):
         raise ValueError(f"conv2d: bias must have shape ({out_channels},) for weight "
                          f"{weight.shape}, got {bias.shape}")
     image = _image(input, "conv2d", in_channels)
+    if weight.dtype != image.dtype or (bias is not None and bias.dtype != image.dtype):
+        raise TypeError(f"conv2d: input, weight and bias must have the same dtype, got "
+                        f"{image.dtype}, {weight.dtype} and "
+                        f"{None if bias is None else bias.dtype}")
     window = _window(image, "conv2d", weight.shape[2:], stride, padding, dilation)
     return _unbatched(ops.Conv2d.apply(image, weight, bias, window=window), input)
 
@@ -301,7 +311,7 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1):
     """
     image = _image(input, "max_pool2d")
     window = _window(image, "max_pool2d", kernel_size, stride, padding, dilation,
-                     max_padding=True)
+                     pooling=True)
     return _unbatched(ops.MaxPool2d.apply(image, window=window), input)
 
 
@@ -314,7 +324,7 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, count_include_pad=Tru
               [10.5, 12.5]]]])
     """
     image = _image(input, "avg_pool2d")
-    window = _window(image, "avg_pool2d", kernel_size, stride, padding, 1, max_padding=True)
+    window = _window(image, "avg_pool2d", kernel_size, stride, padding, 1, pooling=True)
     windows = _windows(image, window)
     if count_include_pad or not any(window.padding):
         out = windows.mean(3)
@@ -336,6 +346,9 @@ def adaptive_avg_pool2d(input, output_size):
     h, w = image.shape[2:]
     size = (output_size, output_size) if output_size is None or isinstance(
         output_size, numbers.Integral) else tuple(output_size)
+    if len(size) != 2:
+        raise ValueError(f"adaptive_avg_pool2d: output_size must be an int or a pair, got "
+                         f"{output_size!r}")
     oh, ow = _pair(tuple(s if s is not None else d for s, d in zip(size, (h, w))),
                    "adaptive_avg_pool2d", "output_size", 1)
     if h % oh == 0 and w % ow == 0:  # equal bins: one pooling op

@@ -83,6 +83,8 @@ class Conv2d(Module):
         if isinstance(padding, str) and padding not in ("same", "valid"):
             raise ValueError(f"Conv2d: padding must be 'same', 'valid', an int or a pair, got "
                              f"{padding!r}")
+        if padding == "same" and self.stride != (1, 1):
+            raise ValueError(f"Conv2d: padding='same' needs stride 1, got stride {self.stride}")
         self.padding = padding if isinstance(padding, str) else F._pair(padding, "Conv2d",
                                                                         "padding", 0)
         self.weight = Parameter(_filled((out_channels, in_channels) + self.kernel_size, dtype))

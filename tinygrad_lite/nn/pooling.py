@@ -14,7 +14,7 @@ __all__ = ["MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d"]
 
 class MaxPool2d(Module):
     """Maximum over each ``kernel_size`` window, moved by ``stride`` (default: the kernel size).
-    Tied maxima share the gradient evenly (see ``F.max_pool2d``).
+    Where maxima tie, the gradient goes to the first in row-major order (see ``F.max_pool2d``).
 
     >>> MaxPool2d(2)
     MaxPool2d(kernel_size=2, stride=2, padding=0, dilation=1)
