@@ -1,11 +1,18 @@
 #!/usr/bin/env python3
-"""Train a multilayer perceptron on MNIST or Fashion-MNIST with tinygrad_lite.
+"""Train a multilayer perceptron or a small convolutional network on MNIST or Fashion-MNIST
+with tinygrad_lite.
 
 The defaults train a 784-512-256-10 ReLU network (He init) with Adam at lr 1e-3 on a cosine
 schedule, batch 128, 10 epochs, each training image shifted randomly by up to 2 pixels; that
 reaches about 98.8% test accuracy on MNIST:
 
     python examples/mnist.py --data-dir /path/to/mnist
+
+``--model cnn`` trains the small CNN (two conv/batch-norm/ReLU/max-pool blocks and a hidden
+layer of 128) for 3 epochs with Adam at lr 3e-3 on the same schedule, without the shifts; that
+passes 99% test accuracy:
+
+    python examples/mnist.py --model cnn --data-dir /path/to/mnist
 
 The classic from-scratch networks, one command each:
 
@@ -104,13 +111,52 @@ class MLP(nn.Module):
             nn.init.zeros_(layer.bias)
         return self
 
+    def describe(self):
+        return f"{'-'.join(str(s) for s in self.sizes)} {self.activation} MLP"
+
     def config(self):
         """What :func:`build_model` needs to rebuild this network (saved with ``--save``)."""
         return {"sizes": list(self.sizes), "activation": self.activation}
 
 
+class CNN(nn.Module):
+    """Two blocks of 3x3 convolution (padding 1), batch norm, ReLU and 2x2 max pooling
+    (1x28x28 -> 16x14x14 -> 32x7x7), then a ReLU layer of ``hidden`` units and the 10 logits.
+    Takes flat (N, 784) images like the MLP, or (N, 1, 28, 28).
+
+    >>> CNN()(tg.zeros(2, 784)).shape
+    (2, 10)
+    """
+
+    def __init__(self, channels=(16, 32), hidden=128):
+        super().__init__()
+        self.channels, self.hidden = [int(c) for c in channels], int(hidden)
+        blocks, c_in = [], 1
+        for c_out in self.channels:
+            blocks += [nn.Conv2d(c_in, c_out, 3, padding=1, bias=False), nn.BatchNorm2d(c_out),
+                       nn.ReLU(), nn.MaxPool2d(2)]
+            c_in = c_out
+        side = 28 // 2 ** len(self.channels)
+        self.features = nn.Sequential(*blocks)
+        self.head = nn.Sequential(nn.Linear(c_in * side * side, self.hidden), nn.ReLU(),
+                                  nn.Linear(self.hidden, 10))
+
+    def forward(self, x):
+        return self.head(self.features(x.reshape(-1, 1, 28, 28)).flatten(1))
+
+    def describe(self):
+        return (f"CNN with {'-'.join(str(c) for c in self.channels)} channels and "
+                f"{self.hidden} hidden units")
+
+    def config(self):
+        """What :func:`build_model` needs to rebuild this network (saved with ``--save``)."""
+        return {"model": "cnn", "channels": list(self.channels), "hidden": self.hidden}
+
+
 def build_model(config):
-    """An :class:`MLP` from the ``config`` dict stored in a checkpoint."""
+    """The :class:`MLP` or :class:`CNN` described by the ``config`` dict stored in a checkpoint."""
+    if config.get("model") == "cnn":
+        return CNN(config["channels"], config["hidden"])
     return MLP(config["sizes"], config["activation"])
 
 
@@ -169,7 +215,8 @@ def hidden_sizes(text):
 def parser():
     p = argparse.ArgumentParser(
         prog="mnist.py",
-        description="Train a multilayer perceptron on MNIST or Fashion-MNIST with tinygrad_lite. "
+        description="Train a multilayer perceptron or a small CNN on MNIST or Fashion-MNIST "
+                    "with tinygrad_lite. "
                     "A progress bar goes to stderr, per-epoch results to stdout, and the last "
                     "line on stdout is 'test accuracy: 0.XXXX'.",
         epilog="Loss functions: 'cross_entropy' is softmax cross-entropy on the logits, averaged "
@@ -188,12 +235,16 @@ def parser():
                    help="fail instead of downloading missing data files")
     p.add_argument("--dataset", choices=sorted(DATASETS), default="mnist",
                    help="which dataset (default: %(default)s)")
-    p.add_argument("--epochs", type=positive_int, default=10,
-                   help="passes over the training set (default: %(default)s)")
+    p.add_argument("--model", choices=("mlp", "cnn"), default="mlp",
+                   help="network: the MLP of --hidden/--activation/--init, or the small CNN "
+                        "(default: %(default)s)")
+    p.add_argument("--epochs", type=positive_int, default=None,
+                   help="passes over the training set (default: 10 for the MLP, 3 for the CNN)")
     p.add_argument("--batch-size", type=positive_int, default=128,
                    help="samples per gradient step (default: %(default)s)")
     p.add_argument("--lr", type=positive_float, default=None,
-                   help="learning rate (default: 1e-3 for adam, 0.1 for sgd)")
+                   help="learning rate (default: 0.1 for sgd; for adam 1e-3 with the MLP, 3e-3 "
+                        "with the CNN)")
     p.add_argument("--optimizer", choices=("sgd", "adam"), default="adam",
                    help="optimizer (default: %(default)s)")
     p.add_argument("--lr-schedule", choices=("constant", "cosine"), default="cosine",
@@ -201,20 +252,20 @@ def parser():
                         "step by step, or keep it constant (default: %(default)s)")
     p.add_argument("--momentum", type=fraction, default=0.0,
                    help="SGD momentum (default: %(default)s, plain SGD)")
-    p.add_argument("--hidden", type=hidden_sizes, default=[512, 256], metavar="SIZES",
-                   help="hidden layer sizes, comma-separated, e.g. 256 or 16,16; 'none' for "
+    p.add_argument("--hidden", type=hidden_sizes, default=None, metavar="SIZES",
+                   help="MLP hidden layer sizes, comma-separated, e.g. 256 or 16,16; 'none' for "
                         "softmax regression (default: 512,256)")
-    p.add_argument("--activation", choices=ACTIVATIONS, default="relu",
-                   help="hidden-layer activation (default: %(default)s; leaky_relu has slope 0.01)")
+    p.add_argument("--activation", choices=ACTIVATIONS, default=None,
+                   help="MLP hidden-layer activation (default: relu; leaky_relu has slope 0.01)")
     p.add_argument("--loss", choices=("cross_entropy", "mse"), default="cross_entropy",
                    help="cost function, see below (default: %(default)s)")
-    p.add_argument("--init", choices=("he", "xavier", "default"), default="he",
-                   help="weight initialisation: he = N(0, gain^2/fan_in), xavier = "
+    p.add_argument("--init", choices=("he", "xavier", "default"), default=None,
+                   help="MLP weight initialisation (default: he): he = N(0, gain^2/fan_in), xavier = "
                         "N(0, gain^2*2/(fan_in+fan_out)), gain from the activation, zero biases; "
-                        "default = nn.Linear's U(+-1/sqrt(fan_in)) (default: %(default)s)")
-    p.add_argument("--augment", action=argparse.BooleanOptionalAction, default=True,
+                        "default = nn.Linear's U(+-1/sqrt(fan_in))")
+    p.add_argument("--augment", action=argparse.BooleanOptionalAction, default=None,
                    help="shift each training image randomly by up to 2 pixels in each "
-                        "direction, anew every epoch (default: on; --no-augment turns it off)")
+                        "direction, anew every epoch (default: on for the MLP, off for the CNN)")
     p.add_argument("--target-accuracy", type=fraction, default=None, metavar="X",
                    help="stop after the first epoch whose test accuracy exceeds X")
     p.add_argument("--save", default=None, metavar="PATH",
@@ -288,7 +339,8 @@ def load_data(args):
 
 def make_optimizer(args, params):
     if args.optimizer == "adam":
-        return optim.Adam(params, lr=args.lr if args.lr is not None else 1e-3)
+        default = 3e-3 if args.model == "cnn" else 1e-3
+        return optim.Adam(params, lr=args.lr if args.lr is not None else default)
     return optim.SGD(params, lr=args.lr if args.lr is not None else 0.1, momentum=args.momentum)
 
 
@@ -296,7 +348,10 @@ def train(args):
     """Run the whole experiment described by ``args``; returns the final test accuracy."""
     tg.manual_seed(args.seed)
     x_train, y_train, x_test, y_test = load_data(args)
-    model = MLP([x_train.shape[1], *args.hidden, 10], args.activation).init_weights(args.init)
+    if args.model == "cnn":
+        model = CNN()
+    else:
+        model = MLP([x_train.shape[1], *args.hidden, 10], args.activation).init_weights(args.init)
     optimizer = make_optimizer(args, model.parameters())
     if args.batch_size >= len(x_train) and not args.augment:  # full batch: no copy per epoch
         loader = [(tg.Tensor(x_train), tg.Tensor(y_train))]
@@ -310,9 +365,8 @@ def train(args):
     else:
         criterion = F.cross_entropy
 
-    sizes = "-".join(str(s) for s in model.sizes)
-    print(f"{args.dataset}: {len(x_train)} training, {len(x_test)} test images; {sizes} "
-          f"{args.activation} MLP, {args.loss}, {args.optimizer}, batch {args.batch_size}",
+    print(f"{args.dataset}: {len(x_train)} training, {len(x_test)} test images; "
+          f"{model.describe()}, {args.loss}, {args.optimizer}, batch {args.batch_size}",
           flush=True)
     steps = len(loader)
     schedule = (optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=args.epochs * steps)
@@ -385,6 +439,15 @@ def main(argv=None):
     args = cli.parse_args(argv)
     if args.momentum and args.optimizer != "sgd":
         cli.error("--momentum applies to --optimizer sgd only")
+    mlp_only = {"--hidden": args.hidden, "--activation": args.activation, "--init": args.init}
+    if args.model == "cnn" and any(v is not None for v in mlp_only.values()):
+        cli.error(f"{', '.join(k for k, v in mlp_only.items() if v is not None)}: "
+                  f"for --model mlp only")
+    cnn = args.model == "cnn"
+    for name, default in (("hidden", [512, 256]), ("activation", "relu"), ("init", "he"),
+                          ("epochs", 3 if cnn else 10), ("augment", not cnn)):
+        if getattr(args, name) is None:
+            setattr(args, name, default)
     if args.save and not os.path.isdir(os.path.dirname(os.path.abspath(args.save))):
         print(f"mnist.py: error: cannot save to {args.save}: directory "
               f"{os.path.dirname(os.path.abspath(args.save))} does not exist", file=sys.stderr)

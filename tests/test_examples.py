@@ -117,7 +117,7 @@ def test_smoke_run_trains_reports_and_saves(trained):
 def test_help_lists_every_flag_and_documents_the_quadratic_cost():
     result = run("mnist.py", "--help")
     assert result.returncode == 0
-    for flag in ("--data-dir", "--dataset", "--epochs", "--batch-size", "--lr", "--optimizer",
+    for flag in ("--data-dir", "--dataset", "--model", "--epochs", "--batch-size", "--lr", "--optimizer",
                  "--momentum", "--hidden", "--activation", "--loss", "--init", "--augment",
                  "--target-accuracy", "--save", "--seed", "--no-download"):
         assert flag in result.stdout
@@ -130,7 +130,8 @@ def test_help_lists_every_flag_and_documents_the_quadratic_cost():
     ["--lr", "0"], ["--lr", "nan"], ["--hidden", "16,x"], ["--hidden", "0"],
     ["--activation", "swish"], ["--optimizer", "lbfgs"], ["--loss", "hinge"], ["--init", "zeros"],
     ["--dataset", "cifar"], ["--momentum", "1"], ["--target-accuracy", "1.5"], ["--bogus"],
-    ["--optimizer", "adam", "--momentum", "0.9"], ["--lr-schedule", "step"],
+    ["--optimizer", "adam", "--momentum", "0.9"], ["--lr-schedule", "step"], ["--model", "vgg"],
+    ["--model", "cnn", "--hidden", "32"], ["--model", "cnn", "--init", "he"],
 ])
 def test_bad_flags_give_an_argparse_error(capsys, args):
     with pytest.raises(SystemExit) as exit_info:
@@ -189,6 +190,27 @@ def test_training_variants_learn_the_synthetic_data(capsys, data_dir, flags):
     assert code == 0, err
     assert err == ""  # --no-progress: nothing on stderr
     assert last_accuracy(out) >= 0.9
+
+
+def test_cnn_learns_the_synthetic_data_and_predict_reads_its_checkpoint(capsys, data_dir,
+                                                                         tmp_path):
+    path = tmp_path / "cnn.npz"
+    code, out, err = main(capsys, "--model", "cnn", "--data-dir", data_dir,
+                          "--batch-size", 20, "--no-progress", "--save", path)
+    assert code == 0, err
+    assert "CNN with 16-32 channels and 128 hidden units" in out
+    assert "epoch 3/3" in out  # the CNN's default number of epochs
+    assert last_accuracy(out) >= 0.9
+    checkpoint = tg.load(str(path))
+    assert checkpoint["config"] == {"model": "cnn", "channels": [16, 32], "hidden": 128}
+    model, _ = predict.load_model(str(path))
+    assert isinstance(model, predict.mnist.CNN)
+    images = tg.Tensor(synthetic_images(np.arange(10), np.random.default_rng(5)) / np.float32(255))
+    with tg.no_grad():
+        model.eval()
+        flat, square = model(images.reshape(10, 784)), model(images.reshape(10, 1, 28, 28))
+    np.testing.assert_allclose(flat.numpy(), square.numpy())
+    assert (flat.numpy().argmax(1) == np.arange(10)).mean() >= 0.9
 
 
 def test_full_batch_and_per_sample_sgd(capsys, data_dir):
