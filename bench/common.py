@@ -108,6 +108,36 @@ def interleave(runners, repeats):
     return results
 
 
+# --- training loops ------------------------------------------------------------------------
+
+class Trainer:
+    """One framework's training loop. Subclasses define ``step(xb, yb) -> loss`` and
+    ``accuracy(x, y)``; the default batching (NumPy arrays, same order as DataLoader with
+    ``shuffle=True, seed=seed``) passes each batch through ``wrap``."""
+    batch_size = 128
+
+    def batches(self, x, y, seed):
+        order = np.random.default_rng(seed).permutation(len(x))
+        for start in range(0, len(x), self.batch_size):
+            index = order[start:start + self.batch_size]
+            yield self.wrap(x[index], y[index])
+
+    def wrap(self, xb, yb):
+        return xb, yb
+
+    def epoch(self, x, y, seed=0, on_step=None, max_steps=None):
+        """Train one epoch (or its first ``max_steps`` steps); return the per-step losses.
+        ``on_step(step)`` is called after every step."""
+        losses = []
+        for xb, yb in self.batches(x, y, seed):
+            losses.append(self.step(xb, yb))
+            if on_step is not None:
+                on_step(len(losses))
+            if len(losses) == max_steps:
+                break
+        return losses
+
+
 # --- the machine -----------------------------------------------------------------------------
 
 def _cpu_model():

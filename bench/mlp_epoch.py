@@ -51,35 +51,7 @@ def _sizes(params):
     return features, hidden, classes
 
 
-class Trainer:
-    """One framework's training loop. Subclasses define ``step(xb, yb) -> loss`` and
-    ``accuracy(x, y)``; the default batching (NumPy arrays, same order as DataLoader with
-    ``shuffle=True, seed=seed``) passes each batch through ``wrap``."""
-    batch_size = BATCH
-
-    def batches(self, x, y, seed):
-        order = np.random.default_rng(seed).permutation(len(x))
-        for start in range(0, len(x), self.batch_size):
-            index = order[start:start + self.batch_size]
-            yield self.wrap(x[index], y[index])
-
-    def wrap(self, xb, yb):
-        return xb, yb
-
-    def epoch(self, x, y, seed=SEED, on_step=None, max_steps=None):
-        """Train one epoch (or its first ``max_steps`` steps); return the per-step losses.
-        ``on_step(step)`` is called after every step."""
-        losses = []
-        for xb, yb in self.batches(x, y, seed):
-            losses.append(self.step(xb, yb))
-            if on_step is not None:
-                on_step(len(losses))
-            if len(losses) == max_steps:
-                break
-        return losses
-
-
-class NumpyMLP(Trainer):
+class NumpyMLP(common.Trainer):
     """The reference: forward and backward by hand, SGD with momentum updated in place."""
     name = "numpy"
 
@@ -123,7 +95,7 @@ class NumpyMLP(Trainer):
         return dict(zip(KEYS, self.params))
 
 
-class TinygradMLP(Trainer):
+class TinygradMLP(common.Trainer):
     """tinygrad_lite through its public API only."""
     name = "tinygrad_lite"
 
@@ -151,7 +123,7 @@ class TinygradMLP(Trainer):
         return {k: v.numpy() for k, v in self.model.state_dict().items()}
 
 
-class TorchMLP(Trainer):
+class TorchMLP(common.Trainer):
     """PyTorch, the same model and loop, with the same initial weights copied in."""
     name = "torch"
 

@@ -1,0 +1,156 @@
+"""cnn_epoch: seconds for one MNIST training epoch of a small convolutional network.
+
+Workload: 60,000 training images already in memory as float32 (N, 1, 28, 28) in [0, 1], batch
+128 (469 steps), conv(1->8, 3x3) -> ReLU -> max-pool 2 -> conv(8->16, 3x3) -> ReLU -> max-pool 2
+-> linear(400->10), mean softmax cross-entropy, SGD(lr=0.05, momentum=0.9), float32 throughout.
+Both implementations start every run from the same initial weights (PyTorch's default scheme,
+drawn once with NumPy) and visit the batches in the same order:
+
+* tinygrad_lite: its public API: nn.Sequential of nn.Conv2d/nn.ReLU/nn.MaxPool2d/nn.Flatten/
+                 nn.Linear, F.cross_entropy, optim.SGD and a DataLoader over a TensorDataset;
+* torch:         the same in PyTorch, when importable (torch.set_num_threads left at default).
+
+Runs are interleaved (tinygrad_lite, torch, tinygrad_lite, ...) in one process; the median of
+``--repeats`` runs (default 3) is reported. Building a model and the test-set accuracy measured
+after each epoch (about 0.97 for both) are not timed. Target: tinygrad_lite <= 1.0 x PyTorch
+(informational PASS/MISS line; the exit status is 0 regardless).
+
+    python bench/cnn_epoch.py [--json out.json] [--repeats N] [--data-dir DIR] [--no-torch]
+"""
+import common  # first: puts this checkout of tinygrad_lite on sys.path
+
+import numpy as np
+
+import tinygrad_lite as tg
+from tinygrad_lite import nn, optim
+from tinygrad_lite.data import DataLoader, TensorDataset
+from tinygrad_lite.nn import functional as F
+
+LR, MOMENTUM, SEED = 0.05, 0.9, 0
+# nn.Sequential's parameter names and shapes, the same in tinygrad_lite and PyTorch
+SHAPES = {"0.weight": (8, 1, 3, 3), "0.bias": (8,), "3.weight": (16, 8, 3, 3), "3.bias": (16,),
+          "7.weight": (10, 400), "7.bias": (10,)}
+
+
+def init_params(seed=SEED):
+    """Initial weights as a state dict of float32 arrays: PyTorch's default for Conv2d and
+    Linear, U(-1/sqrt(fan_in), 1/sqrt(fan_in)) for weights and biases."""
+    rng = np.random.default_rng(seed)
+    params = {}
+    for key, shape in SHAPES.items():
+        weight = SHAPES[key.replace("bias", "weight")]
+        bound = 1 / np.sqrt(np.prod(weight[1:]))
+        params[key] = rng.uniform(-bound, bound, shape).astype(np.float32)
+    return params
+
+
+def layers(nn):
+    """The network, from either framework's ``nn`` module."""
+    return nn.Sequential(nn.Conv2d(1, 8, 3), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(8, 16, 3),
+                         nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(), nn.Linear(400, 10))
+
+
+class TinygradCNN(common.Trainer):
+    """tinygrad_lite through its public API only."""
+    name = "tinygrad_lite"
+
+    def __init__(self, params, lr=LR, momentum=MOMENTUM):
+        self.model = layers(nn)
+        self.model.load_state_dict(params)
+        self.optimizer = optim.SGD(self.model.parameters(), lr=lr, momentum=momentum)
+
+    def batches(self, x, y, seed):
+        return DataLoader(TensorDataset(x, y), batch_size=self.batch_size, shuffle=True, seed=seed)
+
+    def step(self, x, y):
+        self.optimizer.zero_grad()
+        loss = F.cross_entropy(self.model(x), y)
+        loss.backward()
+        self.optimizer.step()
+        return loss.item()
+
+    def accuracy(self, x, y):
+        with tg.no_grad():
+            return float(np.mean([(self.model(tg.Tensor(x[i:i + 1000])).argmax(1).numpy()
+                                   == y[i:i + 1000]).mean() for i in range(0, len(x), 1000)]))
+
+    def state_dict(self):
+        return {k: v.numpy() for k, v in self.model.state_dict().items()}
+
+
+class TorchCNN(common.Trainer):
+    """PyTorch, the same model and loop, with the same initial weights copied in."""
+    name = "torch"
+
+    def __init__(self, params, lr=LR, momentum=MOMENTUM):
+        import torch
+        self.torch = torch
+        self.model = layers(torch.nn)
+        self.model.load_state_dict({k: torch.from_numpy(v.copy()) for k, v in params.items()})
+        self.optimizer = torch.optim.SGD(self.model.parameters(), lr=lr, momentum=momentum)
+
+    def wrap(self, xb, yb):
+        return self.torch.from_numpy(xb), self.torch.from_numpy(yb)
+
+    def step(self, x, y):
+        self.optimizer.zero_grad()
+        loss = self.torch.nn.functional.cross_entropy(self.model(x), y)
+        loss.backward()
+        self.optimizer.step()
+        return loss.item()
+
+    def accuracy(self, x, y):
+        with self.torch.no_grad():
+            return float((self.model(self.torch.from_numpy(x)).argmax(1).numpy() == y).mean())
+
+    def state_dict(self):
+        return {k: v.detach().numpy() for k, v in self.model.state_dict().items()}
+
+
+TRAINERS = {cls.name: cls for cls in (TinygradCNN, TorchCNN)}
+
+
+def main():
+    args = common.make_parser(__doc__, repeats=3).parse_args()
+    torch = common.import_torch(args.torch)
+    info = common.machine_info(torch)
+    common.print_machine(info)
+    x, y, x_test, y_test = (a.reshape(-1, 1, 28, 28) if a.ndim == 2 else a
+                            for a in common.load_mnist(args.data_dir))
+    params = init_params()
+    names = [n for n in TRAINERS if n != "torch" or torch]
+    steps = -(-len(x) // common.Trainer.batch_size)
+    print(f"one epoch = {steps} steps of batch {common.Trainer.batch_size} over {len(x)} images; "
+          f"{args.repeats} interleaved runs per framework\n")
+
+    for name in names:  # warm-up: first BLAS calls, lazy imports, allocator
+        TRAINERS[name](params).epoch(x, y, max_steps=20)
+
+    def run(name):
+        trainer = TRAINERS[name](params)
+        seconds, losses = common.timed(trainer.epoch, x, y)
+        result = {"seconds": seconds, "loss": float(np.mean(losses)),
+                  "accuracy": trainer.accuracy(x_test, y_test)}
+        print(f"  {name:14s} {seconds:7.3f} s   mean loss {result['loss']:.4f}   "
+              f"test accuracy {result['accuracy']:.4f}")
+        return result
+    runs = common.interleave({n: (lambda n=n: run(n)) for n in names}, args.repeats)
+
+    med = {n: common.median([r["seconds"] for r in runs[n]]) for n in names}
+    tg_s, torch_s = med["tinygrad_lite"], med.get("torch")
+    print(f"\nmedian of {args.repeats} (seconds per epoch):")
+    for n in names:
+        print(f"  {n:14s} {med[n]:7.3f} s")
+    if torch_s:
+        print(f"  tinygrad_lite / torch = {tg_s / torch_s:.2f}")
+    results = {"benchmark": "cnn_epoch", "machine": info, "repeats": args.repeats,
+               "config": {"batch": common.Trainer.batch_size, "lr": LR, "momentum": MOMENTUM,
+                          "steps": steps},
+               "runs": runs, "median_seconds": med,
+               "ratios": {"tinygrad_lite/torch": common.ratio(tg_s, torch_s)}}
+    common.check_target(results, "tinygrad_lite/torch", common.ratio(tg_s, torch_s), 1.0, "x")
+    common.write_json(args.json, results)
+
+
+if __name__ == "__main__":
+    main()
