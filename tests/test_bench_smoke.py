@@ -9,6 +9,7 @@ import pytest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "bench"))
 
+import cnn_epoch  # noqa: E402
 import common  # noqa: E402
 import mlp_epoch  # noqa: E402
 import op_overhead  # noqa: E402
@@ -56,6 +57,20 @@ def test_torch_agrees_when_installed():
     _, ref_losses = train("numpy", params, x, y, steps=3)
     _, torch_losses = train("torch", params, x, y, steps=3)
     np.testing.assert_allclose(torch_losses, ref_losses, rtol=1e-4)
+
+
+def test_cnn_workload_trains_and_agrees_with_torch_when_installed():
+    x, y = synthetic(n=300)
+    x = x.reshape(-1, 1, 28, 28)
+    params = cnn_epoch.init_params()
+    assert {k: v.shape for k, v in params.items()} == cnn_epoch.SHAPES
+    trainer = cnn_epoch.TinygradCNN(params)
+    losses = trainer.epoch(x, y, seed=3) + trainer.epoch(x, y, seed=4)
+    assert losses[-1] < losses[0] and 0.0 <= trainer.accuracy(x, y) <= 1.0
+    pytest.importorskip("torch")
+    steps = {name: cnn_epoch.TRAINERS[name](params).epoch(x, y, seed=3, max_steps=3)
+             for name in cnn_epoch.TRAINERS}
+    np.testing.assert_allclose(steps["tinygrad_lite"], steps["torch"], rtol=1e-4)
 
 
 def test_op_chain_runs_and_its_gradient_is_right():
