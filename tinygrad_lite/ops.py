@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
-from .tensor import Function, Tensor
+from .tensor import Function, Tensor, is_grad_enabled
 
 
 # ---------------------------------------------------------------------------------------------
@@ -796,53 +796,55 @@ class Conv2d(Function):
 
 class MaxPool2d(Function):
     """Maximum over each window. The gradient goes to the first maximum of each window in
-    row-major order, as PyTorch's does; forward and backward loop over the kernel offsets."""
+    row-major order, as PyTorch's does. Forward and backward loop over the kernel offsets; when
+    recording, the forward also notes which offset won each window, while the input is in cache."""
 
     def forward(self, x, window):
         self.window = window
         oh, ow = window.out_size(*x.shape[2:])
         image = window.padded(x, -np.inf)
         out = np.empty((x.shape[0], oh, ow, x.shape[1]), dtype=x.dtype)
+        kernel_size = window.kernel[0] * window.kernel[1]
+        self.won = np.empty((kernel_size,) + out.shape, dtype=bool) if is_grad_enabled() else None
 
         def work(lo, hi):
             taps, best = window.taps(image[lo:hi], oh, ow), out[lo:hi]
             best[...] = taps[0]
             for tap in taps[1:]:
                 np.maximum(best, tap, out=best)
+            if self.won is not None:
+                _first_maxima(taps, best, self.won[:, lo:hi])
         _in_halves(len(out), image.size, work)
         return out.transpose(0, 3, 1, 2)
 
-    def winners(self, image, best):
-        """For each kernel offset, a mask of the outputs (N, OH, OW, C) whose first maximum it
-        holds, given the padded channels-last input and the maxima ``best``."""
-        taken = None
-        for tap in self.window.taps(image, *best.shape[1:3]):
-            won = tap == best
-            if taken is None:
-                taken = won.copy()
-            else:
-                np.greater(won, taken, out=won)  # a maximum, and no earlier offset had one
-                taken |= won
-            yield won
-
     def backward(self, g, out, x):
-        window = self.window
-        image, best = window.padded(_data(x), -np.inf), _data(out).transpose(0, 2, 3, 1)
+        window, won = self.window, self.won
         if isinstance(g, Tensor):  # recorded: spread g with constant one-hot masks, then fold
             n, c, oh, ow = g.shape
-            onehot = np.stack(list(self.winners(image, best)), axis=3).astype(g.dtype)
-            rows = g.permute(0, 2, 3, 1).reshape((n, oh, ow, 1, c)) * Tensor(onehot)
-            rows = rows.reshape((n, oh, ow, onehot.shape[3] * c))
+            onehot = Tensor(np.moveaxis(won, 0, 3).astype(g.dtype))  # (N, OH, OW, kh·kw, C)
+            rows = g.permute(0, 2, 3, 1).reshape((n, oh, ow, 1, c)) * onehot
+            rows = rows.reshape((n, oh, ow, len(won) * c))
             return (Fold.apply(rows, shape=x.shape, window=window),)
         grad_image, gx = window.zeros(x.shape, g.dtype)
         gs = g.transpose(0, 2, 3, 1)
 
         def work(lo, hi):
-            taps = window.taps(grad_image[lo:hi], *best.shape[1:3])
-            for tap, won in zip(taps, self.winners(image[lo:hi], best[lo:hi])):
+            for tap, mask in zip(window.taps(grad_image[lo:hi], *gs.shape[1:3]), won[:, lo:hi]):
                 if window.overlaps():
-                    tap += gs[lo:hi] * won
+                    tap += gs[lo:hi] * mask
                 else:  # each image position is in one window at most: write, don't add
-                    np.multiply(gs[lo:hi], won, out=tap)
+                    np.multiply(gs[lo:hi], mask, out=tap)
         _in_halves(len(gs), grad_image.size, work)
         return (gx,)
+
+
+def _first_maxima(taps, best, won):
+    """Set ``won[k]`` where kernel offset k holds the first maximum of its window (``best``)."""
+    taken = None
+    for tap, mask in zip(taps, won):
+        np.equal(tap, best, out=mask)
+        if taken is None:
+            taken = mask.copy()
+        else:
+            np.greater(mask, taken, out=mask)  # a maximum, and no earlier offset had one
+            taken |= mask
