@@ -21,11 +21,6 @@ import common  # first: puts this checkout of tinygrad_lite on sys.path
 
 import numpy as np
 
-import tinygrad_lite as tg
-from tinygrad_lite import nn, optim
-from tinygrad_lite.data import DataLoader, TensorDataset
-from tinygrad_lite.nn import functional as F
-
 LR, MOMENTUM, SEED = 0.05, 0.9, 0
 # nn.Sequential's parameter names and shapes, the same in tinygrad_lite and PyTorch
 SHAPES = {"0.weight": (8, 1, 3, 3), "0.bias": (8,), "3.weight": (16, 8, 3, 3), "3.bias": (16,),
@@ -50,62 +45,20 @@ def layers(nn):
                          nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(), nn.Linear(400, 10))
 
 
-class TinygradCNN(common.Trainer):
-    """tinygrad_lite through its public API only."""
-    name = "tinygrad_lite"
+class CNNNetwork:
+    """The CNN workload: :func:`layers`, SGD(LR, MOMENTUM)."""
+    lr, momentum = LR, MOMENTUM
 
-    def __init__(self, params, lr=LR, momentum=MOMENTUM):
-        self.model = layers(nn)
-        self.model.load_state_dict(params)
-        self.optimizer = optim.SGD(self.model.parameters(), lr=lr, momentum=momentum)
-
-    def batches(self, x, y, seed):
-        return DataLoader(TensorDataset(x, y), batch_size=self.batch_size, shuffle=True, seed=seed)
-
-    def step(self, x, y):
-        self.optimizer.zero_grad()
-        loss = F.cross_entropy(self.model(x), y)
-        loss.backward()
-        self.optimizer.step()
-        return loss.item()
-
-    def accuracy(self, x, y):
-        with tg.no_grad():
-            return float(np.mean([(self.model(tg.Tensor(x[i:i + 1000])).argmax(1).numpy()
-                                   == y[i:i + 1000]).mean() for i in range(0, len(x), 1000)]))
-
-    def state_dict(self):
-        return {k: v.numpy() for k, v in self.model.state_dict().items()}
+    def network(self, nn, params):
+        return layers(nn)
 
 
-class TorchCNN(common.Trainer):
-    """PyTorch, the same model and loop, with the same initial weights copied in."""
-    name = "torch"
+class TinygradCNN(CNNNetwork, common.TinygradTrainer):
+    pass
 
-    def __init__(self, params, lr=LR, momentum=MOMENTUM):
-        import torch
-        self.torch = torch
-        self.model = layers(torch.nn)
-        self.model.load_state_dict({k: torch.from_numpy(v.copy()) for k, v in params.items()})
-        self.optimizer = torch.optim.SGD(self.model.parameters(), lr=lr, momentum=momentum)
 
-    def wrap(self, xb, yb):
-        return self.torch.from_numpy(xb), self.torch.from_numpy(yb)
-
-    def step(self, x, y):
-        self.optimizer.zero_grad()
-        loss = self.torch.nn.functional.cross_entropy(self.model(x), y)
-        loss.backward()
-        self.optimizer.step()
-        return loss.item()
-
-    def accuracy(self, x, y):
-        with self.torch.no_grad():
-            return float((self.model(self.torch.from_numpy(x)).argmax(1).numpy() == y).mean())
-
-    def state_dict(self):
-        return {k: v.detach().numpy() for k, v in self.model.state_dict().items()}
-
+class TorchCNN(CNNNetwork, common.TorchTrainer):
+    pass
 
 TRAINERS = {cls.name: cls for cls in (TinygradCNN, TorchCNN)}
 

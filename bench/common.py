@@ -23,7 +23,10 @@ if sys.path[:1] != [REPO_ROOT]:
 
 import numpy as np  # noqa: E402
 
-from tinygrad_lite.data import read_idx  # noqa: E402
+import tinygrad_lite as tg  # noqa: E402
+from tinygrad_lite import nn as tg_nn, optim as tg_optim  # noqa: E402
+from tinygrad_lite.data import DataLoader, TensorDataset, read_idx  # noqa: E402
+from tinygrad_lite.nn import functional as tg_functional  # noqa: E402
 
 MB = 1e6
 DEFAULT_DATA_DIR = os.path.normpath(os.path.join(REPO_ROOT, "..", "shared", "data", "mnist"))
@@ -136,6 +139,62 @@ class Trainer:
             if len(losses) == max_steps:
                 break
         return losses
+
+
+class _Framework(Trainer):
+    """What the tinygrad_lite and PyTorch trainers share: the model from ``network(nn, params)``
+    given the framework's ``nn`` module, the weights in ``params`` loaded, SGD with the class's
+    ``lr`` and ``momentum``, mean softmax cross-entropy, and accuracy in chunks of 1,000."""
+    lr, momentum = 0.1, 0.9
+
+    def __init__(self, params):
+        nn, optim = self.modules()
+        self.model = self.network(nn, params)
+        self.model.load_state_dict({k: self.tensor(v.copy()) for k, v in params.items()})
+        self.optimizer = optim.SGD(self.model.parameters(), lr=self.lr, momentum=self.momentum)
+
+    def step(self, x, y):
+        self.optimizer.zero_grad()
+        loss = self.cross_entropy(self.model(x), y)
+        loss.backward()
+        self.optimizer.step()
+        return loss.item()
+
+    def accuracy(self, x, y):
+        with self.no_grad():
+            correct = sum(int((self.model(self.tensor(x[i:i + 1000])).argmax(1).numpy()
+                               == y[i:i + 1000]).sum()) for i in range(0, len(x), 1000))
+        return correct / len(x)
+
+    def state_dict(self):
+        return {k: v.detach().numpy() for k, v in self.model.state_dict().items()}
+
+
+class TinygradTrainer(_Framework):
+    """tinygrad_lite through its public API, batches from a DataLoader over a TensorDataset."""
+    name = "tinygrad_lite"
+
+    def modules(self):
+        self.tensor, self.no_grad = tg.Tensor, tg.no_grad
+        self.cross_entropy = tg_functional.cross_entropy
+        return tg_nn, tg_optim
+
+    def batches(self, x, y, seed):
+        return DataLoader(TensorDataset(x, y), batch_size=self.batch_size, shuffle=True, seed=seed)
+
+
+class TorchTrainer(_Framework):
+    """PyTorch (imported only when used), the same model and loop."""
+    name = "torch"
+
+    def modules(self):
+        import torch
+        self.tensor, self.no_grad = torch.from_numpy, torch.no_grad
+        self.cross_entropy = torch.nn.functional.cross_entropy
+        return torch.nn, torch.optim
+
+    def wrap(self, xb, yb):
+        return self.tensor(xb), self.tensor(yb)
 
 
 # --- the machine -----------------------------------------------------------------------------

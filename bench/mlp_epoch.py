@@ -25,11 +25,6 @@ import common  # first: puts this checkout of tinygrad_lite on sys.path
 
 import numpy as np
 
-import tinygrad_lite as tg
-from tinygrad_lite import nn, optim
-from tinygrad_lite.data import DataLoader, TensorDataset
-from tinygrad_lite.nn import functional as F
-
 BATCH, LR, MOMENTUM, SEED = 128, 0.1, 0.9, 0
 KEYS = ("0.weight", "0.bias", "2.weight", "2.bias")  # nn.Sequential's names, in tg and torch
 
@@ -95,64 +90,21 @@ class NumpyMLP(common.Trainer):
         return dict(zip(KEYS, self.params))
 
 
-class TinygradMLP(common.Trainer):
-    """tinygrad_lite through its public API only."""
-    name = "tinygrad_lite"
+class MLPNetwork:
+    """The MLP workload: the network from the weights' sizes, SGD(LR, MOMENTUM)."""
+    lr, momentum = LR, MOMENTUM
 
-    def __init__(self, params, lr=LR, momentum=MOMENTUM):
+    def network(self, nn, params):
         features, hidden, classes = _sizes(params)
-        self.model = nn.Sequential(nn.Linear(features, hidden), nn.ReLU(), nn.Linear(hidden, classes))
-        self.model.load_state_dict(params)
-        self.optimizer = optim.SGD(self.model.parameters(), lr=lr, momentum=momentum)
-
-    def batches(self, x, y, seed):
-        return DataLoader(TensorDataset(x, y), batch_size=self.batch_size, shuffle=True, seed=seed)
-
-    def step(self, x, y):
-        self.optimizer.zero_grad()
-        loss = F.cross_entropy(self.model(x), y)
-        loss.backward()
-        self.optimizer.step()
-        return loss.item()
-
-    def accuracy(self, x, y):
-        with tg.no_grad():
-            return float((self.model(tg.Tensor(x)).argmax(1).numpy() == y).mean())
-
-    def state_dict(self):
-        return {k: v.numpy() for k, v in self.model.state_dict().items()}
+        return nn.Sequential(nn.Linear(features, hidden), nn.ReLU(), nn.Linear(hidden, classes))
 
 
-class TorchMLP(common.Trainer):
-    """PyTorch, the same model and loop, with the same initial weights copied in."""
-    name = "torch"
+class TinygradMLP(MLPNetwork, common.TinygradTrainer):
+    pass
 
-    def __init__(self, params, lr=LR, momentum=MOMENTUM):
-        import torch
-        self.torch = torch
-        features, hidden, classes = _sizes(params)
-        self.model = torch.nn.Sequential(torch.nn.Linear(features, hidden), torch.nn.ReLU(),
-                                         torch.nn.Linear(hidden, classes))
-        self.model.load_state_dict({k: torch.from_numpy(v.copy()) for k, v in params.items()})
-        self.optimizer = torch.optim.SGD(self.model.parameters(), lr=lr, momentum=momentum)
 
-    def wrap(self, xb, yb):
-        return self.torch.from_numpy(xb), self.torch.from_numpy(yb)
-
-    def step(self, x, y):
-        self.optimizer.zero_grad()
-        loss = self.torch.nn.functional.cross_entropy(self.model(x), y)
-        loss.backward()
-        self.optimizer.step()
-        return loss.item()
-
-    def accuracy(self, x, y):
-        with self.torch.no_grad():
-            return float((self.model(self.torch.from_numpy(x)).argmax(1).numpy() == y).mean())
-
-    def state_dict(self):
-        return {k: v.detach().numpy() for k, v in self.model.state_dict().items()}
-
+class TorchMLP(MLPNetwork, common.TorchTrainer):
+    pass
 
 TRAINERS = {cls.name: cls for cls in (NumpyMLP, TinygradMLP, TorchMLP)}
 
