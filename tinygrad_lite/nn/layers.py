@@ -26,6 +26,27 @@ def _filled(shape, dtype, fill=0.0):
     return np.full(shape, fill, dtype=np.dtype(np.float32 if dtype is None else dtype))
 
 
+def _weight_and_bias(module, weight_shape, bias, dtype):
+    """Register ``weight`` of ``weight_shape`` and a bias of its first dim (or None), then call
+    ``module.reset_parameters()``."""
+    module.weight = Parameter(_filled(weight_shape, dtype))
+    if bias:
+        module.bias = Parameter(_filled(weight_shape[:1], dtype))
+    else:
+        module.register_parameter("bias", None)
+    module.reset_parameters()
+
+
+def _default_init(weight, bias):
+    """PyTorch's default for Linear and Conv2d: kaiming_uniform_(a=sqrt(5)) weights, that is
+    U(±1/sqrt(fan_in)), and a bias from the same range."""
+    init.kaiming_uniform_(weight, a=math.sqrt(5))
+    if bias is not None:
+        fan_in = weight.numel() // max(weight.shape[0], 1)
+        bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0.0
+        init.uniform_(bias, -bound, bound)
+
+
 class Linear(Module):
     """``y = x @ weight.T + bias`` for x of shape (..., in_features).
 
@@ -40,19 +61,11 @@ class Linear(Module):
     def __init__(self, in_features, out_features, bias=True, dtype=None):
         super().__init__()
         self.in_features, self.out_features = in_features, out_features
-        self.weight = Parameter(_filled((out_features, in_features), dtype))
-        if bias:
-            self.bias = Parameter(_filled((out_features,), dtype))
-        else:
-            self.register_parameter("bias", None)
-        self.reset_parameters()
+        _weight_and_bias(self, (out_features, in_features), bias, dtype)
 
     def reset_parameters(self):
         """Draw fresh weights (and bias) with PyTorch's default scheme."""
-        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
-        if self.bias is not None:
-            bound = 1 / math.sqrt(self.in_features) if self.in_features > 0 else 0.0
-            init.uniform_(self.bias, -bound, bound)
+        _default_init(self.weight, self.bias)
 
     def forward(self, input):
         return F.linear(input, self.weight, self.bias)
@@ -87,20 +100,11 @@ class Conv2d(Module):
             raise ValueError(f"Conv2d: padding='same' needs stride 1, got stride {self.stride}")
         self.padding = padding if isinstance(padding, str) else F._pair(padding, "Conv2d",
                                                                         "padding", 0)
-        self.weight = Parameter(_filled((out_channels, in_channels) + self.kernel_size, dtype))
-        if bias:
-            self.bias = Parameter(_filled((out_channels,), dtype))
-        else:
-            self.register_parameter("bias", None)
-        self.reset_parameters()
+        _weight_and_bias(self, (out_channels, in_channels) + self.kernel_size, bias, dtype)
 
     def reset_parameters(self):
         """Draw fresh weights (and bias) with PyTorch's default scheme."""
-        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
-        if self.bias is not None:
-            fan_in = self.in_channels * self.kernel_size[0] * self.kernel_size[1]
-            bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0.0
-            init.uniform_(self.bias, -bound, bound)
+        _default_init(self.weight, self.bias)
 
     def forward(self, input):
         return F.conv2d(input, self.weight, self.bias, self.stride, self.padding, self.dilation)
