@@ -98,6 +98,15 @@ _CORES = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else o
 _worker = None  # one extra thread, made on first use
 
 
+def _forget_worker():
+    global _worker
+    _worker = None  # a forked child has no threads: it makes its own worker when it needs one
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_worker)
+
+
 def _in_halves(n, size, work):
     """Run ``work(lo, hi)`` over both halves of range(n) at once, the second on a worker
     thread, when the job is large (``size`` elements) and there is a second core: NumPy releases
