@@ -694,11 +694,11 @@ class Window:
                 for i in range(kh) for j in range(kw)]
 
 
-def _unfold(x, window, value=0.0):
+def _unfold(x, window):
     """The windows of NCHW ``x`` as rows (N, OH, OW, kh·kw·C), channels fastest."""
     n, c, h, w = x.shape
     oh, ow = window.out_size(h, w)
-    xs = window.padded(x, value)
+    xs = window.padded(x, 0.0)
     (kh, kw), (sh, sw), (dh, dw) = window.kernel, window.stride, window.dilation
     rows = np.empty((n, oh, ow, kh * kw, c), dtype=xs.dtype)
     if c < 4:  # few channels: copy one kernel offset at a time, so NumPy's inner loops are long
@@ -733,11 +733,11 @@ def _fold(rows, shape, window):
 
 
 class Unfold(Function):
-    """The windows of an NCHW image as rows (N, OH, OW, kh·kw·C); padding takes ``value``."""
+    """The windows of an NCHW image as rows (N, OH, OW, kh·kw·C), zero padded."""
 
-    def forward(self, x, window, value=0.0):
+    def forward(self, x, window):
         self.window = window
-        return _unfold(x, window, value)
+        return _unfold(x, window)
 
     def backward(self, g, out, x):
         if isinstance(g, Tensor):
