@@ -60,6 +60,7 @@ class TinygradCNN(CNNNetwork, common.TinygradTrainer):
 class TorchCNN(CNNNetwork, common.TorchTrainer):
     pass
 
+
 TRAINERS = {cls.name: cls for cls in (TinygradCNN, TorchCNN)}
 
 
@@ -72,24 +73,8 @@ def main():
                             for a in common.load_mnist(args.data_dir))
     params = init_params()
     names = [n for n in TRAINERS if n != "torch" or torch]
-    steps = -(-len(x) // common.Trainer.batch_size)
-    print(f"one epoch = {steps} steps of batch {common.Trainer.batch_size} over {len(x)} images; "
-          f"{args.repeats} interleaved runs per framework\n")
-
-    for name in names:  # warm-up: first BLAS calls, lazy imports, allocator
-        TRAINERS[name](params).epoch(x, y, max_steps=20)
-
-    def run(name):
-        trainer = TRAINERS[name](params)
-        seconds, losses = common.timed(trainer.epoch, x, y)
-        result = {"seconds": seconds, "loss": float(np.mean(losses)),
-                  "accuracy": trainer.accuracy(x_test, y_test)}
-        print(f"  {name:14s} {seconds:7.3f} s   mean loss {result['loss']:.4f}   "
-              f"test accuracy {result['accuracy']:.4f}")
-        return result
-    runs = common.interleave({n: (lambda n=n: run(n)) for n in names}, args.repeats)
-
-    med = {n: common.median([r["seconds"] for r in runs[n]]) for n in names}
+    runs, med = common.time_epochs({n: TRAINERS[n] for n in names}, params, x, y, x_test, y_test,
+                                   args.repeats)
     tg_s, torch_s = med["tinygrad_lite"], med.get("torch")
     print(f"\nmedian of {args.repeats} (seconds per epoch):")
     for n in names:
@@ -98,7 +83,7 @@ def main():
         print(f"  tinygrad_lite / torch = {tg_s / torch_s:.2f}")
     results = {"benchmark": "cnn_epoch", "machine": info, "repeats": args.repeats,
                "config": {"batch": common.Trainer.batch_size, "lr": LR, "momentum": MOMENTUM,
-                          "steps": steps},
+                          "steps": common.epoch_steps(len(x))},
                "runs": runs, "median_seconds": med,
                "ratios": {"tinygrad_lite/torch": common.ratio(tg_s, torch_s)}}
     common.check_target(results, "tinygrad_lite/torch", common.ratio(tg_s, torch_s), 1.0, "x")

@@ -141,6 +141,33 @@ class Trainer:
         return losses
 
 
+def epoch_steps(n):
+    """Steps in an epoch over ``n`` samples (the last batch may be short)."""
+    return -(-n // Trainer.batch_size)
+
+
+def time_epochs(trainers, params, x, y, x_test, y_test, repeats):
+    """Train one epoch with each class of the dict ``name -> Trainer class`` (fresh from
+    ``params`` every time), interleaved over ``repeats`` rounds after a 20-step warm-up, printing
+    a line per epoch. Returns ``(runs, medians)``: ``name -> [{seconds, loss, accuracy}]`` and
+    ``name -> median seconds``."""
+    print(f"one epoch = {epoch_steps(len(x))} steps of batch {Trainer.batch_size} over {len(x)} images; "
+          f"{repeats} interleaved runs per framework\n")
+    for cls in trainers.values():  # warm-up: first BLAS calls, lazy imports, allocator
+        cls(params).epoch(x, y, max_steps=20)
+
+    def run(name):
+        trainer = trainers[name](params)
+        seconds, losses = timed(trainer.epoch, x, y)
+        result = {"seconds": seconds, "loss": float(np.mean(losses)),
+                  "accuracy": trainer.accuracy(x_test, y_test)}
+        print(f"  {name:14s} {seconds:7.3f} s   mean loss {result['loss']:.4f}   "
+              f"test accuracy {result['accuracy']:.4f}")
+        return result
+    runs = interleave({name: (lambda name=name: run(name)) for name in trainers}, repeats)
+    return runs, {name: median([r["seconds"] for r in runs[name]]) for name in trainers}
+
+
 class _Framework(Trainer):
     """What the tinygrad_lite and PyTorch trainers share: the model from ``network(nn, params)``
     given the framework's ``nn`` module, the weights in ``params`` loaded, SGD with the class's

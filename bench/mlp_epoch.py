@@ -25,7 +25,7 @@ import common  # first: puts this checkout of tinygrad_lite on sys.path
 
 import numpy as np
 
-BATCH, LR, MOMENTUM, SEED = 128, 0.1, 0.9, 0
+LR, MOMENTUM, SEED = 0.1, 0.9, 0
 KEYS = ("0.weight", "0.bias", "2.weight", "2.bias")  # nn.Sequential's names, in tg and torch
 
 
@@ -106,6 +106,7 @@ class TinygradMLP(MLPNetwork, common.TinygradTrainer):
 class TorchMLP(MLPNetwork, common.TorchTrainer):
     pass
 
+
 TRAINERS = {cls.name: cls for cls in (NumpyMLP, TinygradMLP, TorchMLP)}
 
 
@@ -117,24 +118,8 @@ def main():
     x, y, x_test, y_test = common.load_mnist(args.data_dir)
     params = init_params(features=x.shape[1])
     names = [n for n in TRAINERS if n != "torch" or torch]
-    steps = -(-len(x) // BATCH)
-    print(f"one epoch = {steps} steps of batch {BATCH} over {len(x)} images; "
-          f"{args.repeats} interleaved runs per framework\n")
-
-    for name in names:  # warm-up: first BLAS calls, lazy imports, allocator
-        TRAINERS[name](params).epoch(x, y, max_steps=20)
-
-    def run(name):
-        trainer = TRAINERS[name](params)
-        seconds, losses = common.timed(trainer.epoch, x, y)
-        result = {"seconds": seconds, "loss": float(np.mean(losses)),
-                  "accuracy": trainer.accuracy(x_test, y_test)}
-        print(f"  {name:14s} {seconds:7.3f} s   mean loss {result['loss']:.4f}   "
-              f"test accuracy {result['accuracy']:.4f}")
-        return result
-    runs = common.interleave({n: (lambda n=n: run(n)) for n in names}, args.repeats)
-
-    med = {n: common.median([r["seconds"] for r in runs[n]]) for n in names}
+    runs, med = common.time_epochs({n: TRAINERS[n] for n in names}, params, x, y, x_test, y_test,
+                                   args.repeats)
     tg_s, np_s, torch_s = med["tinygrad_lite"], med["numpy"], med.get("torch")
     print(f"\nmedian of {args.repeats} (seconds per epoch, ratio to numpy):")
     for n in names:
@@ -142,7 +127,8 @@ def main():
     if torch_s:
         print(f"  tinygrad_lite / torch = {tg_s / torch_s:.2f}")
     results = {"benchmark": "mlp_epoch", "machine": info, "repeats": args.repeats,
-               "config": {"batch": BATCH, "lr": LR, "momentum": MOMENTUM, "steps": steps,
+               "config": {"batch": common.Trainer.batch_size, "lr": LR, "momentum": MOMENTUM,
+                          "steps": common.epoch_steps(len(x)),
                           "hidden": _sizes(params)[1]},
                "runs": runs, "median_seconds": med,
                "ratios": {"tinygrad_lite/numpy": tg_s / np_s,
