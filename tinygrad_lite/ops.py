@@ -86,14 +86,6 @@ _exp, _log, _sin, _cos = (_unary(np.exp, "exp"), _unary(np.log, "log"),
                           _unary(np.sin, "sin"), _unary(np.cos, "cos"))
 
 
-def _column_sums(g):
-    """Sums over the rows of a 2-D gradient (a bias gradient); a product with ones is several
-    times faster than ``sum(axis=0)`` when rows are short."""
-    if isinstance(g, Tensor):
-        return Sum.apply(g, axis=(0,), keepdims=False)
-    return np.ones(g.shape[0], dtype=g.dtype) @ g
-
-
 _CORES = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 _worker = None  # one extra thread, made on first use
 
@@ -594,7 +586,7 @@ class Linear(Function):
         gx = g @ weight if needs[0] else None
         g2 = g.reshape((-1, g.shape[-1])) if g.ndim != 2 else g
         gw = g2.T @ (x.reshape((-1, x.shape[-1])) if x.ndim != 2 else x) if needs[1] else None
-        gb = _column_sums(g2) if len(needs) > 2 and needs[2] else None
+        gb = _sum(g2, (0,), False) if len(needs) > 2 and needs[2] else None
         return gx, gw, gb
 
 
@@ -799,7 +791,7 @@ class Conv2d(Function):
             gw = _permute((_permute(g2, (1, 0)) @ rows).reshape((o, kh, kw, x.shape[1])),
                           (0, 3, 1, 2))
         if len(needs) > 2 and needs[2]:
-            gb = _column_sums(g2)
+            gb = _sum(g2, (0,), False)
         return gx, gw, gb
 
 
@@ -835,11 +827,11 @@ class MaxPool2d(Function):
             rows = rows.reshape((n, oh, ow, len(won) * c))
             return (Fold.apply(rows, shape=x.shape, window=window),)
         grad_image, gx = window.zeros(x.shape, g.dtype)
-        gs = g.transpose(0, 2, 3, 1)
+        gs, overlaps = g.transpose(0, 2, 3, 1), window.overlaps()
 
         def work(lo, hi):
             for tap, mask in zip(window.taps(grad_image[lo:hi], *gs.shape[1:3]), won[:, lo:hi]):
-                if window.overlaps():
+                if overlaps:
                     tap += gs[lo:hi] * mask
                 else:  # each image position is in one window at most: write, don't add
                     np.multiply(gs[lo:hi], mask, out=tap)
