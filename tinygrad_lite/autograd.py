@@ -8,7 +8,7 @@ from heapq import heappop, heappush
 
 import numpy as np
 
-from .tensor import ShapeError, Tensor, _is_float, enable_grad, no_grad
+from .tensor import ShapeError, Tensor, _is_float, _wrap, enable_grad, no_grad
 
 __all__ = ["grad", "run_backward"]
 
@@ -122,7 +122,7 @@ def _accumulate(t, g, create_graph):
     if t.grad is None:
         if g.base is not None or not g.flags.writeable:  # a view may alias another gradient
             g = g.copy()
-        t.grad = Tensor(g)
+        t.grad = _wrap(g)
     elif t.grad.data.flags.writeable and t.grad.shape == g.shape:
         np.add(t.grad.data, g, out=t.grad.data)
     else:

@@ -29,15 +29,22 @@ def _np_sum(x, axis=None, keepdims=False):
     """``x.sum(axis, keepdims)``, as a product with ones when all axes but one are summed and
     that one is innermost in memory (per-channel sums of channels-last images): NumPy's reduction
     runs its inner loop over the few channels there, several times slower."""
-    if axis is not None and x.ndim > 1:
-        axes = {a % x.ndim for a in ((axis,) if isinstance(axis, int) else axis)}
-        kept = [a for a in range(x.ndim) if a not in axes]
-        if len(kept) == 1 and x.strides[kept[0]] == x.itemsize and x.dtype.kind == "f":
-            n = x.shape[kept[0]]
-            rows = np.moveaxis(x, kept[0], -1)
-            if n and rows.flags.c_contiguous:
-                r = np.ones(x.size // n, dtype=x.dtype) @ rows.reshape(-1, n)
-                return r.reshape([n if a in kept else 1 for a in range(x.ndim)]) if keepdims else r
+    if axis is not None and x.ndim > 1 and x.dtype.kind == "f":
+        axes = (axis,) if isinstance(axis, int) else axis
+        rest = set(range(x.ndim)) - {a % x.ndim for a in axes}
+        if len(axes) == x.ndim - 1 and len(rest) == 1:
+            kept = rest.pop()
+            n = x.shape[kept]
+            if not n or x.strides[kept] != x.itemsize:
+                rows = None
+            elif kept == x.ndim - 1 and x.flags.c_contiguous:  # the bias gradient of a layer
+                rows = x.reshape(-1, n)
+            else:
+                rows = np.moveaxis(x, kept, -1)
+                rows = rows.reshape(-1, n) if rows.flags.c_contiguous else None
+            if rows is not None:
+                r = np.ones(len(rows), dtype=x.dtype) @ rows
+                return r.reshape([n if a == kept else 1 for a in range(x.ndim)]) if keepdims else r
     return x.sum(axis=axis, keepdims=keepdims)
 
 
@@ -115,6 +122,15 @@ def _in_halves(n, size, work):
         work(0, n // 2)
     finally:
         other.result()
+
+
+def _flat(x):
+    """A 1-D view of ``x`` in the order of its memory, or None when x has gaps or reversed axes:
+    element i of ``_flat(x)`` and of ``_flat(np.empty_like(x))`` are then the same element."""
+    if x.flags.c_contiguous:
+        return x.reshape(-1)
+    memory_order = x.transpose(np.argsort([-s for s in x.strides], kind="stable"))
+    return memory_order.reshape(-1) if memory_order.flags.c_contiguous else None
 
 
 def _keep_shape(shape, axis):
@@ -333,20 +349,47 @@ class Cast(Function):
 # activations (fused where that is faster and more stable)
 # ---------------------------------------------------------------------------------------------
 
+_ZERO_ROW = 8192  # elements in the row of zeros that _relu_flat compares against
+
+
+def _relu_flat(x, out):
+    """``out = max(x, 0)`` for 1-D arrays. NumPy's maximum has no vectorised loop for a scalar
+    operand, so x is compared, as rows, with one row of zeros that stays in cache: 3-4x faster."""
+    zeros = _ZEROS.get(x.dtype)
+    if zeros is None:
+        zeros = _ZEROS[x.dtype] = np.zeros(_ZERO_ROW, x.dtype)
+    body = len(x) - len(x) % _ZERO_ROW
+    if body:
+        np.maximum(x[:body].reshape(-1, _ZERO_ROW), zeros, out=out[:body].reshape(-1, _ZERO_ROW))
+    np.maximum(x[body:], zeros[:len(x) - body], out=out[body:])
+
+
+_ZEROS = {}  # dtype -> a row of _ZERO_ROW zeros
+
+
 class Relu(Function):
     def forward(self, x):
-        if x.ndim == 0:
-            return np.maximum(x, 0)
-        out = np.empty_like(x)
-        _in_halves(len(x), x.size, lambda lo, hi: np.maximum(x[lo:hi], 0, out=out[lo:hi]))
+        out = np.empty_like(x)  # the same memory layout as x
+        if x.ndim == 0 or x.dtype.kind != "f":
+            np.maximum(x, 0, out=out)
+            return out
+        flat_x, flat_out = _flat(x), _flat(out)
+        if flat_x is None or flat_out is None:
+            _in_halves(len(x), x.size, lambda lo, hi: np.maximum(x[lo:hi], 0, out=out[lo:hi]))
+        else:
+            _in_halves(x.size, x.size, lambda lo, hi: _relu_flat(flat_x[lo:hi], flat_out[lo:hi]))
         return out
 
     def backward(self, g, out, x):
         if isinstance(g, Tensor) or g.ndim == 0:
             return (g * (_data(out) > 0),)
         gx = np.empty_like(g)
+        if g.strides == out.strides and _flat(g) is not None:  # one layout: split the memory
+            g, out, gx_parts = _flat(g), _flat(out), _flat(gx)
+        else:
+            gx_parts = gx
         _in_halves(len(g), g.size,
-                   lambda lo, hi: np.multiply(g[lo:hi], out[lo:hi] > 0, out=gx[lo:hi]))
+                   lambda lo, hi: np.multiply(g[lo:hi], out[lo:hi] > 0, out=gx_parts[lo:hi]))
         return (gx,)
 
 
@@ -603,14 +646,14 @@ class CrossEntropy(Function):
         e = x - m
         np.exp(e, out=e)
         se = e.sum(axis=1, keepdims=True)
-        rows = np.arange(n)
+        flat = np.arange(0, n * c, c) + target  # where each target's logit is in x.ravel()
         log_se = np.log(se[:, 0])
-        loss = log_se - (x[rows, target] - m[:, 0])  # -log_softmax(x)[target]
+        loss = log_se - (np.take(x, flat) - m[:, 0])  # -log_softmax(x)[target]
         if label_smoothing:
             logp_sum = x.sum(axis=1) - c * (m[:, 0] + log_se)
             loss = (1 - label_smoothing) * loss - label_smoothing / c * logp_sum
         e /= se
-        self.p, self.rows, self.target = e, rows, target
+        self.p, self.flat = e, flat
         self.reduction, self.smoothing = reduction, label_smoothing
         if reduction == "none":
             return loss
@@ -618,17 +661,17 @@ class CrossEntropy(Function):
 
     def backward(self, g, out, x):
         n, c = x.shape
-        ls, rows, target = self.smoothing, self.rows, self.target
+        ls, flat = self.smoothing, self.flat
         if self.reduction == "none":
             scale = g.reshape((n, 1))
         else:
             scale = g / n if self.reduction == "mean" else g
         if isinstance(x, Tensor):  # recorded backward: differentiable in x
             target_weight = np.zeros((n, c), dtype=self.p.dtype)
-            target_weight[rows, target] = 1 - ls
+            target_weight.reshape(-1)[flat] = 1 - ls
             return ((x.softmax(1) - (target_weight + ls / c)) * scale,)
         grad = self.p.copy()
-        grad[rows, target] -= 1 - ls
+        grad.reshape(-1)[flat] -= 1 - ls
         if ls:
             grad -= ls / c
         grad *= scale
@@ -638,9 +681,10 @@ class CrossEntropy(Function):
 # ---------------------------------------------------------------------------------------------
 # sliding windows: convolution and pooling
 # ---------------------------------------------------------------------------------------------
-# Images are NCHW to the user. Inside, windows are read through channels-last (N, H, W, C) views,
-# and the results are NCHW views of channels-last memory: the channels of one pixel are then
-# contiguous, so the unfolded windows are a cheap copy and the matrix products are large.
+# Images are NCHW to the user. Inside, windows are read from batch-last (C, H, W, N) arrays, and
+# results are NCHW views of batch-last memory. Every NumPy loop then runs along whole rows of
+# the batch (W·N values) rather than along the few channels of one pixel, and a convolution is
+# one matrix product (O, kh·kw·C) @ (kh·kw·C, OH·OW·N) whose result is already batch-last.
 
 class Window:
     """Geometry of 2-D sliding windows: ``kernel``, ``stride`` and ``dilation`` are (height,
@@ -662,74 +706,77 @@ class Window:
         """Whether neighbouring windows share pixels (the stride is shorter than the span)."""
         return any(s < d * (k - 1) + 1 for k, s, d in zip(self.kernel, self.stride, self.dilation))
 
+    def tiles(self):
+        """Whether the windows are 2 x 2 squares side by side (kernel 2, stride 2, no padding or
+        dilation): max pooling's common case, which has a faster path."""
+        return (self.kernel == self.stride == (2, 2) and self.dilation == (1, 1)
+                and not any(self.padding))
+
     def padded(self, x, value):
-        """NCHW array ``x`` as a channels-last (N, H, W, C) view, padded (a copy) if needed."""
-        xs = x.transpose(0, 2, 3, 1)
+        """NCHW array ``x`` as a contiguous batch-last (C, H, W, N) array, padded with ``value``
+        if needed. No copy when ``x`` is already a view of such an array."""
+        xs = x.transpose(1, 2, 3, 0)
         top, bottom, left, right = self.padding
         if top or bottom or left or right:
-            xs = np.pad(xs, ((0, 0), (top, bottom), (left, right), (0, 0)), constant_values=value)
-        return xs
+            return np.pad(xs, ((0, 0), (top, bottom), (left, right), (0, 0)), constant_values=value)
+        return np.ascontiguousarray(xs)
 
     def zeros(self, shape, dtype):
-        """A zero padded channels-last image for an NCHW ``shape``, and the NCHW view of its
+        """A zero padded batch-last image for an NCHW ``shape``, and the NCHW view of its
         unpadded part: what a backward adds into and returns."""
         n, c, h, w = shape
         top, bottom, left, right = self.padding
-        image = np.zeros((n, h + top + bottom, w + left + right, c), dtype=dtype)
-        return image, image[:, top:top + h, left:left + w].transpose(0, 3, 1, 2)
+        image = np.zeros((c, h + top + bottom, w + left + right, n), dtype=dtype)
+        return image, image[:, top:top + h, left:left + w].transpose(3, 0, 1, 2)
 
     def taps(self, image, oh, ow):
-        """For each kernel offset (row-major), the strided (N, OH, OW, C) view of the padded
-        channels-last ``image`` that the offset meets at every output position."""
+        """For each kernel offset (row-major), the strided (C, OH, OW, N) view of the padded
+        batch-last ``image`` that the offset meets at every output position."""
         (kh, kw), (sh, sw), (dh, dw) = self.kernel, self.stride, self.dilation
         return [image[:, i * dh:i * dh + sh * (oh - 1) + 1:sh, j * dw:j * dw + sw * (ow - 1) + 1:sw]
                 for i in range(kh) for j in range(kw)]
 
 
-def _unfold(x, window):
-    """The windows of NCHW ``x`` as rows (N, OH, OW, kh·kw·C), channels fastest."""
+def _columns(x, window, ones=False):
+    """The windows of NCHW ``x`` as columns: a batch-last (kh·kw·C, OH, OW, N) array whose row
+    t·C + c holds channel c under kernel offset t (row-major), zero padded. With ``ones``, one
+    more row of ones: the input that a bias multiplies."""
     n, c, h, w = x.shape
     oh, ow = window.out_size(h, w)
-    xs = window.padded(x, 0.0)
-    (kh, kw), (sh, sw), (dh, dw) = window.kernel, window.stride, window.dilation
-    rows = np.empty((n, oh, ow, kh * kw, c), dtype=xs.dtype)
-    if c < 4:  # few channels: copy one kernel offset at a time, so NumPy's inner loops are long
-        taps = window.taps(xs, oh, ow)
+    taps = window.taps(window.padded(x, 0.0), oh, ow)
+    k = len(taps) * c
+    cols = np.empty((k + ones, oh, ow, n), dtype=x.dtype)
+    if ones:
+        cols[k] = 1
 
-        def work(lo, hi):
-            for k, tap in enumerate(taps):
-                rows[lo:hi, :, :, k] = tap[lo:hi]
-    else:
-        sn, sy, sx, sc = xs.strides
-        windows = np.lib.stride_tricks.as_strided(
-            xs, (n, oh, ow, kh, kw, c), (sn, sy * sh, sx * sw, sy * dh, sx * dw, sc),
-            writeable=False)
-        grid = rows.reshape(windows.shape)
-
-        def work(lo, hi):
-            grid[lo:hi] = windows[lo:hi]
-    _in_halves(n, rows.size, work)
-    return rows.reshape(n, oh, ow, kh * kw * c)
+    def work(lo, hi):
+        for t in range(lo, hi):
+            cols[t * c:(t + 1) * c] = taps[t]
+    _in_halves(len(taps), cols.size, work)
+    return cols
 
 
 def _fold(rows, shape, window):
-    """Add each row of ``rows`` (N, OH, OW, kh·kw·C) back onto the image positions it was read
-    from: a loop over the kh·kw kernel offsets, never over pixels."""
-    n, oh, ow, _ = rows.shape
+    """Add the windows ``rows`` (N, kh·kw·C, OH, OW) back onto the image positions they were
+    read from: a loop over the kh·kw kernel offsets, never over pixels."""
     image, out = window.zeros(shape, rows.dtype)
-    (kh, kw), c = window.kernel, shape[1]
-    per_offset = rows.reshape(n, oh, ow, kh * kw, c).transpose(3, 0, 1, 2, 4)
-    for tap, values in zip(window.taps(image, oh, ow), per_offset):
-        tap += values
+    c, cols = shape[1], rows.transpose(1, 2, 3, 0)
+    for t, tap in enumerate(window.taps(image, *rows.shape[2:])):
+        tap += cols[t * c:(t + 1) * c]
     return out
 
 
+def _weight_rows(weight):
+    """Weight (O, C, kh, kw) as (O, kh·kw·C), in the order of the rows of :func:`_columns`."""
+    return _permute(weight, (0, 2, 3, 1)).reshape((weight.shape[0], -1))
+
+
 class Unfold(Function):
-    """The windows of an NCHW image as rows (N, OH, OW, kh·kw·C), zero padded."""
+    """The windows of an NCHW image as (N, kh·kw·C, OH, OW), zero padded (see ``_columns``)."""
 
     def forward(self, x, window):
         self.window = window
-        return _unfold(x, window)
+        return _columns(x, window).transpose(3, 0, 1, 2)
 
     def backward(self, g, out, x):
         if isinstance(g, Tensor):
@@ -738,7 +785,7 @@ class Unfold(Function):
 
 
 class Fold(Function):
-    """The adjoint of :class:`Unfold`: sums rows back into an image of ``shape``."""
+    """The adjoint of :class:`Unfold`: sums windows back into an image of ``shape``."""
 
     def forward(self, rows, shape, window):
         self.window = window
@@ -747,96 +794,146 @@ class Fold(Function):
     def backward(self, g, out, rows):
         if isinstance(g, Tensor):
             return (Unfold.apply(g, window=self.window),)
-        return (_unfold(g, self.window),)
+        return (_columns(g, self.window).transpose(3, 0, 1, 2),)
 
 
 class Conv2d(Function):
     """Cross-correlation of x (N, C, H, W) with weight (O, C, kh, kw), plus bias (O,): one matrix
-    product of the unfolded windows (N·OH·OW, kh·kw·C) with the weight in the same order."""
+    product of the weight as (O, kh·kw·C), the bias as one more column, with the columns of x
+    (kh·kw·C, OH·OW·N) and their row of ones."""
 
     def forward(self, x, weight, bias=None, window=None):
         self.window = window
-        rows = _unfold(x, window)
-        n, oh, ow, k = rows.shape
-        self.rows = rows.reshape(n * oh * ow, k)  # kept for the weight gradient
-        out = self.rows @ weight.transpose(0, 2, 3, 1).reshape(weight.shape[0], k).T
-        o = weight.shape[0]
-        if bias is not None:  # added per image, as one long row: short rows add slowly
-            out = out.reshape(n, oh * ow * o)
-            out += np.tile(bias, oh * ow)
-        return out.reshape(n, oh, ow, o).transpose(0, 3, 1, 2)
+        cols = _columns(x, window, ones=bias is not None)
+        k, oh, ow, n = cols.shape
+        self.cols = cols.reshape(k, oh * ow * n)  # kept for the weight gradient
+        w = _weight_rows(weight)
+        if bias is not None:
+            w = np.concatenate([w, bias[:, None]], axis=1)
+        return (w @ self.cols).reshape(len(w), oh, ow, n).transpose(3, 0, 1, 2)
 
     def backward(self, g, out, x, weight, bias=None):
-        needs, (n, o, oh, ow) = self.needs, g.shape
-        g2 = _permute(g, (0, 2, 3, 1)).reshape((n * oh * ow, o))
+        if isinstance(g, Tensor):
+            return self._recorded_backward(g, x, weight)
+        needs, (n, o, oh, ow), k = self.needs, g.shape, int(np.prod(weight.shape[1:]))
+        g2 = np.ascontiguousarray(g.transpose(1, 2, 3, 0)).reshape(o, -1)  # (O, OH·OW·N)
         gx = gw = gb = None
-        if needs[0] and isinstance(g, Tensor):
-            k = weight.shape[1] * weight.shape[2] * weight.shape[3]
-            rows = (g2 @ _permute(weight, (0, 2, 3, 1)).reshape((o, k))).reshape((n, oh, ow, k))
-            gx = Fold.apply(rows, shape=x.shape, window=self.window)
-        elif needs[0]:  # one product per kernel offset: contiguous values add fastest
+        if needs[0]:  # one product per kernel offset, added while it is in cache
             image, gx = self.window.zeros(x.shape, g.dtype)
-            w = weight.reshape(o, x.shape[1], -1)
-            taps = self.window.taps(image, oh, ow)
-            parts = [(g2 @ w[:, :, k]).reshape(tap.shape) for k, tap in enumerate(taps)]
-
-            def work(lo, hi):
-                for tap, part in zip(taps, parts):
-                    tap[lo:hi] += part[lo:hi]
-            _in_halves(n, image.size, work)
-        if needs[1]:
-            rows = (Unfold.apply(x, window=self.window).reshape(self.rows.shape)
-                    if isinstance(x, Tensor) else self.rows)
             kh, kw = self.window.kernel
-            gw = _permute((_permute(g2, (1, 0)) @ rows).reshape((o, kh, kw, x.shape[1])),
-                          (0, 3, 1, 2))
-        if len(needs) > 2 and needs[2]:
-            gb = _sum(g2, (0,), False)
+            for t, tap in enumerate(self.window.taps(image, oh, ow)):
+                tap += (weight[:, :, t // kw, t % kw].T @ g2).reshape(tap.shape)
+        if needs[1] or (bias is not None and needs[2]):
+            products = g2 @ self.cols.T  # (O, kh·kw·C [+ 1 for the bias])
+            gw = _unweight_rows(products[:, :k], weight.shape) if needs[1] else None
+            gb = products[:, k] if bias is not None and needs[2] else None
         return gx, gw, gb
+
+    def _recorded_backward(self, g, x, weight):
+        """The same gradients from Tensor operations (for create_graph=True)."""
+        needs, (n, o, oh, ow), k = self.needs, g.shape, int(np.prod(weight.shape[1:]))
+        g3 = g.reshape((n, o, oh * ow))
+        gx = gw = gb = None
+        if needs[0]:
+            rows = (_permute(_weight_rows(weight), (1, 0)) @ g3).reshape((n, k, oh, ow))
+            gx = Fold.apply(rows, shape=x.shape, window=self.window)
+        if needs[1]:
+            cols = Unfold.apply(x, window=self.window).reshape((n, k, oh * ow))
+            gw = _unweight_rows(_sum(g3 @ _permute(cols, (0, 2, 1)), (0,), False), weight.shape)
+        if len(needs) > 2 and needs[2]:
+            gb = _sum(g, (0, 2, 3), False)
+        return gx, gw, gb
+
+
+def _unweight_rows(rows, shape):
+    """The inverse of :func:`_weight_rows`: (O, kh·kw·C) back to a weight of ``shape``."""
+    o, c, kh, kw = shape
+    return _permute(rows.reshape((o, kh, kw, c)), (0, 3, 1, 2))
 
 
 class MaxPool2d(Function):
     """Maximum over each window. The gradient goes to the first maximum of each window in
-    row-major order, as PyTorch's does. Forward and backward loop over the kernel offsets; when
-    recording, the forward also notes which offset won each window, while the input is in cache."""
+    row-major order, as PyTorch's does. When recording, the forward also notes which element won
+    each window, while the input is in cache: for 2 x 2 tiles, which of each horizontal pair and
+    then which of the two pair winners above each other (ties go left, then up); otherwise which
+    kernel offset."""
 
     def forward(self, x, window):
         self.window = window
-        oh, ow = window.out_size(*x.shape[2:])
+        n, c, h, w = x.shape
+        oh, ow = window.out_size(h, w)
         image = window.padded(x, -np.inf)
-        out = np.empty((x.shape[0], oh, ow, x.shape[1]), dtype=x.dtype)
-        kernel_size = window.kernel[0] * window.kernel[1]
-        self.won = np.empty((kernel_size,) + out.shape, dtype=bool) if is_grad_enabled() else None
+        out = np.empty((c, oh, ow, n), dtype=x.dtype)
+        record = is_grad_enabled()
+        if window.tiles():
+            self.right = np.empty((c, 2 * oh, ow, n), dtype=bool) if record else None
+            self.lower = np.empty(out.shape, dtype=bool) if record else None
 
-        def work(lo, hi):
-            taps, best = window.taps(image[lo:hi], oh, ow), out[lo:hi]
-            best[...] = taps[0]
-            for tap in taps[1:]:
-                np.maximum(best, tap, out=best)
-            if self.won is not None:
-                _first_maxima(taps, best, self.won[:, lo:hi])
-        _in_halves(len(out), image.size, work)
-        return out.transpose(0, 3, 1, 2)
+            def work(lo, hi):
+                left, right = image[lo:hi, :2 * oh, 0:2 * ow:2], image[lo:hi, :2 * oh, 1:2 * ow:2]
+                pairs = np.maximum(left, right)
+                upper, lower = pairs[:, 0::2], pairs[:, 1::2]
+                np.maximum(upper, lower, out=out[lo:hi])
+                if record:
+                    np.greater(right, left, out=self.right[lo:hi])
+                    np.greater(lower, upper, out=self.lower[lo:hi])
+        else:
+            kernel_size = window.kernel[0] * window.kernel[1]
+            self.won = np.empty((kernel_size,) + out.shape, dtype=bool) if record else None
+
+            def work(lo, hi):
+                taps, best = window.taps(image[lo:hi], oh, ow), out[lo:hi]
+                best[...] = taps[0]
+                for tap in taps[1:]:
+                    np.maximum(best, tap, out=best)
+                if record:
+                    _first_maxima(taps, best, self.won[:, lo:hi])
+        _in_halves(c, image.size, work)
+        return out.transpose(3, 0, 1, 2)
 
     def backward(self, g, out, x):
-        window, won = self.window, self.won
+        window = self.window
         if isinstance(g, Tensor):  # recorded: spread g with constant one-hot masks, then fold
+            won = self._winners()  # (kh·kw, C, OH, OW, N)
             n, c, oh, ow = g.shape
-            onehot = Tensor(np.moveaxis(won, 0, 3).astype(g.dtype))  # (N, OH, OW, kh·kw, C)
-            rows = g.permute(0, 2, 3, 1).reshape((n, oh, ow, 1, c)) * onehot
-            rows = rows.reshape((n, oh, ow, len(won) * c))
+            onehot = Tensor(won.transpose(4, 0, 1, 2, 3).astype(g.dtype))
+            rows = (g.reshape((n, 1, c, oh, ow)) * onehot).reshape((n, len(won) * c, oh, ow))
             return (Fold.apply(rows, shape=x.shape, window=window),)
-        grad_image, gx = window.zeros(x.shape, g.dtype)
-        gs, overlaps = g.transpose(0, 2, 3, 1), window.overlaps()
+        n, c, h, w = x.shape
+        gs = g.transpose(1, 2, 3, 0)  # (C, OH, OW, N)
+        if window.tiles():
+            oh, ow = gs.shape[1:3]
+            image = np.empty((c, h, w, n), g.dtype) if h % 2 == w % 2 == 0 else np.zeros(
+                (c, h, w, n), g.dtype)  # an odd last row or column is in no window
+            gx = image.transpose(3, 0, 1, 2)
 
-        def work(lo, hi):
-            for tap, mask in zip(window.taps(grad_image[lo:hi], *gs.shape[1:3]), won[:, lo:hi]):
-                if overlaps:
-                    tap += gs[lo:hi] * mask
-                else:  # each image position is in one window at most: write, don't add
-                    np.multiply(gs[lo:hi], mask, out=tap)
-        _in_halves(len(gs), grad_image.size, work)
+            def work(lo, hi):
+                pairs = np.empty((hi - lo, 2 * oh, ow, n), g.dtype)
+                lower, right = self.lower[lo:hi], self.right[lo:hi]
+                np.multiply(gs[lo:hi], lower, out=pairs[:, 1::2])
+                np.multiply(gs[lo:hi], ~lower, out=pairs[:, 0::2])
+                np.multiply(pairs, right, out=image[lo:hi, :2 * oh, 1:2 * ow:2])
+                np.multiply(pairs, ~right, out=image[lo:hi, :2 * oh, 0:2 * ow:2])
+        else:
+            image, gx = window.zeros(x.shape, g.dtype)
+            won, overlaps = self.won, window.overlaps()
+
+            def work(lo, hi):
+                for tap, mask in zip(window.taps(image[lo:hi], *gs.shape[1:3]), won[:, lo:hi]):
+                    if overlaps:
+                        tap += gs[lo:hi] * mask
+                    else:  # each image position is in one window at most: write, don't add
+                        np.multiply(gs[lo:hi], mask, out=tap)
+        _in_halves(c, image.size, work)
         return (gx,)
+
+    def _winners(self):
+        """Which kernel offset won each window: (kh·kw, C, OH, OW, N) booleans."""
+        if not self.window.tiles():
+            return self.won
+        lower, upper_right, lower_right = self.lower, self.right[:, 0::2], self.right[:, 1::2]
+        return np.stack([~lower & ~upper_right, ~lower & upper_right,
+                         lower & ~lower_right, lower & lower_right])
 
 
 def _first_maxima(taps, best, won):

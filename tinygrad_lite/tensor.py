@@ -157,9 +157,7 @@ class Function:
             raise IndexError(f"{fn.name}: bad index for {_describe(arrays)}: {e}") from None
         if type(data) is not np.ndarray:
             data = np.asarray(data)  # NumPy returns scalars for 0-d results
-        out = Tensor.__new__(Tensor)
-        out.data, out.grad, out._retains_grad = data, None, False
-        out._vc = args[0]._vc if fn.is_view else [0]
+        out = _wrap(data, args[0]._vc if fn.is_view else [0])
         if _grad_enabled:
             needs = [isinstance(a, Tensor) and a.requires_grad for a in args]
             if True in needs:
@@ -167,9 +165,16 @@ class Function:
                 fn.vchecks = [(a._vc, a._vc[0]) for a in args if isinstance(a, Tensor)]
                 fn.out_version = out._vc[0]
                 out.requires_grad, out._ctx = True, fn
-                return out
-        out.requires_grad, out._ctx = False, None
         return out
+
+
+def _wrap(array, vc=None):
+    """A Tensor around the ndarray ``array`` (no conversion, no checks, not requiring grad):
+    ``Tensor(array)`` for the hot paths that already hold a proper array."""
+    t = Tensor.__new__(Tensor)
+    t.data, t.grad, t.requires_grad, t._ctx, t._retains_grad = array, None, False, None, False
+    t._vc = [0] if vc is None else vc
+    return t
 
 
 def _describe(arrays):

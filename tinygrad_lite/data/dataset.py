@@ -8,7 +8,7 @@
 import numpy as np
 
 from ..rng import generator
-from ..tensor import Tensor
+from ..tensor import Tensor, _wrap
 
 __all__ = ["Dataset", "TensorDataset", "DataLoader"]
 
@@ -129,7 +129,7 @@ class DataLoader:
                 fields = self._collate(indices)
             if self.transform is not None:
                 fields[0] = np.asarray(self.transform(fields[0]))
-            yield tuple(Tensor(field) for field in fields)
+            yield tuple(_wrap(field) for field in fields)  # fields are fresh ndarrays
 
     def _collate(self, indices):
         """Fetch the samples one by one and stack each field into a batch array."""

@@ -262,10 +262,10 @@ def _window(image, fname, kernel, stride, padding, dilation, pooling=False):
 
 
 def _windows(image, window):
-    """Unfolded windows reshaped to (N, OH, OW, kh*kw, C)."""
+    """Unfolded windows reshaped to (N, kh*kw, C, OH, OW)."""
     rows = ops.Unfold.apply(image, window=window)
-    n, oh, ow, _ = rows.shape
-    return rows.reshape(n, oh, ow, window.kernel[0] * window.kernel[1], image.shape[1])
+    n, _, oh, ow = rows.shape
+    return rows.reshape(n, window.kernel[0] * window.kernel[1], image.shape[1], oh, ow)
 
 
 def _unbatched(out, input):
@@ -327,12 +327,12 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, count_include_pad=Tru
     window = _window(image, "avg_pool2d", kernel_size, stride, padding, 1, pooling=True)
     windows = _windows(image, window)
     if count_include_pad or not any(window.padding):
-        out = windows.mean(3)
+        out = windows.mean(1)
     else:
         ones = np.ones((1, 1) + image.shape[2:], dtype=image.dtype)
-        counts = ops._unfold(ones, window).sum(-1, keepdims=True)  # real pixels per window
-        out = windows.sum(3) / Tensor(counts)
-    return _unbatched(out.permute(0, 3, 1, 2), input)
+        counts = ops._columns(ones, window).sum(0)[:, :, 0]  # real pixels per window, (OH, OW)
+        out = windows.sum(1) / Tensor(counts)
+    return _unbatched(out, input)
 
 
 def adaptive_avg_pool2d(input, output_size):
@@ -493,7 +493,7 @@ def _class_scores(input, target, fname):
         raise ValueError(f"{fname}: expected target of shape {loss_shape} for input of shape "
                          f"{input.shape}, got {classes.shape}")
     num_classes = input.shape[0 if input.ndim == 1 else 1]
-    if classes.size and (classes.min() < 0 or classes.max() >= num_classes):
+    if classes.size and classes.view(np.uint64).max() >= num_classes:  # negatives wrap to huge
         bad = (classes < 0) | (classes >= num_classes)
         raise ValueError(f"{fname}: target class indices must be in [0, {num_classes - 1}] for "
                          f"{num_classes} classes, got {classes[bad].flat[0]}")

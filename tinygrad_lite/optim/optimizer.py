@@ -273,7 +273,7 @@ class Optimizer:
                 update(param, grad, entry, options)
                 if fresh and entry:  # state entries exist only for parameters that need one
                     state[p] = entry
-                p._version += 1
+                p._vc[0] += 1  # p._version += 1, without the property
         return loss
 
     def _update(self, param, grad, state, options):
