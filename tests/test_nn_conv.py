@@ -265,6 +265,47 @@ def test_batch_norm_4d_training_gradcheck(n, c, h, w, running, seed):
           x, weight, bias)
 
 
+@given(n=st.integers(2, 3), c=st.integers(1, 3), spatial=st.lists(st.integers(1, 3), max_size=2),
+       affine=st.sampled_from(["both", "weight", "bias", "none"]), batch_last=st.booleans(),
+       seed=seeds)
+def test_batch_norm_training_against_the_closed_form(n, c, spatial, affine, batch_last, seed):
+    """The fused batch norm against its hand-derived gradients, computed here in NumPy:
+    gx = w / sqrt(var + eps) * (g - mean(g) - xhat * mean(g * xhat)), gw = sum(g * xhat),
+    gb = sum(g), every mean and sum per channel. Inputs in NCHW memory or as the batch-last
+    views that convolutions return; weight and bias each optional. Also a gradcheck."""
+    shape = (n, c) + tuple(spatial)
+    data = distinct(seed, shape)
+    if batch_last:  # the same values, stored (C, ..., N) as a convolution's output is
+        data = np.ascontiguousarray(np.moveaxis(data, 0, -1))
+        data = np.moveaxis(data, -1, 0)
+    x = Tensor(data, requires_grad=True)  # leaf() would copy it back to NCHW memory
+    weight = leaf(uniform(seed + 1, (c,))) if affine in ("both", "weight") else None
+    bias = leaf(uniform(seed + 2, (c,))) if affine in ("both", "bias") else None
+    g = uniform(seed + 3, shape)
+    out = F.batch_norm(x, None, None, weight, bias, training=True, eps=1e-3)
+    out.backward(Tensor(g))
+    dims, keep = (0,) + tuple(range(2, len(shape))), (1, c) + (1,) * len(spatial)
+    mean, var = data.mean(dims, keepdims=True), data.var(dims, keepdims=True)
+    xhat = (data - mean) / np.sqrt(var + 1e-3)
+    w = weight.data.reshape(keep) if weight is not None else 1.0
+    b = bias.data.reshape(keep) if bias is not None else 0.0
+    close(out, xhat * w + b)
+    expected = w / np.sqrt(var + 1e-3) * (g - g.mean(dims, keepdims=True)
+                                          - xhat * (g * xhat).mean(dims, keepdims=True))
+    close(x.grad, expected)
+    if weight is not None:
+        close(weight.grad, (g * xhat).sum(dims))
+    if bias is not None:
+        close(bias.grad, g.sum(dims))
+    params = [t for t in (weight, bias) if t is not None]
+
+    def fn(x, *params):
+        rest = iter(params)
+        return F.batch_norm(x, None, None, next(rest) if weight is not None else None,
+                            next(rest) if bias is not None else None, training=True, eps=1e-3)
+    check(fn, Tensor(data, requires_grad=True), *[leaf(t.data) for t in params])
+
+
 GRADGRAD = [  # id, function of the inputs, input makers (seed -> arrays)
     ("conv2d_stride2_pad1",
      lambda x, w, b: F.conv2d(x, w, b, stride=2, padding=1) ** 2,
@@ -287,6 +328,12 @@ GRADGRAD = [  # id, function of the inputs, input makers (seed -> arrays)
     ("avg_pool2d_exclude_pad_5_channels",
      lambda x: F.avg_pool2d(x, 3, stride=2, padding=1, count_include_pad=False) ** 2,
      lambda s: (uniform(s, (1, 5, 4, 4)),)),
+    ("batch_norm_4d",
+     lambda x, w, b: F.batch_norm(x, None, None, w, b, training=True) ** 2,
+     lambda s: (distinct(s, (2, 2, 2, 3)), uniform(s + 1, (2,)), uniform(s + 2, (2,)))),
+    ("batch_norm_2d_no_affine",
+     lambda x: F.batch_norm(x, None, None, training=True, eps=1e-3) ** 3,
+     lambda s: (distinct(s, (4, 3)),)),
 ]
 
 

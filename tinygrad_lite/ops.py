@@ -679,6 +679,60 @@ class CrossEntropy(Function):
 
 
 # ---------------------------------------------------------------------------------------------
+# normalization
+# ---------------------------------------------------------------------------------------------
+
+class BatchNorm(Function):
+    """Batch normalisation with the batch's own statistics, fused. Per channel (axis 1) of x
+    (N, C, ...): ``xhat = (x - mean) / sqrt(var + eps)``, mean and biased variance over every
+    other axis, then ``xhat * weight + bias`` (each optional). The backward is the closed form
+    ``gx = (gh - mean(gh) - xhat * mean(gh * xhat)) / sqrt(var + eps)`` with ``gh = g * weight``.
+    The list ``stats``, when given, receives the batch mean and biased variance, shape (C,)."""
+
+    def forward(self, x, weight=None, bias=None, eps=1e-5, stats=None):
+        self.dims = (0,) + tuple(range(2, x.ndim))
+        self.shape, self.eps = _keep_shape(x.shape, self.dims), eps
+        count = x.size // x.shape[1]
+        mean = x.sum(axis=self.dims, keepdims=True) / count
+        xhat = x - mean
+        var = np.square(xhat).sum(axis=self.dims, keepdims=True) / count
+        self.inv = 1 / np.sqrt(var + eps)
+        xhat *= self.inv
+        self.xhat = xhat
+        if stats is not None:
+            stats += [mean.reshape(-1), var.reshape(-1)]
+        out = xhat if weight is None else xhat * weight.reshape(self.shape)
+        if bias is not None:
+            out = out + bias.reshape(self.shape) if out is xhat else np.add(
+                out, bias.reshape(self.shape), out=out)
+        return out
+
+    def backward(self, g, out, x, weight=None, bias=None):
+        needs, dims, shape = self.needs, self.dims, self.shape
+        if isinstance(g, Tensor):  # recorded: the same formula from differentiable operations
+            mean = x.mean(dims, keepdim=True)
+            inv = (((x - mean) ** 2).mean(dims, keepdim=True) + self.eps) ** -0.5
+            xhat = (x - mean) * inv
+            gh = g if weight is None else g * weight.reshape(shape)
+            gx = (gh - gh.mean(dims, keepdim=True)
+                  - xhat * (gh * xhat).mean(dims, keepdim=True)) * inv if needs[0] else None
+            return (gx, (g * xhat).sum(dims) if weight is not None and needs[1] else None,
+                    g.sum(dims) if bias is not None and needs[2] else None)
+        xhat, count = self.xhat, self.xhat.size // self.xhat.shape[1]
+        work = g * xhat
+        g_xhat = work.sum(axis=dims, keepdims=True)  # the weight's gradient
+        g_sum = g.sum(axis=dims, keepdims=True)      # the bias's gradient
+        gx = None
+        if needs[0]:  # gh = g * weight, so the means of gh and gh * xhat are these sums * weight
+            gx = np.multiply(xhat, g_xhat / count, out=work)
+            np.subtract(g, gx, out=gx)
+            gx -= g_sum / count
+            gx *= self.inv if weight is None else self.inv * weight.reshape(shape)
+        return (gx, g_xhat.reshape(-1) if weight is not None and needs[1] else None,
+                g_sum.reshape(-1) if bias is not None and needs[2] else None)
+
+
+# ---------------------------------------------------------------------------------------------
 # sliding windows: convolution and pooling
 # ---------------------------------------------------------------------------------------------
 # Images are NCHW to the user. Inside, windows are read from batch-last (C, H, W, N) arrays, and

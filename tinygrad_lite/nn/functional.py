@@ -179,25 +179,24 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
         if t is not None and tuple(t.shape) != (channels,):
             raise ValueError(f"batch_norm: {name} has shape {t.shape} but the input "
                              f"{input.shape} has {channels} channels")
-    dims = (0,) + tuple(range(2, input.ndim))
-    shape = (1, channels) + (1,) * (input.ndim - 2)
     if training:
         count = input.numel() // max(channels, 1)
         if count <= 1:
             raise ValueError(f"batch_norm: expected more than 1 value per channel when training, "
                              f"got input of shape {input.shape}")
-        mean, var = _moments(input, dims)
-        if running_mean is not None:
-            with no_grad():
-                running_mean.mul_(1.0 - momentum).add_(mean.data.reshape(channels) * momentum)
-        if running_var is not None:
-            with no_grad():
-                unbiased = var.data.reshape(channels) * (count / (count - 1))
-                running_var.mul_(1.0 - momentum).add_(unbiased * momentum)
-    elif running_mean is None or running_var is None:
+        stats = []  # the batch mean and biased variance
+        out = ops.BatchNorm.apply(input, weight, bias, eps=eps, stats=stats)
+        mean, var = stats
+        with no_grad():
+            if running_mean is not None:
+                running_mean.mul_(1.0 - momentum).add_(mean * momentum)
+            if running_var is not None:
+                running_var.mul_(1.0 - momentum).add_(var * (count / (count - 1)) * momentum)
+        return out
+    if running_mean is None or running_var is None:
         raise ValueError("batch_norm: running_mean and running_var are needed when not training")
-    else:
-        mean, var = running_mean.reshape(shape), running_var.reshape(shape)
+    shape = (1, channels) + (1,) * (input.ndim - 2)
+    mean, var = running_mean.reshape(shape), running_var.reshape(shape)
     return _affine(_normalize(input, mean, var, eps), weight, bias, shape)
 
 
