@@ -129,7 +129,8 @@ def _flat(x):
     element i of ``_flat(x)`` and of ``_flat(np.empty_like(x))`` are then the same element."""
     if x.flags.c_contiguous:
         return x.reshape(-1)
-    memory_order = x.transpose(np.argsort([-s for s in x.strides], kind="stable"))
+    strides = x.strides
+    memory_order = x.transpose(sorted(range(x.ndim), key=lambda i: -strides[i]))
     return memory_order.reshape(-1) if memory_order.flags.c_contiguous else None
 
 
@@ -760,12 +761,6 @@ class Window:
         """Whether neighbouring windows share pixels (the stride is shorter than the span)."""
         return any(s < d * (k - 1) + 1 for k, s, d in zip(self.kernel, self.stride, self.dilation))
 
-    def tiles(self):
-        """Whether the windows are 2 x 2 squares side by side (kernel 2, stride 2, no padding or
-        dilation): max pooling's common case, which has a faster path."""
-        return (self.kernel == self.stride == (2, 2) and self.dilation == (1, 1)
-                and not any(self.padding))
-
     def padded(self, x, value):
         """NCHW array ``x`` as a contiguous batch-last (C, H, W, N) array, padded with ``value``
         if needed. No copy when ``x`` is already a view of such an array."""
@@ -907,10 +902,8 @@ def _unweight_rows(rows, shape):
 
 class MaxPool2d(Function):
     """Maximum over each window. The gradient goes to the first maximum of each window in
-    row-major order, as PyTorch's does. When recording, the forward also notes which element won
-    each window, while the input is in cache: for 2 x 2 tiles, which of each horizontal pair and
-    then which of the two pair winners above each other (ties go left, then up); otherwise which
-    kernel offset."""
+    row-major order, as PyTorch's does. Forward and backward loop over the kernel offsets; when
+    recording, the forward also notes which offset won each window, while the input is in cache."""
 
     def forward(self, x, window):
         self.window = window
@@ -918,76 +911,37 @@ class MaxPool2d(Function):
         oh, ow = window.out_size(h, w)
         image = window.padded(x, -np.inf)
         out = np.empty((c, oh, ow, n), dtype=x.dtype)
-        record = is_grad_enabled()
-        if window.tiles():
-            self.right = np.empty((c, 2 * oh, ow, n), dtype=bool) if record else None
-            self.lower = np.empty(out.shape, dtype=bool) if record else None
+        kernel_size = window.kernel[0] * window.kernel[1]
+        self.won = np.empty((kernel_size,) + out.shape, dtype=bool) if is_grad_enabled() else None
 
-            def work(lo, hi):
-                left, right = image[lo:hi, :2 * oh, 0:2 * ow:2], image[lo:hi, :2 * oh, 1:2 * ow:2]
-                pairs = np.maximum(left, right)
-                upper, lower = pairs[:, 0::2], pairs[:, 1::2]
-                np.maximum(upper, lower, out=out[lo:hi])
-                if record:
-                    np.greater(right, left, out=self.right[lo:hi])
-                    np.greater(lower, upper, out=self.lower[lo:hi])
-        else:
-            kernel_size = window.kernel[0] * window.kernel[1]
-            self.won = np.empty((kernel_size,) + out.shape, dtype=bool) if record else None
-
-            def work(lo, hi):
-                taps, best = window.taps(image[lo:hi], oh, ow), out[lo:hi]
-                best[...] = taps[0]
-                for tap in taps[1:]:
-                    np.maximum(best, tap, out=best)
-                if record:
-                    _first_maxima(taps, best, self.won[:, lo:hi])
+        def work(lo, hi):
+            taps, best = window.taps(image[lo:hi], oh, ow), out[lo:hi]
+            best[...] = taps[0]
+            for tap in taps[1:]:
+                np.maximum(best, tap, out=best)
+            if self.won is not None:
+                _first_maxima(taps, best, self.won[:, lo:hi])
         _in_halves(c, image.size, work)
         return out.transpose(3, 0, 1, 2)
 
     def backward(self, g, out, x):
-        window = self.window
+        window, won = self.window, self.won
         if isinstance(g, Tensor):  # recorded: spread g with constant one-hot masks, then fold
-            won = self._winners()  # (kh·kw, C, OH, OW, N)
             n, c, oh, ow = g.shape
-            onehot = Tensor(won.transpose(4, 0, 1, 2, 3).astype(g.dtype))
+            onehot = Tensor(won.transpose(4, 0, 1, 2, 3).astype(g.dtype))  # (N, kh·kw, C, OH, OW)
             rows = (g.reshape((n, 1, c, oh, ow)) * onehot).reshape((n, len(won) * c, oh, ow))
             return (Fold.apply(rows, shape=x.shape, window=window),)
-        n, c, h, w = x.shape
-        gs = g.transpose(1, 2, 3, 0)  # (C, OH, OW, N)
-        if window.tiles():
-            oh, ow = gs.shape[1:3]
-            image = np.empty((c, h, w, n), g.dtype) if h % 2 == w % 2 == 0 else np.zeros(
-                (c, h, w, n), g.dtype)  # an odd last row or column is in no window
-            gx = image.transpose(3, 0, 1, 2)
+        image, gx = window.zeros(x.shape, g.dtype)
+        gs, overlaps = g.transpose(1, 2, 3, 0), window.overlaps()  # gs: (C, OH, OW, N)
 
-            def work(lo, hi):
-                pairs = np.empty((hi - lo, 2 * oh, ow, n), g.dtype)
-                lower, right = self.lower[lo:hi], self.right[lo:hi]
-                np.multiply(gs[lo:hi], lower, out=pairs[:, 1::2])
-                np.multiply(gs[lo:hi], ~lower, out=pairs[:, 0::2])
-                np.multiply(pairs, right, out=image[lo:hi, :2 * oh, 1:2 * ow:2])
-                np.multiply(pairs, ~right, out=image[lo:hi, :2 * oh, 0:2 * ow:2])
-        else:
-            image, gx = window.zeros(x.shape, g.dtype)
-            won, overlaps = self.won, window.overlaps()
-
-            def work(lo, hi):
-                for tap, mask in zip(window.taps(image[lo:hi], *gs.shape[1:3]), won[:, lo:hi]):
-                    if overlaps:
-                        tap += gs[lo:hi] * mask
-                    else:  # each image position is in one window at most: write, don't add
-                        np.multiply(gs[lo:hi], mask, out=tap)
-        _in_halves(c, image.size, work)
+        def work(lo, hi):
+            for tap, mask in zip(window.taps(image[lo:hi], *gs.shape[1:3]), won[:, lo:hi]):
+                if overlaps:
+                    tap += gs[lo:hi] * mask
+                else:  # each image position is in one window at most: write, don't add
+                    np.multiply(gs[lo:hi], mask, out=tap)
+        _in_halves(len(gs), image.size, work)
         return (gx,)
-
-    def _winners(self):
-        """Which kernel offset won each window: (kh·kw, C, OH, OW, N) booleans."""
-        if not self.window.tiles():
-            return self.won
-        lower, upper_right, lower_right = self.lower, self.right[:, 0::2], self.right[:, 1::2]
-        return np.stack([~lower & ~upper_right, ~lower & upper_right,
-                         lower & ~lower_right, lower & lower_right])
 
 
 def _first_maxima(taps, best, won):
