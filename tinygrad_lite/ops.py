@@ -770,12 +770,22 @@ class Window:
             return np.pad(xs, ((0, 0), (top, bottom), (left, right), (0, 0)), constant_values=value)
         return np.ascontiguousarray(xs)
 
-    def zeros(self, shape, dtype):
+    def partitions(self, h, w):
+        """Whether the windows cover every position of the padded h x w image exactly once."""
+        (kh, kw), (sh, sw), (dh, dw) = self.kernel, self.stride, self.dilation
+        top, bottom, left, right = self.padding
+        oh, ow = self.out_size(h, w)
+        return (dh == dw == 1 and (kh, kw) == (sh, sw) and oh * sh == h + top + bottom
+                and ow * sw == w + left + right)
+
+    def zeros(self, shape, dtype, fill=True):
         """A zero padded batch-last image for an NCHW ``shape``, and the NCHW view of its
-        unpadded part: what a backward adds into and returns."""
+        unpadded part: what a backward adds into and returns. ``fill=False`` leaves it
+        uninitialised, for a caller that writes every position."""
         n, c, h, w = shape
         top, bottom, left, right = self.padding
-        image = np.zeros((c, h + top + bottom, w + left + right, n), dtype=dtype)
+        image = (np.zeros if fill else np.empty)((c, h + top + bottom, w + left + right, n),
+                                                 dtype=dtype)
         return image, image[:, top:top + h, left:left + w].transpose(3, 0, 1, 2)
 
     def taps(self, image, oh, ow):
@@ -931,8 +941,9 @@ class MaxPool2d(Function):
             onehot = Tensor(won.transpose(4, 0, 1, 2, 3).astype(g.dtype))  # (N, kh·kw, C, OH, OW)
             rows = (g.reshape((n, 1, c, oh, ow)) * onehot).reshape((n, len(won) * c, oh, ow))
             return (Fold.apply(rows, shape=x.shape, window=window),)
-        image, gx = window.zeros(x.shape, g.dtype)
-        gs, overlaps = g.transpose(1, 2, 3, 0), window.overlaps()  # gs: (C, OH, OW, N)
+        overlaps = window.overlaps()
+        image, gx = window.zeros(x.shape, g.dtype, fill=not window.partitions(*x.shape[2:]))
+        gs = g.transpose(1, 2, 3, 0)  # (C, OH, OW, N)
 
         def work(lo, hi):
             for tap, mask in zip(window.taps(image[lo:hi], *gs.shape[1:3]), won[:, lo:hi]):

@@ -206,6 +206,10 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
 
 def _pair(value, fname, name, minimum):
     """An int or a pair of ints, each >= ``minimum``, as a (height, width) tuple."""
+    pair = (value, value) if type(value) is int else value
+    if (type(pair) is tuple and len(pair) == 2 and type(pair[0]) is type(pair[1]) is int
+            and pair[0] >= minimum and pair[1] >= minimum):  # the common cases, quickly
+        return pair
     try:
         pair = (value, value) if isinstance(value, numbers.Integral) else tuple(value)
     except TypeError:  # a float, None, ...
