@@ -10,9 +10,10 @@ drawn once with NumPy) and visit the batches in the same order:
                  nn.Linear, F.cross_entropy, optim.SGD and a DataLoader over a TensorDataset;
 * torch:         the same in PyTorch, when importable (torch.set_num_threads left at default).
 
-Runs are interleaved (tinygrad_lite, torch, tinygrad_lite, ...) in one process; the median of
-``--repeats`` runs (default 3) is reported. Building a model and the test-set accuracy measured
-after each epoch (about 0.97 for both) are not timed. Target: tinygrad_lite <= 1.0 x PyTorch
+All runs happen in one process. In each round the two epochs are interleaved in ten blocks of
+steps (see common.time_epochs), so the machine's drifts hit both alike; the median over
+``--repeats`` rounds (default 3) is reported. Building a model, the pauses between blocks and
+the test-set accuracy measured after each epoch (about 0.97 for both) are not timed. Target: tinygrad_lite <= 1.0 x PyTorch
 (informational PASS/MISS line; the exit status is 0 regardless).
 
     python bench/cnn_epoch.py [--json out.json] [--repeats N] [--data-dir DIR] [--no-torch]

@@ -89,13 +89,6 @@ def load_mnist(data_dir):
 
 # --- timing ----------------------------------------------------------------------------------
 
-def timed(fn, *args, **kwargs):
-    """``(seconds, fn(*args, **kwargs))`` measured with ``time.perf_counter``."""
-    start = time.perf_counter()
-    result = fn(*args, **kwargs)
-    return time.perf_counter() - start, result
-
-
 def median(values):
     return statistics.median(values)
 
@@ -146,25 +139,48 @@ def epoch_steps(n):
     return -(-n // Trainer.batch_size)
 
 
+BLOCKS = 10   # each timed epoch is run in this many blocks of steps, see time_epochs
+PAUSE = 0.1   # seconds of rest before each block, not timed: OpenBLAS's idle threads spin for
+#               several ms after a call; with 0.02 s PyTorch's epoch came out 20-30% slower
+
+
 def time_epochs(trainers, params, x, y, x_test, y_test, repeats):
     """Train one epoch with each class of the dict ``name -> Trainer class`` (fresh from
-    ``params`` every time), interleaved over ``repeats`` rounds after a 20-step warm-up, printing
-    a line per epoch. Returns ``(runs, medians)``: ``name -> [{seconds, loss, accuracy}]`` and
-    ``name -> median seconds``."""
-    print(f"one epoch = {epoch_steps(len(x))} steps of batch {Trainer.batch_size} over {len(x)} images; "
-          f"{repeats} interleaved runs per framework\n")
+    ``params`` every time), ``repeats`` times after a 20-step warm-up, printing a line per epoch.
+    Returns ``(runs, medians)``: ``name -> [{seconds, loss, accuracy}]`` and ``name -> median
+    seconds``.
+
+    The frameworks' epochs of one round are interleaved in :data:`BLOCKS` blocks of steps (the
+    first tenth of framework A's epoch, then of B's, ..., then the second tenth of A's, ...), and
+    an epoch's time is the sum of its blocks. A shared machine's speed drifts by tens of percent
+    within seconds; this way the drift hits every framework alike, where whole epochs one after
+    the other would each meet a different machine. Each block starts after a short untimed
+    pause, so that the previous framework's BLAS or OpenMP threads, which spin for a while after
+    their last call, have stopped competing for the cores."""
+    steps = epoch_steps(len(x))
+    print(f"one epoch = {steps} steps of batch {Trainer.batch_size} over {len(x)} images; "
+          f"{repeats} runs per framework, each in {BLOCKS} blocks interleaved across frameworks\n")
     for cls in trainers.values():  # warm-up: first BLAS calls, lazy imports, allocator
         cls(params).epoch(x, y, max_steps=20)
-
-    def run(name):
-        trainer = trainers[name](params)
-        seconds, losses = timed(trainer.epoch, x, y)
-        result = {"seconds": seconds, "loss": float(np.mean(losses)),
-                  "accuracy": trainer.accuracy(x_test, y_test)}
-        print(f"  {name:14s} {seconds:7.3f} s   mean loss {result['loss']:.4f}   "
-              f"test accuracy {result['accuracy']:.4f}")
-        return result
-    runs = interleave({name: (lambda name=name: run(name)) for name in trainers}, repeats)
+    runs = {name: [] for name in trainers}
+    for _ in range(repeats):
+        active = {name: cls(params) for name, cls in trainers.items()}
+        batches = {name: iter(trainer.batches(x, y, 0)) for name, trainer in active.items()}
+        seconds, losses = dict.fromkeys(active, 0.0), {name: [] for name in active}
+        for block in range(BLOCKS):
+            todo = steps * (block + 1) // BLOCKS - steps * block // BLOCKS
+            for name, trainer in active.items():
+                time.sleep(PAUSE)
+                start = time.perf_counter()
+                for _ in range(todo):
+                    losses[name].append(trainer.step(*next(batches[name])))
+                seconds[name] += time.perf_counter() - start
+        for name, trainer in active.items():
+            result = {"seconds": seconds[name], "loss": float(np.mean(losses[name])),
+                      "accuracy": trainer.accuracy(x_test, y_test)}
+            print(f"  {name:14s} {result['seconds']:7.3f} s   mean loss {result['loss']:.4f}   "
+                  f"test accuracy {result['accuracy']:.4f}")
+            runs[name].append(result)
     return runs, {name: median([r["seconds"] for r in runs[name]]) for name in trainers}
 
 

@@ -10,9 +10,12 @@ nn.Linear scheme, drawn once with NumPy) and visit the batches in the same order
                  optim.SGD and a DataLoader over a TensorDataset (shuffle=True, seed=SEED);
 * torch:         the same in PyTorch, when importable (torch.set_num_threads left at default).
 
-Runs are interleaved (numpy, tinygrad_lite, torch, numpy, ...) in one process; the median of
-``--repeats`` runs (default 3) is reported, in seconds and as ratios. Building a model and the
-test-set accuracy measured after each epoch (about 0.97 for all three) are not timed.
+All runs happen in one process. In each round the three epochs are interleaved in ten blocks of
+steps (numpy's first tenth, tinygrad_lite's, torch's, numpy's second tenth, ...; see
+common.time_epochs), so the machine's drifts hit all three alike; the median over ``--repeats``
+rounds (default 3) is reported, in seconds and as ratios. Building a model, the pauses between
+blocks and the test-set accuracy measured after each epoch (about 0.96 for all three) are not
+timed.
 
 Targets: tinygrad_lite <= 1.15 x NumPy and <= 0.70 x PyTorch. PASS/MISS lines are informational;
 the exit status is 0 regardless. On a busy machine multi-threaded BLAS loses badly to contention

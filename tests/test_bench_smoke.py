@@ -50,6 +50,23 @@ def test_training_lowers_the_loss_and_accuracy_runs():
     assert 0.0 <= trainer.accuracy(x, y) <= 1.0
 
 
+def test_time_epochs_trains_every_framework_for_a_whole_epoch(monkeypatch, capsys):
+    """Interleaved in blocks, each framework still sees every batch of its epoch, in order: the
+    same mean loss as one uninterrupted epoch."""
+    monkeypatch.setattr(common, "PAUSE", 0)
+    x, y = synthetic(n=700)  # 6 steps, fewer than the 10 blocks: some blocks are empty
+    params = mlp_epoch.init_params(hidden=16)
+    trainers = {n: mlp_epoch.TRAINERS[n] for n in ("numpy", "tinygrad_lite")}
+    runs, medians = common.time_epochs(trainers, params, x, y, x, y, repeats=2)
+    whole = float(np.mean(mlp_epoch.TRAINERS["numpy"](params).epoch(x, y)))
+    for name in trainers:
+        assert len(runs[name]) == 2 and medians[name] > 0
+        for run in runs[name]:
+            assert run["loss"] == pytest.approx(whole, rel=1e-5)
+            assert 0.0 <= run["accuracy"] <= 1.0
+    assert "in 10 blocks" in capsys.readouterr().out
+
+
 def test_torch_agrees_when_installed():
     pytest.importorskip("torch")
     x, y = synthetic()
