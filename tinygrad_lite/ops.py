@@ -912,8 +912,9 @@ def _unweight_rows(rows, shape):
 
 class MaxPool2d(Function):
     """Maximum over each window. The gradient goes to the first maximum of each window in
-    row-major order, as PyTorch's does. Forward and backward loop over the kernel offsets; when
-    recording, the forward also notes which offset won each window, while the input is in cache."""
+    row-major order, as PyTorch's does. Forward and backward loop over the kernel offsets. When
+    recording, the forward also notes, for each offset after the first, where it beat the
+    maximum of the offsets before it: the winner is then the last offset that did so."""
 
     def forward(self, x, window):
         self.window = window
@@ -922,21 +923,23 @@ class MaxPool2d(Function):
         image = window.padded(x, -np.inf)
         out = np.empty((c, oh, ow, n), dtype=x.dtype)
         kernel_size = window.kernel[0] * window.kernel[1]
-        self.won = np.empty((kernel_size,) + out.shape, dtype=bool) if is_grad_enabled() else None
+        gains = np.empty((kernel_size - 1,) + out.shape, dtype=bool) if is_grad_enabled() else None
+        self.gains = gains
 
         def work(lo, hi):
             taps, best = window.taps(image[lo:hi], oh, ow), out[lo:hi]
             best[...] = taps[0]
-            for tap in taps[1:]:
+            for t, tap in enumerate(taps[1:]):
+                if gains is not None:
+                    np.greater(tap, best, out=gains[t, lo:hi])  # strictly: ties keep the first
                 np.maximum(best, tap, out=best)
-            if self.won is not None:
-                _first_maxima(taps, best, self.won[:, lo:hi])
         _in_halves(c, image.size, work)
         return out.transpose(3, 0, 1, 2)
 
     def backward(self, g, out, x):
-        window, won = self.window, self.won
+        window = self.window
         if isinstance(g, Tensor):  # recorded: spread g with constant one-hot masks, then fold
+            won = np.stack(self._winners())  # (kh·kw, C, OH, OW, N)
             n, c, oh, ow = g.shape
             onehot = Tensor(won.transpose(4, 0, 1, 2, 3).astype(g.dtype))  # (N, kh·kw, C, OH, OW)
             rows = (g.reshape((n, 1, c, oh, ow)) * onehot).reshape((n, len(won) * c, oh, ow))
@@ -946,7 +949,8 @@ class MaxPool2d(Function):
         gs = g.transpose(1, 2, 3, 0)  # (C, OH, OW, N)
 
         def work(lo, hi):
-            for tap, mask in zip(window.taps(image[lo:hi], *gs.shape[1:3]), won[:, lo:hi]):
+            taps = window.taps(image[lo:hi], *gs.shape[1:3])
+            for tap, mask in zip(taps, self._winners(lo, hi)):
                 if overlaps:
                     tap += gs[lo:hi] * mask
                 else:  # each image position is in one window at most: write, don't add
@@ -954,14 +958,13 @@ class MaxPool2d(Function):
         _in_halves(len(gs), image.size, work)
         return (gx,)
 
-
-def _first_maxima(taps, best, won):
-    """Set ``won[k]`` where kernel offset k holds the first maximum of its window (``best``)."""
-    taken = None
-    for tap, mask in zip(taps, won):
-        np.equal(tap, best, out=mask)
-        if taken is None:
-            taken = mask.copy()
-        else:
-            np.greater(mask, taken, out=mask)  # a maximum, and no earlier offset had one
-            taken |= mask
+    def _winners(self, lo=0, hi=None):
+        """For each kernel offset, where (channels lo to hi) it holds its window's first
+        maximum: where it beat all earlier offsets and no later one beat it."""
+        gains = self.gains[:, lo:hi]
+        won, later = [None] * (len(gains) + 1), None  # later: where some later offset won
+        for t in range(len(gains), 0, -1):
+            won[t] = gains[t - 1] if later is None else gains[t - 1] > later
+            later = gains[t - 1] if later is None else later | gains[t - 1]
+        won[0] = np.ones(gains.shape[1:], dtype=bool) if later is None else ~later
+        return won
