@@ -1065,39 +1065,3 @@ def test_tiny_cnn_learns_bar_orientation():
         accuracy = (model(x).argmax(1) == y).float().mean().item()
     assert accuracy == 1.0
     assert losses[-1] < 0.2 * losses[0]
-
-
-# ---------------------------------------------------------------------------------------------
-# large jobs split over two threads (ops._in_halves)
-# ---------------------------------------------------------------------------------------------
-
-def _large_cnn_step(x):
-    conv = nn.Conv2d(8, 16, 3, padding=1)
-    tg.manual_seed(0)
-    conv.reset_parameters()
-    out = F.max_pool2d(conv(x).relu(), 2)
-    out.sum().backward()
-    return out.numpy(), x.grad.numpy(), conv.weight.grad.numpy()
-
-
-def test_two_threads_give_the_same_bits_as_one(monkeypatch):
-    data = rng_of(0).standard_normal((64, 8, 20, 20)).astype(np.float32)  # above the threshold
-    split = _large_cnn_step(Tensor(data.copy(), requires_grad=True))
-    monkeypatch.setattr(tg.ops, "_CORES", 1)
-    single = _large_cnn_step(Tensor(data.copy(), requires_grad=True))
-    for a, b in zip(split, single):
-        np.testing.assert_array_equal(a, b)
-
-
-@pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="needs os.fork")
-def test_a_forked_child_makes_its_own_worker_thread():
-    import os
-    x = Tensor(np.ones((64, 8, 26, 26), np.float32))
-    x.relu()  # the parent's worker thread exists now
-    pid = os.fork()
-    if pid == 0:  # the child: without its own worker it would wait forever, so SIGALRM ends it
-        import signal
-        signal.alarm(30)
-        os._exit(0 if float(x.relu().sum().item()) == x.numel() else 1)
-    _, status = os.waitpid(pid, 0)
-    assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0

@@ -9,8 +9,6 @@ arrays taken from the data.
 Broadcasting is undone in one place: :func:`sum_to`.
 """
 import math
-import os
-from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
@@ -91,37 +89,6 @@ def _unary(np_fn, method):
 
 _exp, _log, _sin, _cos = (_unary(np.exp, "exp"), _unary(np.log, "log"),
                           _unary(np.sin, "sin"), _unary(np.cos, "cos"))
-
-
-_CORES = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-_worker = None  # one extra thread, made on first use
-
-
-def _forget_worker():
-    global _worker
-    _worker = None  # a forked child has no threads: it makes its own worker when it needs one
-
-
-if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=_forget_worker)
-
-
-def _in_halves(n, size, work):
-    """Run ``work(lo, hi)`` over both halves of range(n) at once, the second on a worker
-    thread, when the job is large (``size`` elements) and there is a second core: NumPy releases
-    the GIL inside its loops, so both cores copy and compare. The halves are disjoint, so the
-    result is the same as one ``work(0, n)``."""
-    global _worker
-    if _CORES < 2 or n < 2 or size < 1 << 17:
-        work(0, n)
-        return
-    if _worker is None:
-        _worker = ThreadPoolExecutor(1, thread_name_prefix="tinygrad_lite")
-    other = _worker.submit(work, n // 2, n)
-    try:
-        work(0, n // 2)
-    finally:
-        other.result()
 
 
 def _flat(x):
@@ -376,22 +343,15 @@ class Relu(Function):
             return out
         flat_x, flat_out = _flat(x), _flat(out)
         if flat_x is None or flat_out is None:
-            _in_halves(len(x), x.size, lambda lo, hi: np.maximum(x[lo:hi], 0, out=out[lo:hi]))
+            np.maximum(x, 0, out=out)
         else:
-            _in_halves(x.size, x.size, lambda lo, hi: _relu_flat(flat_x[lo:hi], flat_out[lo:hi]))
+            _relu_flat(flat_x, flat_out)
         return out
 
     def backward(self, g, out, x):
         if isinstance(g, Tensor) or g.ndim == 0:
             return (g * (_data(out) > 0),)
-        gx = np.empty_like(g)
-        if g.strides == out.strides and _flat(g) is not None:  # one layout: split the memory
-            g, out, gx_parts = _flat(g), _flat(out), _flat(gx)
-        else:
-            gx_parts = gx
-        _in_halves(len(g), g.size,
-                   lambda lo, hi: np.multiply(g[lo:hi], out[lo:hi] > 0, out=gx_parts[lo:hi]))
-        return (gx,)
+        return (np.multiply(g, out > 0, out=np.empty_like(g)),)  # g's memory layout
 
 
 class LeakyRelu(Function):
@@ -807,11 +767,8 @@ def _columns(x, window, ones=False):
     cols = np.empty((k + ones, oh, ow, n), dtype=x.dtype)
     if ones:
         cols[k] = 1
-
-    def work(lo, hi):
-        for t in range(lo, hi):
-            cols[t * c:(t + 1) * c] = taps[t]
-    _in_halves(len(taps), cols.size, work)
+    for t, tap in enumerate(taps):
+        cols[t * c:(t + 1) * c] = tap
     return cols
 
 
@@ -925,15 +882,12 @@ class MaxPool2d(Function):
         kernel_size = window.kernel[0] * window.kernel[1]
         gains = np.empty((kernel_size - 1,) + out.shape, dtype=bool) if is_grad_enabled() else None
         self.gains = gains
-
-        def work(lo, hi):
-            taps, best = window.taps(image[lo:hi], oh, ow), out[lo:hi]
-            best[...] = taps[0]
-            for t, tap in enumerate(taps[1:]):
-                if gains is not None:
-                    np.greater(tap, best, out=gains[t, lo:hi])  # strictly: ties keep the first
-                np.maximum(best, tap, out=best)
-        _in_halves(c, image.size, work)
+        taps = window.taps(image, oh, ow)
+        out[...] = taps[0]
+        for t, tap in enumerate(taps[1:]):
+            if gains is not None:
+                np.greater(tap, out, out=gains[t])  # strictly: a tie keeps the earlier offset
+            np.maximum(out, tap, out=out)
         return out.transpose(3, 0, 1, 2)
 
     def backward(self, g, out, x):
@@ -947,21 +901,17 @@ class MaxPool2d(Function):
         overlaps = window.overlaps()
         image, gx = window.zeros(x.shape, g.dtype, fill=not window.partitions(*x.shape[2:]))
         gs = g.transpose(1, 2, 3, 0)  # (C, OH, OW, N)
-
-        def work(lo, hi):
-            taps = window.taps(image[lo:hi], *gs.shape[1:3])
-            for tap, mask in zip(taps, self._winners(lo, hi)):
-                if overlaps:
-                    tap += gs[lo:hi] * mask
-                else:  # each image position is in one window at most: write, don't add
-                    np.multiply(gs[lo:hi], mask, out=tap)
-        _in_halves(len(gs), image.size, work)
+        for tap, mask in zip(window.taps(image, *gs.shape[1:3]), self._winners()):
+            if overlaps:
+                tap += gs * mask
+            else:  # each image position is in one window at most: write, don't add
+                np.multiply(gs, mask, out=tap)
         return (gx,)
 
-    def _winners(self, lo=0, hi=None):
-        """For each kernel offset, where (channels lo to hi) it holds its window's first
-        maximum: where it beat all earlier offsets and no later one beat it."""
-        gains = self.gains[:, lo:hi]
+    def _winners(self):
+        """For each kernel offset, where it holds its window's first maximum: where it beat
+        all earlier offsets and no later one beat it."""
+        gains = self.gains
         won, later = [None] * (len(gains) + 1), None  # later: where some later offset won
         for t in range(len(gains), 0, -1):
             won[t] = gains[t - 1] if later is None else gains[t - 1] > later
