@@ -835,10 +835,18 @@ class Conv2d(Function):
         g2 = np.ascontiguousarray(g.transpose(1, 2, 3, 0)).reshape(o, -1)  # (O, OH·OW·N)
         gx = gw = gb = None
         if needs[0]:  # one product per kernel offset, added while it is in cache
-            image, gx = self.window.zeros(x.shape, g.dtype)
+            stride1 = self.window.stride == (1, 1)  # offset (0, 0) then meets image[:, :oh, :ow]
+            image, gx = self.window.zeros(x.shape, g.dtype, fill=not stride1)
+            if stride1:  # zero just what the first product will not write
+                image[:, oh:] = 0
+                image[:, :oh, ow:] = 0
             kh, kw = self.window.kernel
             for t, tap in enumerate(self.window.taps(image, oh, ow)):
-                tap += (weight[:, :, t // kw, t % kw].T @ g2).reshape(tap.shape)
+                part = (weight[:, :, t // kw, t % kw].T @ g2).reshape(tap.shape)
+                if t == 0 and stride1:
+                    tap[...] = part
+                else:
+                    tap += part
         if needs[1] or (bias is not None and needs[2]):
             products = g2 @ self.cols.T  # (O, kh·kw·C [+ 1 for the bias])
             gw = _unweight_rows(products[:, :k], weight.shape) if needs[1] else None
