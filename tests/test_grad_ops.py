@@ -118,6 +118,57 @@ def test_pow_scalar_gradient_at_zero(p, expected):
     np.testing.assert_array_equal(x.grad.data, [expected, p * 2.0 ** (p - 1)])
 
 
+@pytest.mark.parametrize("size", [1, ops._ZERO_ROW - 1, ops._ZERO_ROW, 2 * ops._ZERO_ROW + 5])
+@pytest.mark.parametrize("layout", ["contiguous", "transposed", "reversed", "strided"])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.float16])
+def test_relu_in_every_memory_layout(size, layout, dtype):
+    """ReLU compares contiguous memory row by row against a row of zeros (sizes around that
+    row's length); other layouts take NumPy's plain path. Values (NaN stays NaN), the output's
+    memory layout and the gradient match np.maximum's everywhere."""
+    base = np.random.default_rng(size).standard_normal((2, size, 3)).astype(dtype)
+    base.flat[::7] = 0.0
+    base.flat[1] = np.nan
+    base.flat[2] = -0.0
+    x = {"contiguous": base, "transposed": base.transpose(2, 0, 1), "reversed": base[:, ::-1],
+         "strided": base[:, ::2]}[layout]
+    t = Tensor(x, requires_grad=True)
+    out = t.relu()
+    expected = np.maximum(x, 0)
+    np.testing.assert_array_equal(out.data, expected)  # NaN where x is NaN
+    assert out.dtype == dtype
+    if layout == "transposed":
+        assert out.data.strides == np.empty_like(x).strides  # keeps the input's memory order
+    g = np.random.default_rng(1).standard_normal(x.shape).astype(dtype)
+    out.backward(Tensor(g))
+    np.testing.assert_array_equal(t.grad.data, g * (expected > 0))
+
+
+def test_relu_of_integers_and_scalars():
+    np.testing.assert_array_equal(Tensor(np.array([-2, 0, 3])).relu().data, [0, 0, 3])
+    assert Tensor(np.float32(-2.0)).relu().item() == 0.0
+
+
+@pytest.mark.parametrize("shape, axis", [((5, 3), (0,)), ((5, 3), 0), ((2, 4, 3), (0, 1)),
+                                         ((2, 4, 3), (-3, -2)), ((4, 3), (1,)), ((0, 3), (0,)),
+                                         ((3, 0), (0,)), ((2, 3, 4), (0, 2))])
+@pytest.mark.parametrize("keepdims", [False, True])
+@pytest.mark.parametrize("layout", ["contiguous", "channels_last"])
+def test_np_sum_matches_numpy(shape, axis, keepdims, layout):
+    """ops._np_sum takes a product with ones for per-channel sums (every axis but one summed);
+    it must agree with ndarray.sum for every axis choice and memory layout."""
+    x = np.random.default_rng(0).standard_normal(shape)
+    if layout == "channels_last" and len(shape) > 2:
+        x = np.moveaxis(np.ascontiguousarray(np.moveaxis(x, 1, -1)), -1, 1)
+    np.testing.assert_allclose(ops._np_sum(x, axis, keepdims), x.sum(axis=axis, keepdims=keepdims),
+                               rtol=1e-12, atol=1e-12)
+
+
+def test_np_sum_rejects_repeated_axes_like_numpy():
+    x = np.ones((2, 3, 4))
+    with pytest.raises(ValueError):
+        ops._np_sum(x, (0, 0))
+
+
 def test_leaky_relu_default_slope_is_0_01():
     x = leaf([-2.0, 3.0])
     x.leaky_relu().sum().backward()

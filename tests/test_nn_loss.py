@@ -100,6 +100,21 @@ def test_cross_entropy_is_stable_for_huge_logits():
     np.testing.assert_allclose(x.grad.numpy(), [[1.0, -1.0, 0.0]], atol=1e-6)
 
 
+@pytest.mark.parametrize("smoothing", [0.0, 0.3])
+def test_cross_entropy_of_a_transposed_view_matches_contiguous_logits(smoothing):
+    """The fused op picks each target's logit by its flat index into the logical array, so the
+    logits' memory layout must not matter."""
+    rng = np.random.default_rng(5)
+    logits, y = rng.standard_normal((4, 6)), np.array([5, 0, 3, 3])
+    a, b = Tensor(logits.copy(), requires_grad=True), Tensor(logits.T.copy().T, requires_grad=True)
+    assert not b.data.flags.c_contiguous
+    la, lb = (F.cross_entropy(t, y, label_smoothing=smoothing) for t in (a, b))
+    la.backward()
+    lb.backward()
+    np.testing.assert_allclose(lb.numpy(), la.numpy(), rtol=1e-12)
+    np.testing.assert_allclose(b.grad.numpy(), a.grad.numpy(), rtol=1e-12, atol=1e-15)
+
+
 def test_cross_entropy_extra_dims_and_single_sample():
     rng = np.random.default_rng(1)
     x, y = rng.standard_normal((2, 3, 4, 5)), rng.integers(0, 3, (2, 4, 5))
