@@ -25,8 +25,9 @@ def _data(v):
 
 def _np_sum(x, axis=None, keepdims=False):
     """``x.sum(axis, keepdims)``, as a product with ones when all axes but one are summed and
-    that one is innermost in memory (per-channel sums of channels-last images): NumPy's reduction
-    runs its inner loop over the few channels there, several times slower."""
+    that one is innermost in memory (bias gradients of (N, C) rows, per-channel sums of
+    channels-last images): NumPy's reduction runs its inner loop over the few channels there,
+    several times slower."""
     if axis is not None and x.ndim > 1 and x.dtype.kind == "f":
         axes = (axis,) if isinstance(axis, int) else axis
         rest = set(range(x.ndim)) - {a % x.ndim for a in axes}
@@ -318,6 +319,7 @@ class Cast(Function):
 # ---------------------------------------------------------------------------------------------
 
 _ZERO_ROW = 8192  # elements in the row of zeros that _relu_flat compares against
+_ZEROS = {}  # dtype -> a row of _ZERO_ROW zeros
 
 
 def _relu_flat(x, out):
@@ -330,9 +332,6 @@ def _relu_flat(x, out):
     if body:
         np.maximum(x[:body].reshape(-1, _ZERO_ROW), zeros, out=out[:body].reshape(-1, _ZERO_ROW))
     np.maximum(x[body:], zeros[:len(x) - body], out=out[body:])
-
-
-_ZEROS = {}  # dtype -> a row of _ZERO_ROW zeros
 
 
 class Relu(Function):
@@ -662,10 +661,11 @@ class BatchNorm(Function):
         self.xhat = xhat
         if stats is not None:
             stats += [mean.reshape(-1), var.reshape(-1)]
-        out = xhat if weight is None else xhat * weight.reshape(self.shape)
+        if weight is None:
+            return xhat if bias is None else xhat + bias.reshape(self.shape)  # xhat is kept
+        out = xhat * weight.reshape(self.shape)
         if bias is not None:
-            out = out + bias.reshape(self.shape) if out is xhat else np.add(
-                out, bias.reshape(self.shape), out=out)
+            out += bias.reshape(self.shape)
         return out
 
     def backward(self, g, out, x, weight=None, bias=None):
@@ -831,7 +831,7 @@ class Conv2d(Function):
     def backward(self, g, out, x, weight, bias=None):
         if isinstance(g, Tensor):
             return self._recorded_backward(g, x, weight)
-        needs, (n, o, oh, ow), k = self.needs, g.shape, int(np.prod(weight.shape[1:]))
+        needs, (_, o, oh, ow), k = self.needs, g.shape, int(np.prod(weight.shape[1:]))
         g2 = np.ascontiguousarray(g.transpose(1, 2, 3, 0)).reshape(o, -1)  # (O, OH·OW·N)
         gx = gw = gb = None
         if needs[0]:  # one product per kernel offset, added while it is in cache
