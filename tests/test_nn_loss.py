@@ -146,6 +146,14 @@ def test_class_target_validation(fn):
     fn(x, np.array([0, 1, 2, 0], dtype=np.int32))  # any integer dtype, array or list
 
 
+@pytest.mark.parametrize("bad", [3, -1])
+def test_cross_entropy_primitive_rejects_classes_out_of_range(bad):
+    """Its flat index would otherwise read a neighbouring row's logit without a word."""
+    from tinygrad_lite import ops
+    with pytest.raises(ValueError, match=rf"class indices must be in \[0, 2\], got {bad}"):
+        ops.CrossEntropy.apply(tg.randn(2, 3), target=np.array([0, bad]))
+
+
 def test_label_smoothing_validation():
     with pytest.raises(ValueError, match="label_smoothing must be in \\[0, 1\\]"):
         F.cross_entropy(tg.randn(2, 3), [0, 1], label_smoothing=1.5)

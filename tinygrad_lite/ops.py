@@ -602,6 +602,9 @@ class CrossEntropy(Function):
         if target.shape != (n,):
             raise ValueError(f"targets of shape {target.shape} do not match logits of shape {x.shape}; "
                              f"expected ({n},)")
+        if n and target.astype(np.int64, copy=False).view(np.uint64).max() >= c:  # < 0 wraps
+            bad = target[(target < 0) | (target >= c)][0]
+            raise ValueError(f"target class indices must be in [0, {c - 1}], got {bad}")
         m = x.max(axis=1, keepdims=True)
         e = x - m
         np.exp(e, out=e)
