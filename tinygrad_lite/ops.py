@@ -337,10 +337,7 @@ def _relu_flat(x, out):
 class Relu(Function):
     def forward(self, x):
         out = np.empty_like(x)  # the same memory layout as x
-        if x.ndim == 0 or x.dtype.kind != "f":
-            np.maximum(x, 0, out=out)
-            return out
-        flat_x, flat_out = _flat(x), _flat(out)
+        flat_x, flat_out = (_flat(x), _flat(out)) if x.dtype.kind == "f" else (None, None)
         if flat_x is None or flat_out is None:
             np.maximum(x, 0, out=out)
         else:
@@ -674,9 +671,9 @@ class BatchNorm(Function):
     def backward(self, g, out, x, weight=None, bias=None):
         needs, dims, shape = self.needs, self.dims, self.shape
         if isinstance(g, Tensor):  # recorded: the same formula from differentiable operations
-            mean = x.mean(dims, keepdim=True)
-            inv = (((x - mean) ** 2).mean(dims, keepdim=True) + self.eps) ** -0.5
-            xhat = (x - mean) * inv
+            centered = x - x.mean(dims, keepdim=True)
+            inv = ((centered ** 2).mean(dims, keepdim=True) + self.eps) ** -0.5
+            xhat = centered * inv
             gh = g if weight is None else g * weight.reshape(shape)
             gx = (gh - gh.mean(dims, keepdim=True)
                   - xhat * (gh * xhat).mean(dims, keepdim=True)) * inv if needs[0] else None
