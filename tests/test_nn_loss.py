@@ -150,7 +150,7 @@ def test_class_target_validation(fn):
 def test_cross_entropy_primitive_rejects_classes_out_of_range(bad):
     """Its flat index would otherwise read a neighbouring row's logit without a word."""
     from tinygrad_lite import ops
-    with pytest.raises(ValueError, match=rf"class indices must be in \[0, 2\], got {bad}"):
+    with pytest.raises(ValueError, match=rf"class indices must be in \[0, 2\] for 3 classes, got {bad}"):
         ops.CrossEntropy.apply(tg.randn(2, 3), target=np.array([0, bad]))
 
 

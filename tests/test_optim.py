@@ -329,6 +329,33 @@ def test_add_param_group_and_changed_lr_take_effect():
     np.testing.assert_allclose(b.data, [0.9, 0.9])
 
 
+
+def test_every_change_of_a_hyperparameter_between_steps_takes_effect():
+    """step() keeps the converted options while the group's values stay the same objects; a
+    replaced value, a new key, or an array changed in place must all be seen."""
+    w = param(1)
+    opt = SGD([w], lr=0.5)
+
+    def step():
+        before = w.data.copy()
+        w.grad = Tensor(np.ones(1))
+        opt.step()
+        return float(before[0] - w.data[0])
+
+    assert step() == pytest.approx(0.5)
+    assert step() == pytest.approx(0.5)       # from the cache
+    opt.param_groups[0]["lr"] = 0.25           # replaced
+    assert step() == pytest.approx(0.25)
+    opt.param_groups[0]["weight_decay"] = 1.0  # a new value: g = 1 + 1.0 * w = 3
+    w.data[...] = 2.0
+    assert step() == pytest.approx(0.25 * 3.0)
+    opt.param_groups[0]["weight_decay"] = 0
+    lr = np.array(0.125)
+    opt.param_groups[0]["lr"] = lr             # an array: may change in place
+    assert step() == pytest.approx(0.125)
+    lr[...] = 0.0625
+    assert step() == pytest.approx(0.0625)
+
 def test_params_from_a_generator_and_named_parameters():
     a, b = param(2), param(3)
     assert SGD(p for p in [a, b]).param_groups[0]["params"] == [a, b]

@@ -23,6 +23,19 @@ def _data(v):
     return v.data if isinstance(v, Tensor) else v
 
 
+_ROWS = {}  # (value, dtype) -> the longest constant row handed out so far, see _row
+
+
+def _row(value, n, dtype):
+    """A read-only row of ``n`` copies of ``value``, a slice of one cached array: the constant
+    operand of the sums-as-products below and of ReLU's comparison."""
+    row = _ROWS.get((value, dtype))
+    if row is None or len(row) < n:
+        row = _ROWS[value, dtype] = np.full(n, value, dtype)
+        row.flags.writeable = False
+    return row[:n]
+
+
 def _np_sum(x, axis=None, keepdims=False):
     """``x.sum(axis, keepdims)``, as a product with ones when all axes but one are summed and
     that one is innermost in memory (bias gradients of (N, C) rows, per-channel sums of
@@ -30,20 +43,22 @@ def _np_sum(x, axis=None, keepdims=False):
     several times slower."""
     if axis is not None and x.ndim > 1 and x.dtype.kind == "f":
         axes = (axis,) if isinstance(axis, int) else axis
-        rest = set(range(x.ndim)) - {a % x.ndim for a in axes}
-        if len(axes) == x.ndim - 1 and len(rest) == 1:
-            kept = rest.pop()
-            n = x.shape[kept]
-            if not n or x.strides[kept] != x.itemsize:
-                rows = None
-            elif kept == x.ndim - 1 and x.flags.c_contiguous:  # the bias gradient of a layer
-                rows = x.reshape(-1, n)
-            else:
-                rows = np.moveaxis(x, kept, -1)
-                rows = rows.reshape(-1, n) if rows.flags.c_contiguous else None
-            if rows is not None:
-                r = np.ones(len(rows), dtype=x.dtype) @ rows
-                return r.reshape([n if a == kept else 1 for a in range(x.ndim)]) if keepdims else r
+        if x.ndim == 2 and len(axes) == 1 and axes[0] % 2 == 0:  # the bias gradient of a layer
+            kept = 1
+        else:
+            rest = set(range(x.ndim)) - {a % x.ndim for a in axes}
+            kept = rest.pop() if len(axes) == x.ndim - 1 and len(rest) == 1 else None
+        n = 0 if kept is None else x.shape[kept]
+        if not n or x.strides[kept] != x.itemsize:
+            rows = None
+        elif kept == x.ndim - 1 and x.flags.c_contiguous:
+            rows = x.reshape(-1, n)
+        else:
+            rows = np.moveaxis(x, kept, -1)
+            rows = rows.reshape(-1, n) if rows.flags.c_contiguous else None
+        if rows is not None:
+            r = _row(1, len(rows), x.dtype) @ rows
+            return r.reshape([n if a == kept else 1 for a in range(x.ndim)]) if keepdims else r
     return x.sum(axis=axis, keepdims=keepdims)
 
 
@@ -319,15 +334,12 @@ class Cast(Function):
 # ---------------------------------------------------------------------------------------------
 
 _ZERO_ROW = 8192  # elements in the row of zeros that _relu_flat compares against
-_ZEROS = {}  # dtype -> a row of _ZERO_ROW zeros
 
 
 def _relu_flat(x, out):
     """``out = max(x, 0)`` for 1-D arrays. NumPy's maximum has no vectorised loop for a scalar
     operand, so x is compared, as rows, with one row of zeros that stays in cache: 3-4x faster."""
-    zeros = _ZEROS.get(x.dtype)
-    if zeros is None:
-        zeros = _ZEROS[x.dtype] = np.zeros(_ZERO_ROW, x.dtype)
+    zeros = _row(0, _ZERO_ROW, x.dtype)
     body = len(x) - len(x) % _ZERO_ROW
     if body:
         np.maximum(x[:body].reshape(-1, _ZERO_ROW), zeros, out=out[:body].reshape(-1, _ZERO_ROW))
@@ -599,13 +611,14 @@ class CrossEntropy(Function):
         if target.shape != (n,):
             raise ValueError(f"targets of shape {target.shape} do not match logits of shape {x.shape}; "
                              f"expected ({n},)")
-        if n and target.astype(np.int64, copy=False).view(np.uint64).max() >= c:  # < 0 wraps
-            bad = target[(target < 0) | (target >= c)][0]
-            raise ValueError(f"target class indices must be in [0, {c - 1}], got {bad}")
-        m = x.max(axis=1, keepdims=True)
+        if n and np.maximum.reduce(target.astype(np.int64, copy=False).view(np.uint64)) >= c:
+            bad = target[(target < 0) | (target >= c)][0]  # (negative classes wrap to huge above)
+            raise ValueError(f"target class indices must be in [0, {c - 1}] for {c} classes, "
+                             f"got {bad}")
+        m = np.maximum.reduce(x, axis=1, keepdims=True)
         e = x - m
         np.exp(e, out=e)
-        se = e.sum(axis=1, keepdims=True)
+        se = np.add.reduce(e, axis=1, keepdims=True)
         flat = np.arange(0, n * c, c) + target  # where each target's logit is in x.ravel()
         log_se = np.log(se[:, 0])
         loss = log_se - (np.take(x, flat) - m[:, 0])  # -log_softmax(x)[target]
@@ -617,7 +630,8 @@ class CrossEntropy(Function):
         self.reduction, self.smoothing = reduction, label_smoothing
         if reduction == "none":
             return loss
-        return np.asarray(loss.sum() / n if reduction == "mean" else loss.sum(), dtype=x.dtype)
+        total = np.add.reduce(loss)
+        return np.asarray(total / n if reduction == "mean" else total, dtype=x.dtype)
 
     def backward(self, g, out, x):
         n, c = x.shape

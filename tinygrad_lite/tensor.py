@@ -363,8 +363,7 @@ class Tensor:
         >>> (x ** 2).sum().backward(); x.grad
         tensor([6.])
         """
-        from .autograd import run_backward
-        run_backward([self], [gradient], retain_graph or create_graph, create_graph)
+        autograd.run_backward([self], [gradient], retain_graph or create_graph, create_graph)
 
     # --- conversion --------------------------------------------------------------------------
     def to(self, dtype):
@@ -998,4 +997,5 @@ def stack(tensors, dim=0):
     return cat([t.unsqueeze(axis) for t in tensors], axis)
 
 
-from . import ops  # noqa: E402  (ops needs Function and Tensor defined above)
+from . import ops  # noqa: E402  (ops and autograd need Function and Tensor defined above)
+from . import autograd  # noqa: E402

@@ -485,9 +485,10 @@ def l1_loss(input, target, reduction="mean"):
     return _reduce((input - _float_target(input, target, "l1_loss")).abs(), reduction)
 
 
-def _class_scores(input, target, fname):
+def _class_scores(input, target, fname, check_range=True):
     """Validate class-index targets for (C,), (N, C) or (N, C, d1, ...) scores and flatten both:
-    returns scores (M, C), int64 targets (M,) and the per-element loss shape."""
+    returns scores (M, C), int64 targets (M,) and the per-element loss shape. ``check_range=False``
+    leaves the class range to the caller (ops.CrossEntropy checks it itself)."""
     if input.ndim == 0:
         raise ValueError(f"{fname}: input must have a class dimension, got a 0-d tensor")
     classes = _integer_array(target, fname, "target class indices")
@@ -496,7 +497,7 @@ def _class_scores(input, target, fname):
         raise ValueError(f"{fname}: expected target of shape {loss_shape} for input of shape "
                          f"{input.shape}, got {classes.shape}")
     num_classes = input.shape[0 if input.ndim == 1 else 1]
-    if classes.size and classes.view(np.uint64).max() >= num_classes:  # negatives wrap to huge
+    if check_range and classes.size and classes.view(np.uint64).max() >= num_classes:  # < 0 wraps
         bad = (classes < 0) | (classes >= num_classes)
         raise ValueError(f"{fname}: target class indices must be in [0, {num_classes - 1}] for "
                          f"{num_classes} classes, got {classes[bad].flat[0]}")
@@ -520,7 +521,7 @@ def cross_entropy(input, target, reduction="mean", label_smoothing=0.0):
     _check_reduction(reduction)
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"cross_entropy: label_smoothing must be in [0, 1], got {label_smoothing}")
-    logits, classes, loss_shape = _class_scores(input, target, "cross_entropy")
+    logits, classes, loss_shape = _class_scores(input, target, "cross_entropy", check_range=False)
     loss = ops.CrossEntropy.apply(logits, target=classes, reduction=reduction,
                                   label_smoothing=float(label_smoothing))
     return loss.reshape(loss_shape) if reduction == "none" else loss

@@ -110,6 +110,7 @@ class Optimizer:
         self.param_groups = []
         self._scratch_flat = {}   # (dtype, slot) -> flat work array, see _scratch
         self._scratch_views = {}  # (shape, dtype, slot) -> view of it
+        self._converted = {}      # id(group) -> (its values, its options as Python numbers)
         if isinstance(params, Tensor):
             raise TypeError("params argument given to the optimizer should be an iterable of "
                             "Tensors or dicts, but got a Tensor (wrap it in a list: [tensor])")
@@ -256,7 +257,7 @@ class Optimizer:
                 loss = closure()
         state, update = self.state, self._update
         for group in self.param_groups:
-            options = {k: _as_float(v) for k, v in group.items() if k != "params"}
+            options = self._options(group)
             for p in group["params"]:
                 grad = p.grad
                 if grad is None:
@@ -275,6 +276,17 @@ class Optimizer:
                     state[p] = entry
                 p._vc[0] += 1  # p._version += 1, without the property
         return loss
+
+    def _options(self, group):
+        """The group's hyper-parameters as Python numbers (see :func:`_as_float`), converted again
+        only when one of the group's values is replaced (a scheduler setting ``lr``, say). Values
+        that can change in place, arrays and Tensors, are passed on as the same objects."""
+        values = list(group.values())
+        cached = self._converted.get(id(group))
+        if cached is None or cached[0] != values:
+            options = {k: _as_float(v) for k, v in group.items() if k != "params"}
+            cached = self._converted[id(group)] = (values, options)
+        return cached[1]
 
     def _update(self, param, grad, state, options):
         """Update the NumPy array ``param`` in place from ``grad`` and this parameter's ``state``
