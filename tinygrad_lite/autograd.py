@@ -8,7 +8,7 @@ from heapq import heappop, heappush
 
 import numpy as np
 
-from .tensor import ShapeError, Tensor, _is_float, _wrap, enable_grad, no_grad
+from .tensor import ShapeError, Tensor, _is_float, _set_grad_mode, _wrap
 
 __all__ = ["grad", "run_backward"]
 
@@ -30,13 +30,14 @@ def _initial_grad(root, gradient, create_graph):
     if not root.requires_grad:
         raise RuntimeError("backward: the tensor does not require grad and has no grad_fn "
                            "(did you forget requires_grad=True, or compute it under no_grad?)")
-    if not _is_float(root.dtype):
-        raise TypeError(f"backward: only floating point outputs can be differentiated, got {root.dtype}")
+    data = root.data
+    if not _is_float(data.dtype):
+        raise TypeError(f"backward: only floating point outputs can be differentiated, got {data.dtype}")
     if gradient is None:
-        if root.data.size != 1:
+        if data.size != 1:
             raise RuntimeError(f"backward: grad can be implicitly created only for scalar outputs; "
-                               f"this output has shape {root.shape}, pass gradient= of that shape")
-        g = np.ones(root.shape, dtype=root.dtype)
+                               f"this output has shape {data.shape}, pass gradient= of that shape")
+        g = np.array(1, dtype=data.dtype).reshape(data.shape)
     else:
         g = np.array(gradient.data if isinstance(gradient, Tensor) else gradient, dtype=root.dtype)
         if g.shape != root.shape:
@@ -56,12 +57,34 @@ def run_backward(roots, gradients, retain_graph=False, create_graph=False, input
     topological order found on the fly, with no recursion and no separate sorting pass.
     """
     grads, heap, leaves = {}, [], []
-    for r, g in zip(roots, gradients):
-        _receive(r, _initial_grad(r, g, create_graph), grads, heap, leaves)
+    # (tensor, wants a gradient, gradient) triples still to be received: the roots', then each
+    # node's inputs'
+    arriving = [(r, True, _initial_grad(r, g, create_graph)) for r, g in zip(roots, gradients)]
     wanted = None if inputs is None else {id(t): i for i, t in enumerate(inputs)}
     captured = [None] * (0 if inputs is None else len(inputs))
-    with (enable_grad() if create_graph else no_grad()):  # recorded backward records; else nothing does
-        while heap:
+    g = None  # the gradient of the node being processed
+    previous_mode = _set_grad_mode(create_graph)  # a recorded backward records; else nothing does
+    try:
+        while True:
+            for p, need, gp in arriving:
+                if not need or gp is None:
+                    continue
+                if gp is g and not create_graph:
+                    gp = gp.view()  # the same array may reach several tensors: mark it shared
+                k = id(p)
+                if k in grads:
+                    grads[k] = grads[k] + gp
+                    continue
+                grads[k] = gp  # p's first gradient: queue p
+                ctx = p._ctx
+                if ctx is None:
+                    leaves.append(p)
+                elif not hasattr(ctx, "parents"):
+                    raise RuntimeError(_FREED)
+                else:
+                    heappush(heap, (-ctx.seq, p))
+            if not heap:
+                break
             t = heappop(heap)[1]
             g = grads.pop(id(t))
             ctx = t._ctx
@@ -75,15 +98,13 @@ def run_backward(roots, gradients, retain_graph=False, create_graph=False, input
             for vc, v in ctx.vchecks:
                 if vc[0] != v:
                     raise _version_error(t, ctx)
-            parents, needs = ctx.parents, ctx.needs
+            parents = ctx.parents
             gs = ctx.backward(g, t, *parents) if create_graph else ctx.backward(g, t.data, *ctx.arrays)
+            arriving = zip(parents, ctx.needs, gs)
             if not retain_graph:
                 ctx.__dict__.clear()  # free the saved arrays; a later backward here is an error
-            for p, need, gp in zip(parents, needs, gs):
-                if need and gp is not None:
-                    if gp is g and not create_graph:
-                        gp = gp.view()  # the same array may reach several tensors: mark it shared
-                    _receive(p, gp, grads, heap, leaves)
+    finally:
+        _set_grad_mode(previous_mode)
     for t in leaves:
         g = grads.pop(id(t))
         if wanted is None:
@@ -91,22 +112,6 @@ def run_backward(roots, gradients, retain_graph=False, create_graph=False, input
         elif id(t) in wanted:
             captured[wanted[id(t)]] = g
     return captured
-
-
-def _receive(t, g, grads, heap, leaves):
-    """Add the gradient contribution ``g`` for ``t``; queue ``t`` the first time it gets one."""
-    k = id(t)
-    if k in grads:
-        grads[k] = grads[k] + g
-        return
-    grads[k] = g
-    ctx = t._ctx
-    if ctx is None:
-        leaves.append(t)
-    elif not hasattr(ctx, "parents"):
-        raise RuntimeError(_FREED)
-    else:
-        heappush(heap, (-ctx.seq, t))
 
 
 def _accumulate(t, g, create_graph):

@@ -40,6 +40,14 @@ def is_grad_enabled():
     return _grad_enabled
 
 
+def _set_grad_mode(mode):
+    """Switch recording on or off; returns the previous mode (for the backward engine, which
+    restores it in a ``finally``)."""
+    global _grad_enabled
+    previous, _grad_enabled = _grad_enabled, mode
+    return previous
+
+
 class _GradMode:
     """Base of the grad-mode switches: a context manager, and a decorator through ``__call__``
     (``@no_grad()`` and ``@no_grad`` both work)."""
@@ -145,7 +153,15 @@ class Function:
     @classmethod
     def apply(cls, *args, **kwargs):
         fn = cls()
-        arrays = [a.data if isinstance(a, Tensor) else a for a in args]
+        arrays, needs, vchecks = [], [], []  # one plain loop: cheaper here than comprehensions
+        for a in args:
+            if isinstance(a, Tensor):
+                arrays.append(a.data)
+                needs.append(a.requires_grad)
+                vchecks.append((a._vc, a._vc[0]))
+            else:
+                arrays.append(a)
+                needs.append(False)
         try:
             data = fn.forward(*arrays, **kwargs)
         except ValueError as e:
@@ -157,14 +173,13 @@ class Function:
             raise IndexError(f"{fn.name}: bad index for {_describe(arrays)}: {e}") from None
         if type(data) is not np.ndarray:
             data = np.asarray(data)  # NumPy returns scalars for 0-d results
-        out = _wrap(data, args[0]._vc if fn.is_view else [0])
-        if _grad_enabled:
-            needs = [isinstance(a, Tensor) and a.requires_grad for a in args]
-            if True in needs:
-                fn.parents, fn.arrays, fn.needs, fn.seq = args, arrays, needs, next(_sequence)
-                fn.vchecks = [(a._vc, a._vc[0]) for a in args if isinstance(a, Tensor)]
-                fn.out_version = out._vc[0]
-                out.requires_grad, out._ctx = True, fn
+        out = Tensor.__new__(Tensor)  # _wrap(data), written out: this runs for every op
+        out.data, out.grad, out.requires_grad, out._ctx, out._retains_grad = data, None, False, None, False
+        out._vc = args[0]._vc if fn.is_view else [0]
+        if _grad_enabled and True in needs:
+            fn.parents, fn.arrays, fn.needs, fn.seq = args, arrays, needs, next(_sequence)
+            fn.vchecks, fn.out_version = vchecks, out._vc[0]
+            out.requires_grad, out._ctx = True, fn
         return out
 
 

@@ -129,7 +129,7 @@ class DataLoader:
                 fields = self._collate(indices)
             if self.transform is not None:
                 fields[0] = np.asarray(self.transform(fields[0]))
-            yield tuple(_wrap(field) for field in fields)  # fields are fresh ndarrays
+            yield tuple(map(_wrap, fields))  # fields are fresh ndarrays
 
     def _collate(self, indices):
         """Fetch the samples one by one and stack each field into a batch array."""

@@ -34,14 +34,12 @@ def linear(input, weight, bias=None):
     >>> linear(tg.ones(2, 3), tg.ones(4, 3)).shape
     (2, 4)
     """
-    if bias is None:
-        return ops.Linear.apply(input, weight)
     return ops.Linear.apply(input, weight, bias)
 
 
 def relu(input):
     """max(x, 0). ``F.relu(x)``"""
-    return input.relu()
+    return ops.Relu.apply(input)
 
 
 def leaky_relu(input, negative_slope=0.01):
@@ -489,22 +487,23 @@ def _class_scores(input, target, fname, check_range=True):
     """Validate class-index targets for (C,), (N, C) or (N, C, d1, ...) scores and flatten both:
     returns scores (M, C), int64 targets (M,) and the per-element loss shape. ``check_range=False``
     leaves the class range to the caller (ops.CrossEntropy checks it itself)."""
-    if input.ndim == 0:
+    shape = input.data.shape
+    if not shape:
         raise ValueError(f"{fname}: input must have a class dimension, got a 0-d tensor")
     classes = _integer_array(target, fname, "target class indices")
-    loss_shape = () if input.ndim == 1 else (input.shape[0],) + tuple(input.shape[2:])
+    loss_shape = shape[:1] + shape[2:] if len(shape) > 1 else ()
     if classes.shape != loss_shape:
         raise ValueError(f"{fname}: expected target of shape {loss_shape} for input of shape "
-                         f"{input.shape}, got {classes.shape}")
-    num_classes = input.shape[0 if input.ndim == 1 else 1]
+                         f"{shape}, got {classes.shape}")
+    num_classes = shape[0 if len(shape) == 1 else 1]
     if check_range and classes.size and classes.view(np.uint64).max() >= num_classes:  # < 0 wraps
         bad = (classes < 0) | (classes >= num_classes)
         raise ValueError(f"{fname}: target class indices must be in [0, {num_classes - 1}] for "
                          f"{num_classes} classes, got {classes[bad].flat[0]}")
-    if input.ndim == 2:
+    if len(shape) == 2:
         return input, classes, loss_shape
-    if input.ndim > 2:
-        input = input.permute(0, *range(2, input.ndim), 1)
+    if len(shape) > 2:
+        input = input.permute(0, *range(2, len(shape)), 1)
     return input.reshape(-1, num_classes), classes.reshape(-1), loss_shape
 
 

@@ -486,7 +486,7 @@ class Sequential(_Container):
         return Sequential(OrderedDict(items))
 
     def forward(self, input):
-        for module in self:
+        for module in self._modules.values():
             input = module(input)
         return input
 

@@ -40,8 +40,9 @@ class SGD(Optimizer):
                              f"momentum={group['momentum']}, dampening={group['dampening']}")
 
     def _update(self, param, grad, state, options):
-        momentum = options["momentum"]
-        d_p = self._effective_grad(param, grad, options["weight_decay"], options["maximize"])
+        momentum, d_p = options["momentum"], grad
+        if options["weight_decay"] or options["maximize"]:
+            d_p = self._effective_grad(param, grad, options["weight_decay"], options["maximize"])
         work = self._scratch(param, "work")
         if momentum != 0:
             buf = state.get("momentum_buffer")
