@@ -41,13 +41,13 @@ def _np_sum(x, axis=None, keepdims=False):
     that one is innermost in memory (bias gradients of (N, C) rows, per-channel sums of
     channels-last images): NumPy's reduction runs its inner loop over the few channels there,
     several times slower."""
+    if axis == (0,) and x.ndim == 2 and x.flags.c_contiguous and x.dtype.kind == "f":
+        r = _row(1, len(x), x.dtype) @ x  # the bias gradient of a layer, first: it is the hot case
+        return r.reshape(1, -1) if keepdims else r
     if axis is not None and x.ndim > 1 and x.dtype.kind == "f":
         axes = (axis,) if isinstance(axis, int) else axis
-        if x.ndim == 2 and len(axes) == 1 and axes[0] % 2 == 0:  # the bias gradient of a layer
-            kept = 1
-        else:
-            rest = set(range(x.ndim)) - {a % x.ndim for a in axes}
-            kept = rest.pop() if len(axes) == x.ndim - 1 and len(rest) == 1 else None
+        rest = set(range(x.ndim)) - {a % x.ndim for a in axes}
+        kept = rest.pop() if len(axes) == x.ndim - 1 and len(rest) == 1 else None
         n = 0 if kept is None else x.shape[kept]
         if not n or x.strides[kept] != x.itemsize:
             rows = None
@@ -350,6 +350,10 @@ def _relu_flat(x, out):
 
 class Relu(Function):
     def forward(self, x):
+        if x.dtype.kind == "f" and x.flags.c_contiguous:  # the usual case, with fewer calls
+            out = np.empty(x.shape, x.dtype)
+            _relu_flat(x.reshape(-1), out.reshape(-1))
+            return out
         out = np.empty_like(x)  # the same memory layout as x
         flat_x, flat_out = (_flat(x), _flat(out)) if x.dtype.kind == "f" else (None, None)
         if flat_x is None or flat_out is None:
