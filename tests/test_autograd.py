@@ -146,6 +146,24 @@ def test_shared_subgraph_of_a_freed_graph():
         (h * 3).sum().backward()  # the new part is fine, h's part was freed
 
 
+@pytest.mark.parametrize("create_graph", [False, True])
+def test_a_backward_that_fails_midway_restores_the_grad_mode(create_graph):
+    """The engine switches recording off (or on, for create_graph) while it runs; an error
+    raised in the middle of the graph must not leave that switch behind."""
+    x = leaf([1.0, 2.0])
+    h = x.exp()
+    (h * 2).sum().backward()
+    y = (h * 3).sum()  # reaches h's freed part after one step
+    with tg.no_grad():
+        with pytest.raises(RuntimeError, match="retain_graph"):
+            y.backward(create_graph=create_graph)
+        assert not tg.is_grad_enabled()
+    assert tg.is_grad_enabled()
+    with pytest.raises(RuntimeError, match="retain_graph"):
+        (h * 3).sum().backward(create_graph=create_graph)
+    assert tg.is_grad_enabled() and (x * 2).requires_grad
+
+
 # ---------------------------------------------------------------------------------------------
 # grad modes
 # ---------------------------------------------------------------------------------------------
