@@ -356,6 +356,31 @@ def test_every_change_of_a_hyperparameter_between_steps_takes_effect():
     lr[...] = 0.0625
     assert step() == pytest.approx(0.0625)
 
+
+def test_a_group_whose_params_are_replaced_updates_the_new_ones():
+    """The options cache must not compare the old and new parameter lists with == (elementwise
+    on Tensors, and an error for other shapes)."""
+    a, b = param(3), param(2, value=0.0)
+    opt = SGD([a], lr=0.5)
+    a.grad = Tensor(np.ones(3))
+    opt.step()
+    opt.param_groups[0]["params"] = [b]
+    b.grad = Tensor(np.ones(2))
+    opt.step()
+    np.testing.assert_allclose(b.data, [-0.5, -0.5])
+    np.testing.assert_allclose(a.data, [0.5, 0.5, 0.5])
+
+
+def test_loading_state_many_times_keeps_the_options_cache_small():
+    w = param(2)
+    opt = SGD([w], lr=0.1, momentum=0.9)
+    saved = opt.state_dict()
+    for _ in range(50):
+        opt.load_state_dict(saved)  # new group dicts each time
+        w.grad = Tensor(np.ones(2))
+        opt.step()
+    assert len(opt._converted) == len(opt.param_groups) == 1
+
 def test_params_from_a_generator_and_named_parameters():
     a, b = param(2), param(3)
     assert SGD(p for p in [a, b]).param_groups[0]["params"] == [a, b]

@@ -110,7 +110,7 @@ class Optimizer:
         self.param_groups = []
         self._scratch_flat = {}   # (dtype, slot) -> flat work array, see _scratch
         self._scratch_views = {}  # (shape, dtype, slot) -> view of it
-        self._converted = {}      # id(group) -> (its values, its options as Python numbers)
+        self._converted = {}      # id(group) -> (ids of its values, the values, options)
         if isinstance(params, Tensor):
             raise TypeError("params argument given to the optimizer should be an iterable of "
                             "Tensors or dicts, but got a Tensor (wrap it in a list: [tensor])")
@@ -280,13 +280,18 @@ class Optimizer:
     def _options(self, group):
         """The group's hyper-parameters as Python numbers (see :func:`_as_float`), converted again
         only when one of the group's values is replaced (a scheduler setting ``lr``, say). Values
-        that can change in place, arrays and Tensors, are passed on as the same objects."""
-        values = list(group.values())
+        are compared by identity, never by ``==`` (which on Tensors compares elements); the cache
+        keeps the old values alive, so their ids cannot be taken by new objects. Values that can
+        change in place, arrays and Tensors, are passed on as the same objects."""
+        ids = list(map(id, group.values()))
         cached = self._converted.get(id(group))
-        if cached is None or cached[0] != values:
+        if cached is None or cached[0] != ids:
             options = {k: _as_float(v) for k, v in group.items() if k != "params"}
-            cached = self._converted[id(group)] = (values, options)
-        return cached[1]
+            cached = self._converted[id(group)] = (ids, list(group.values()), options)
+            if len(self._converted) > len(self.param_groups):  # groups replaced by a load
+                current = {id(g) for g in self.param_groups}
+                self._converted = {k: v for k, v in self._converted.items() if k in current}
+        return cached[2]
 
     def _update(self, param, grad, state, options):
         """Update the NumPy array ``param`` in place from ``grad`` and this parameter's ``state``
