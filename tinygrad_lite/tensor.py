@@ -173,9 +173,7 @@ class Function:
             raise IndexError(f"{fn.name}: bad index for {_describe(arrays)}: {e}") from None
         if type(data) is not np.ndarray:
             data = np.asarray(data)  # NumPy returns scalars for 0-d results
-        out = Tensor.__new__(Tensor)  # _wrap(data), written out: this runs for every op
-        out.data, out.grad, out.requires_grad, out._ctx, out._retains_grad = data, None, False, None, False
-        out._vc = args[0]._vc if fn.is_view else [0]
+        out = _wrap(data, args[0]._vc if fn.is_view else [0])
         if _grad_enabled and True in needs:
             fn.parents, fn.arrays, fn.needs, fn.seq = args, arrays, needs, next(_sequence)
             fn.vchecks, fn.out_version = vchecks, out._vc[0]
