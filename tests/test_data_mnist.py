@@ -3,6 +3,8 @@ import functools
 import hashlib
 import http.server
 import os
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -75,6 +77,14 @@ def test_dataset_feeds_the_dataloader(tmp_path):
     batches = list(DataLoader(MNIST(root=tmp_path, download=False), batch_size=4, shuffle=True, seed=0))
     assert [tuple(x.shape) for x, _ in batches] == [(4, 28, 28), (4, 28, 28), (2, 28, 28)]
     assert batches[0][1].dtype == np.int64
+
+
+def test_importing_the_package_does_not_load_the_network_modules():
+    """urllib and http.client cost about 25 ms of import; they load on the first download."""
+    code = ("import sys, tinygrad_lite; "
+            "print([m for m in ('urllib.request', 'http.client') if m in sys.modules])")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
 
 
 def test_root_argument_then_environment_then_home_cache(tmp_path, monkeypatch):
