@@ -41,8 +41,8 @@ def is_grad_enabled():
 
 
 def _set_grad_mode(mode):
-    """Switch recording on or off; returns the previous mode (for the backward engine, which
-    restores it in a ``finally``)."""
+    """Switch recording on or off; returns the previous mode. The one place that sets it: the
+    switches below and the backward engine (which restores it in a ``finally``) call this."""
     global _grad_enabled
     previous, _grad_enabled = _grad_enabled, mode
     return previous
@@ -62,13 +62,11 @@ class _GradMode:
         pass
 
     def __enter__(self):
-        global _grad_enabled
-        self.prev, _grad_enabled = _grad_enabled, self.mode
+        self.prev = _set_grad_mode(self.mode)
         return self
 
     def __exit__(self, *exc):
-        global _grad_enabled
-        _grad_enabled = self.prev
+        _set_grad_mode(self.prev)
 
     def __call__(self, fn):
         mode = self.mode
@@ -108,16 +106,14 @@ class set_grad_enabled(_GradMode):
         return object.__new__(cls)
 
     def __init__(self, mode):
-        global _grad_enabled
-        self.prev, self.mode = _grad_enabled, bool(mode)
-        _grad_enabled = self.mode
+        self.mode = bool(mode)
+        self.prev = _set_grad_mode(self.mode)
 
     def __enter__(self):
         return self
 
     def __call__(self, fn):
-        global _grad_enabled
-        _grad_enabled = self.prev  # decorating must not change the mode outside the function
+        _set_grad_mode(self.prev)  # decorating must not change the mode outside the function
         return super().__call__(fn)
 
 
