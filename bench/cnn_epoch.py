@@ -73,15 +73,9 @@ def main():
     x, y, x_test, y_test = (a.reshape(-1, 1, 28, 28) if a.ndim == 2 else a
                             for a in common.load_mnist(args.data_dir))
     params = init_params()
-    names = [n for n in TRAINERS if n != "torch" or torch]
-    runs, med = common.time_epochs({n: TRAINERS[n] for n in names}, params, x, y, x_test, y_test,
-                                   args.repeats)
+    runs, med = common.compare_epochs(TRAINERS, torch, params, (x, y, x_test, y_test),
+                                      args.repeats)
     tg_s, torch_s = med["tinygrad_lite"], med.get("torch")
-    print(f"\nmedian of {args.repeats} (seconds per epoch):")
-    for n in names:
-        print(f"  {n:14s} {med[n]:7.3f} s")
-    if torch_s:
-        print(f"  tinygrad_lite / torch = {tg_s / torch_s:.2f}")
     results = {"benchmark": "cnn_epoch", "machine": info, "repeats": args.repeats,
                "config": {"batch": common.Trainer.batch_size, "lr": LR, "momentum": MOMENTUM,
                           "steps": common.epoch_steps(len(x))},

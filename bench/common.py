@@ -184,6 +184,23 @@ def time_epochs(trainers, params, x, y, x_test, y_test, repeats):
     return runs, {name: median([r["seconds"] for r in runs[name]]) for name in trainers}
 
 
+def compare_epochs(trainers, torch, params, data, repeats, baseline=None):
+    """:func:`time_epochs` over the dict ``trainers`` (its "torch" entry only when ``torch`` is
+    the imported module), ``data`` being ``(x, y, x_test, y_test)``; then print each
+    framework's median, as a ratio to ``baseline``'s when one is named, and tinygrad_lite /
+    torch. Returns ``(runs, medians)``."""
+    names = [n for n in trainers if n != "torch" or torch]
+    runs, med = time_epochs({n: trainers[n] for n in names}, params, *data, repeats)
+    print(f"\nmedian of {repeats} (seconds per epoch"
+          f"{f', ratio to {baseline}' if baseline else ''}):")
+    for n in names:
+        ratio = f"   x{med[n] / med[baseline]:.2f}" if baseline else ""
+        print(f"  {n:14s} {med[n]:7.3f} s{ratio}")
+    if "torch" in med:
+        print(f"  tinygrad_lite / torch = {med['tinygrad_lite'] / med['torch']:.2f}")
+    return runs, med
+
+
 class _Framework(Trainer):
     """What the tinygrad_lite and PyTorch trainers share: the model from ``network(nn, params)``
     given the framework's ``nn`` module, the weights in ``params`` loaded, SGD with the class's

@@ -120,15 +120,9 @@ def main():
     common.print_machine(info)
     x, y, x_test, y_test = common.load_mnist(args.data_dir)
     params = init_params(features=x.shape[1])
-    names = [n for n in TRAINERS if n != "torch" or torch]
-    runs, med = common.time_epochs({n: TRAINERS[n] for n in names}, params, x, y, x_test, y_test,
-                                   args.repeats)
+    runs, med = common.compare_epochs(TRAINERS, torch, params, (x, y, x_test, y_test),
+                                      args.repeats, baseline="numpy")
     tg_s, np_s, torch_s = med["tinygrad_lite"], med["numpy"], med.get("torch")
-    print(f"\nmedian of {args.repeats} (seconds per epoch, ratio to numpy):")
-    for n in names:
-        print(f"  {n:14s} {med[n]:7.3f} s   x{med[n] / np_s:.2f}")
-    if torch_s:
-        print(f"  tinygrad_lite / torch = {tg_s / torch_s:.2f}")
     results = {"benchmark": "mlp_epoch", "machine": info, "repeats": args.repeats,
                "config": {"batch": common.Trainer.batch_size, "lr": LR, "momentum": MOMENTUM,
                           "steps": common.epoch_steps(len(x)),

@@ -67,6 +67,18 @@ def test_time_epochs_trains_every_framework_for_a_whole_epoch(monkeypatch, capsy
     assert "in 10 blocks" in capsys.readouterr().out
 
 
+def test_compare_epochs_leaves_out_torch_when_absent_and_prints_ratios(monkeypatch, capsys):
+    monkeypatch.setattr(common, "PAUSE", 0)
+    x, y = synthetic(n=300)
+    params = mlp_epoch.init_params(hidden=16)
+    runs, medians = common.compare_epochs(mlp_epoch.TRAINERS, None, params, (x, y, x, y), 1,
+                                          baseline="numpy")
+    assert set(runs) == set(medians) == {"numpy", "tinygrad_lite"}
+    out = capsys.readouterr().out
+    assert "median of 1 (seconds per epoch, ratio to numpy):" in out
+    assert "x1.00" in out and "tinygrad_lite / torch" not in out
+
+
 def test_torch_agrees_when_installed():
     pytest.importorskip("torch")
     x, y = synthetic()
