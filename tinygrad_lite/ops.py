@@ -365,7 +365,8 @@ class Relu(Function):
     def backward(self, g, out, x):
         if isinstance(g, Tensor) or g.ndim == 0:
             return (g * (_data(out) > 0),)
-        return (np.multiply(g, out > 0, out=np.empty_like(g)),)  # g's memory layout
+        mask = (out > 0).astype(g.dtype)  # a float mask: multiplying by bools is slower
+        return (np.multiply(g, mask, out=mask),)
 
 
 class LeakyRelu(Function):
