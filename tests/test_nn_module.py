@@ -162,6 +162,27 @@ def test_forward_and_call():
         nn.Module()(1)
 
 
+def test_call_runs_the_instance_forward_passes_keywords_and_yields_to_a_custom_call():
+    class Scaled(nn.Module):
+        def forward(self, x, scale=1.0):
+            return x * scale
+
+    class Logged(Scaled):
+        def __call__(self, *args, **kwargs):
+            self.calls = getattr(self, "calls", 0) + 1
+            return super().__call__(*args, **kwargs)
+
+    x = tg.ones(2)
+    assert Scaled()(x, scale=3.0).tolist() == [3.0, 3.0]
+    m = Scaled()
+    m.forward = lambda x: x - 1  # PyTorch calls an instance's own forward too
+    assert m(x).tolist() == [0.0, 0.0] and Scaled()(x).tolist() == [1.0, 1.0]
+    logged = Logged()
+    assert logged(x, scale=2.0).tolist() == [2.0, 2.0] and logged.calls == 1
+    with pytest.raises(TypeError, match="positional"):
+        Scaled()(x, 2.0, 3.0)
+
+
 def test_apply_visits_children_first_and_returns_self():
     m = nn.Sequential(nn.Linear(1, 1), nn.Sequential(nn.ReLU()))
     seen = []

@@ -83,8 +83,9 @@ class Module:
         """The computation; every subclass defines it. Call the module, not ``forward``."""
         raise NotImplementedError(f"{type(self).__name__} is missing the required forward() method")
 
-    def __call__(self, *args, **kwargs):
-        return self.forward(*args, **kwargs)
+    # ``module(x)`` calls ``module.forward(x)``: the instance's ``forward`` if one was assigned,
+    # else the class's. Looked up by a C-level getter, so no Python frame runs in between.
+    __call__ = property(operator.attrgetter("forward"))
 
     # --- registration ------------------------------------------------------------------------
     def _registry(self, name):
