@@ -179,6 +179,7 @@ def test_call_runs_the_instance_forward_passes_keywords_and_yields_to_a_custom_c
     assert m(x).tolist() == [0.0, 0.0] and Scaled()(x).tolist() == [1.0, 1.0]
     logged = Logged()
     assert logged(x, scale=2.0).tolist() == [2.0, 2.0] and logged.calls == 1
+    assert nn.Module.__call__(Scaled(), x, scale=4.0).tolist() == [4.0, 4.0]  # unbound, as in PyTorch
     with pytest.raises(TypeError, match="positional"):
         Scaled()(x, 2.0, 3.0)
 

@@ -55,6 +55,14 @@ def _indent(text, spaces=2):
     return text.replace("\n", "\n" + " " * spaces)
 
 
+class _ForwardCall(property):
+    """``Module.__call__``: read on a module, it is the module's ``forward``; called on the class,
+    as in ``nn.Module.__call__(module, x)``, it runs ``module.forward(x)``."""
+
+    def __call__(self, module, *args, **kwargs):
+        return module.forward(*args, **kwargs)
+
+
 class Module:
     """Base class of all layers and models: subclass it, assign parameters and submodules in
     ``__init__`` (after calling ``super().__init__()``) and define ``forward``.
@@ -85,7 +93,7 @@ class Module:
 
     # ``module(x)`` calls ``module.forward(x)``: the instance's ``forward`` if one was assigned,
     # else the class's. Looked up by a C-level getter, so no Python frame runs in between.
-    __call__ = property(operator.attrgetter("forward"))
+    __call__ = _ForwardCall(operator.attrgetter("forward"))
 
     # --- registration ------------------------------------------------------------------------
     def _registry(self, name):
