@@ -609,6 +609,16 @@ class Linear(Function):
         return gx, gw, gb
 
 
+def _check_classes(target, c, where=""):
+    """ValueError (its message starting with ``where``) unless every class index in the integer
+    array ``target`` is in [0, c - 1]: one ufunc reduction when they all are."""
+    if target.size and np.maximum.reduce(target.astype(np.int64, copy=False).view(np.uint64),
+                                         axis=None) >= c:  # negative classes wrap to huge
+        bad = target[(target < 0) | (target >= c)].flat[0]
+        raise ValueError(f"{where}target class indices must be in [0, {c - 1}] for {c} classes, "
+                         f"got {bad}")
+
+
 class CrossEntropy(Function):
     """Softmax cross-entropy of logits (N, C) against int64 targets (N,), fused: the forward
     never takes the log of a softmax and the backward is (softmax - smoothed one-hot) / N."""
@@ -618,10 +628,7 @@ class CrossEntropy(Function):
         if target.shape != (n,):
             raise ValueError(f"targets of shape {target.shape} do not match logits of shape {x.shape}; "
                              f"expected ({n},)")
-        if n and np.maximum.reduce(target.astype(np.int64, copy=False).view(np.uint64)) >= c:
-            bad = target[(target < 0) | (target >= c)][0]  # (negative classes wrap to huge above)
-            raise ValueError(f"target class indices must be in [0, {c - 1}] for {c} classes, "
-                             f"got {bad}")
+        _check_classes(target, c)
         m = np.maximum.reduce(x, axis=1, keepdims=True)
         e = x - m
         np.exp(e, out=e)

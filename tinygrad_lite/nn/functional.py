@@ -496,10 +496,8 @@ def _class_scores(input, target, fname, check_range=True):
         raise ValueError(f"{fname}: expected target of shape {loss_shape} for input of shape "
                          f"{shape}, got {classes.shape}")
     num_classes = shape[0 if len(shape) == 1 else 1]
-    if check_range and classes.size and classes.view(np.uint64).max() >= num_classes:  # < 0 wraps
-        bad = (classes < 0) | (classes >= num_classes)
-        raise ValueError(f"{fname}: target class indices must be in [0, {num_classes - 1}] for "
-                         f"{num_classes} classes, got {classes[bad].flat[0]}")
+    if check_range:
+        ops._check_classes(classes, num_classes, f"{fname}: ")
     if len(shape) == 2:
         return input, classes, loss_shape
     if len(shape) > 2:
