@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import tinygrad_lite as tg
-from tinygrad_lite import Tensor, ops
+from tinygrad_lite import Tensor, kernels, primitives
 from tinygrad_lite.autograd import grad
 
 from helpers import const, leaf
@@ -377,7 +377,7 @@ def _step(w, x):
     h = x @ w
     a = h.relu()
     s = a.softmax(-1)
-    loss = ops.CrossEntropy.apply(h, target=np.array([0, 1])) + (s * a).mean()
+    loss = primitives.CrossEntropy.apply(h, target=np.array([0, 1])) + (s * a).mean()
     return [weakref.ref(t) for t in (h, a, s)], loss
 
 
@@ -603,8 +603,8 @@ SHAPE_ERRORS = [  # name, action, op named in the message, shapes named in the m
     ("add_", lambda: _t(3).add_(_t(2, 3)), "add_", [(3,), (2, 3)]),
     ("copy_", lambda: _t(3).copy_(_t(2, 3)), "copy_", [(3,), (2, 3)]),
     ("setitem", _setitem_error, "setitem", [(2,), (3,)]),
-    ("linear", lambda: ops.Linear.apply(_t(5, 3), _t(2, 4), _t(2)), "linear", [(5, 3), (2, 4)]),
-    ("cross_entropy_targets", lambda: ops.CrossEntropy.apply(_t(4, 3), target=np.array([0, 1])),
+    ("linear", lambda: primitives.Linear.apply(_t(5, 3), _t(2, 4), _t(2)), "linear", [(5, 3), (2, 4)]),
+    ("cross_entropy_targets", lambda: primitives.CrossEntropy.apply(_t(4, 3), target=np.array([0, 1])),
      "crossentropy", [(4, 3), (2,)]),
     ("gather_index", lambda: _t(2, 2).gather(1, Tensor(np.zeros((3, 2), np.int64))), "gather",
      [(2, 2), (3, 2)]),
@@ -717,8 +717,8 @@ F32_OPS = {
     "clamp_min": lambda a, b: a.clamp(min=1.0), "minimum_scalar": lambda a, b: a.minimum(1.0),
     "mean_dim_keepdim": lambda a, b: a.mean(1, keepdim=True), "abs_neg": lambda a, b: (-a).abs(),
     "rsub_tensor_scalar_int": lambda a, b: 3 - a * 2,
-    "linear": lambda a, b: ops.Linear.apply(a, b, Tensor(np.ones(3, np.float32))),
-    "cross_entropy": lambda a, b: ops.CrossEntropy.apply(a, target=np.array([0, 1, 2]), label_smoothing=0.1),
+    "linear": lambda a, b: primitives.Linear.apply(a, b, Tensor(np.ones(3, np.float32))),
+    "cross_entropy": lambda a, b: primitives.CrossEntropy.apply(a, target=np.array([0, 1, 2]), label_smoothing=0.1),
     "int_tensor_plus_float32": lambda a, b: a + Tensor([1, 2, 3]),
 }
 

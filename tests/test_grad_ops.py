@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import tinygrad_lite as tg
-from tinygrad_lite import Tensor, ops
+from tinygrad_lite import Tensor, kernels, primitives
 from tinygrad_lite.autograd import grad
 from tinygrad_lite.tensor import Function
 
@@ -118,7 +118,7 @@ def test_pow_scalar_gradient_at_zero(p, expected):
     np.testing.assert_array_equal(x.grad.data, [expected, p * 2.0 ** (p - 1)])
 
 
-@pytest.mark.parametrize("size", [1, ops._ZERO_ROW - 1, ops._ZERO_ROW, 2 * ops._ZERO_ROW + 5])
+@pytest.mark.parametrize("size", [1, kernels._ZERO_ROW - 1, kernels._ZERO_ROW, 2 * kernels._ZERO_ROW + 5])
 @pytest.mark.parametrize("layout", ["contiguous", "transposed", "reversed", "strided"])
 @pytest.mark.parametrize("dtype", [np.float32, np.float64, np.float16])
 def test_relu_in_every_memory_layout(size, layout, dtype):
@@ -154,19 +154,19 @@ def test_relu_of_integers_and_scalars():
 @pytest.mark.parametrize("keepdims", [False, True])
 @pytest.mark.parametrize("layout", ["contiguous", "channels_last"])
 def test_np_sum_matches_numpy(shape, axis, keepdims, layout):
-    """ops._np_sum takes a product with ones for per-channel sums (every axis but one summed);
+    """kernels.sum takes a product with ones for per-channel sums (every axis but one summed);
     it must agree with ndarray.sum for every axis choice and memory layout."""
     x = np.random.default_rng(0).standard_normal(shape)
     if layout == "channels_last" and len(shape) > 2:
         x = np.moveaxis(np.ascontiguousarray(np.moveaxis(x, 1, -1)), -1, 1)
-    np.testing.assert_allclose(ops._np_sum(x, axis, keepdims), x.sum(axis=axis, keepdims=keepdims),
+    np.testing.assert_allclose(kernels.sum(x, axis, keepdims), x.sum(axis=axis, keepdims=keepdims),
                                rtol=1e-12, atol=1e-12)
 
 
 def test_np_sum_rejects_repeated_axes_like_numpy():
     x = np.ones((2, 3, 4))
     with pytest.raises(ValueError):
-        ops._np_sum(x, (0, 0))
+        kernels.sum(x, (0, 0))
 
 
 def test_leaky_relu_default_slope_is_0_01():
@@ -553,8 +553,8 @@ def test_linear(batch, n_in, n_out, bias, seed):
     w = leaf(uniform(seed + 1, (n_out, n_in)))
     args = (x, w) + ((leaf(uniform(seed + 2, (n_out,))),) if bias else ())
     expected = x.data @ w.data.T + (args[2].data if bias else 0)
-    np.testing.assert_allclose(ops.Linear.apply(*args).data, expected, rtol=1e-12)
-    check(lambda *a: ops.Linear.apply(*a), *args)
+    np.testing.assert_allclose(primitives.Linear.apply(*args).data, expected, rtol=1e-12)
+    check(lambda *a: primitives.Linear.apply(*a), *args)
 
 
 def _np_cross_entropy(x, target, reduction, smoothing):
@@ -569,7 +569,7 @@ def _np_cross_entropy(x, target, reduction, smoothing):
 def test_cross_entropy(n, c, reduction, smoothing, seed):
     x = leaf(uniform(seed, (n, c), -3, 3))
     target = rng_of(seed).integers(0, c, n).astype(np.int64)
-    fn = lambda x: ops.CrossEntropy.apply(x, target=target, reduction=reduction,  # noqa: E731
+    fn = lambda x: primitives.CrossEntropy.apply(x, target=target, reduction=reduction,  # noqa: E731
                                           label_smoothing=smoothing)
     np.testing.assert_allclose(fn(x).data, _np_cross_entropy(x.data, target, reduction, smoothing),
                                rtol=1e-10, atol=1e-12)
@@ -629,12 +629,12 @@ GRADGRAD = [  # name, function, input makers
     ("max_dim", lambda a: a.max(0).values ** 2, [_d(2, 3)]),
     ("matmul", lambda a, b: a @ b, [_u(2, 3), _u(3, 2)]),
     ("matmul_batched_vector", lambda a, b: (a @ b) ** 2, [_u(2, 2, 3), _u(3)]),
-    ("linear", lambda x, w, b: ops.Linear.apply(x, w, b) ** 2, [_u(2, 3), _u(2, 3), _u(2)]),
-    ("cross_entropy", lambda x: ops.CrossEntropy.apply(x, target=_TARGET, label_smoothing=0.1),
+    ("linear", lambda x, w, b: primitives.Linear.apply(x, w, b) ** 2, [_u(2, 3), _u(2, 3), _u(2)]),
+    ("cross_entropy", lambda x: primitives.CrossEntropy.apply(x, target=_TARGET, label_smoothing=0.1),
      [_u(2, 3)]),
-    ("linear_no_bias", lambda x, w: ops.Linear.apply(x, w) ** 2, [_u(3), _u(2, 3)]),
-    ("cross_entropy_sum", lambda x: ops.CrossEntropy.apply(x, target=_TARGET, reduction="sum"), [_u(2, 3)]),
-    ("cross_entropy_none", lambda x: ops.CrossEntropy.apply(x, target=_TARGET, reduction="none"),
+    ("linear_no_bias", lambda x, w: primitives.Linear.apply(x, w) ** 2, [_u(3), _u(2, 3)]),
+    ("cross_entropy_sum", lambda x: primitives.CrossEntropy.apply(x, target=_TARGET, reduction="sum"), [_u(2, 3)]),
+    ("cross_entropy_none", lambda x: primitives.CrossEntropy.apply(x, target=_TARGET, reduction="none"),
      [_u(2, 3)]),
     ("getitem", lambda a: a[[0, 0, 1], 1:] ** 2, [_u(2, 3)]),
     ("getitem_mask", lambda a: a[Tensor(np.array([[True, False, True], [False, True, True]]))] ** 2,
@@ -772,11 +772,11 @@ STABLE = [  # name, function, expected values at BIG (None: only finiteness)
     ("silu", lambda x: x.silu(), [0, -30 * _sigmoid(-30.0), -_sigmoid(-1.0), 0, _sigmoid(1.0), 30, 1000]),
     ("gelu", lambda x: x.gelu(), None),
     ("gelu_tanh", lambda x: x.gelu(approximate="tanh"), None),
-    ("cross_entropy_target_big", lambda x: ops.CrossEntropy.apply(x.reshape(1, -1), target=np.array([6])),
+    ("cross_entropy_target_big", lambda x: primitives.CrossEntropy.apply(x.reshape(1, -1), target=np.array([6])),
      0.0),
-    ("cross_entropy_target_small", lambda x: ops.CrossEntropy.apply(
+    ("cross_entropy_target_small", lambda x: primitives.CrossEntropy.apply(
         x.reshape(1, -1), target=np.array([0]), label_smoothing=0.1), None),
-    ("cross_entropy_none", lambda x: ops.CrossEntropy.apply(
+    ("cross_entropy_none", lambda x: primitives.CrossEntropy.apply(
         tg.cat([x.reshape(-1, 1), -x.reshape(-1, 1)], 1), target=np.zeros(7, np.int64),
         reduction="none"), None),
 ]
@@ -802,7 +802,7 @@ def test_log_softmax_and_cross_entropy_values_at_1000():
     x = Tensor(np.array([[1000.0, -1000.0]], np.float32), requires_grad=True)
     np.testing.assert_allclose(x.log_softmax(-1).data, [[0.0, -2000.0]])
     np.testing.assert_allclose(x.softmax(-1).data, [[1.0, 0.0]])
-    loss = ops.CrossEntropy.apply(x, target=np.array([1]))
+    loss = primitives.CrossEntropy.apply(x, target=np.array([1]))
     loss.backward()
     np.testing.assert_allclose(loss.data, 2000.0)
     np.testing.assert_allclose(x.grad.data, [[1.0, -1.0]])

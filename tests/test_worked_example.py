@@ -3,7 +3,7 @@ reproduced to 1e-6: activations and every parameter gradient."""
 import numpy as np
 import pytest
 
-from tinygrad_lite import Tensor, ops
+from tinygrad_lite import Tensor, kernels, primitives
 
 W1 = [[-0.75, 0.5, -0.25], [0.25, -0.5, 0.75]]
 B1 = [0.0, 1.0]
@@ -28,8 +28,8 @@ def _forward_matmul(w1, b1, w2, b2, x):
 
 
 def _forward_linear(w1, b1, w2, b2, x):
-    a1 = ops.Linear.apply(x.reshape(1, 3), w1, b1).leaky_relu(0.2)
-    return a1.reshape(2), ops.Linear.apply(a1, w2, b2).sigmoid().reshape(3)
+    a1 = primitives.Linear.apply(x.reshape(1, 3), w1, b1).leaky_relu(0.2)
+    return a1.reshape(2), primitives.Linear.apply(a1, w2, b2).sigmoid().reshape(3)
 
 
 @pytest.mark.parametrize("forward", [_forward_matmul, _forward_linear])

@@ -12,7 +12,8 @@ import numbers
 import numpy as np
 
 from . import rng
-from .tensor import Tensor, _shape_arg
+from .arguments import shape_from_args
+from .tensor import Tensor
 
 __all__ = ["tensor", "from_numpy", "zeros", "ones", "full", "empty", "randn", "rand", "randint",
            "arange", "linspace", "eye", "zeros_like", "ones_like", "full_like", "empty_like",
@@ -32,18 +33,26 @@ def tensor(data, dtype=None, requires_grad=False):
 
 
 def from_numpy(array):
-    """A tensor sharing memory with the NumPy array ``array``."""
-    return Tensor(np.asarray(array))
+    """A tensor sharing memory with the NumPy array ``array`` (no copy, no conversion).
+
+    >>> from_numpy(np.array([1, 2], dtype=np.int32))
+    tensor([1, 2], dtype=int32)
+    """
+    if type(array) is not np.ndarray:
+        raise TypeError(f"from_numpy: expected a numpy.ndarray, got {type(array).__name__}")
+    if array.dtype.kind not in "biuf":
+        raise TypeError(f"from_numpy: unsupported dtype {array.dtype}")
+    return Tensor._wrap(array)
 
 
 def zeros(*size, dtype=None, requires_grad=False):
     """A tensor of zeros: ``zeros(2, 3)`` or ``zeros((2, 3))``."""
-    return _make(np.zeros(_shape_arg(size), dtype=dtype or np.float32), None, requires_grad)
+    return _make(np.zeros(shape_from_args(size), dtype=dtype or np.float32), None, requires_grad)
 
 
 def ones(*size, dtype=None, requires_grad=False):
     """A tensor of ones."""
-    return _make(np.ones(_shape_arg(size), dtype=dtype or np.float32), None, requires_grad)
+    return _make(np.ones(shape_from_args(size), dtype=dtype or np.float32), None, requires_grad)
 
 
 def full(size, fill_value, dtype=None, requires_grad=False):
@@ -57,17 +66,17 @@ def full(size, fill_value, dtype=None, requires_grad=False):
 
 def empty(*size, dtype=None, requires_grad=False):
     """An uninitialized tensor."""
-    return _make(np.empty(_shape_arg(size), dtype=dtype or np.float32), None, requires_grad)
+    return _make(np.empty(shape_from_args(size), dtype=dtype or np.float32), None, requires_grad)
 
 
 def randn(*size, dtype=None, requires_grad=False):
     """Samples from N(0, 1), drawn from the generator seeded by ``manual_seed``."""
-    return _make(rng.generator().standard_normal(_shape_arg(size), dtype=np.float32), dtype, requires_grad)
+    return _make(rng.generator().standard_normal(shape_from_args(size), dtype=np.float32), dtype, requires_grad)
 
 
 def rand(*size, dtype=None, requires_grad=False):
     """Samples from U[0, 1)."""
-    return _make(rng.generator().random(_shape_arg(size), dtype=np.float32), dtype, requires_grad)
+    return _make(rng.generator().random(shape_from_args(size), dtype=np.float32), dtype, requires_grad)
 
 
 def randint(low, high, size, dtype=None):

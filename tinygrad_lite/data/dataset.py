@@ -8,7 +8,8 @@
 import numpy as np
 
 from ..rng import generator
-from ..tensor import Tensor, _wrap
+from ..creation import from_numpy
+from ..tensor import Tensor
 
 __all__ = ["Dataset", "TensorDataset", "DataLoader"]
 
@@ -129,7 +130,7 @@ class DataLoader:
                 fields = self._collate(indices)
             if self.transform is not None:
                 fields[0] = np.asarray(self.transform(fields[0]))
-            yield tuple(map(_wrap, fields))  # fields are fresh ndarrays
+            yield tuple(map(from_numpy, fields))  # fields are fresh ndarrays
 
     def _collate(self, indices):
         """Fetch the samples one by one and stack each field into a batch array."""

@@ -13,9 +13,14 @@ import numbers
 
 import numpy as np
 
-from .. import ops
+from .. import kernels
+from .. import primitives as P
+from ..arguments import int_pair
+from ..grad_mode import no_grad
+from ..ops.indexing import where
+from ..ops.shape import stack
 from ..rng import generator
-from ..tensor import Tensor, no_grad, stack, where
+from ..tensor import Tensor
 
 __all__ = ["linear", "relu", "leaky_relu", "sigmoid", "tanh", "softmax", "log_softmax", "gelu",
            "silu", "pad", "one_hot", "dropout", "dropout2d", "layer_norm", "batch_norm", "embedding",
@@ -34,12 +39,12 @@ def linear(input, weight, bias=None):
     >>> linear(tg.ones(2, 3), tg.ones(4, 3)).shape
     (2, 4)
     """
-    return ops.Linear.apply(input, weight, bias)
+    return P.Linear.apply(input, weight, bias)
 
 
 def relu(input):
     """max(x, 0). ``F.relu(x)``"""
-    return ops.Relu.apply(input)
+    return P.Relu.apply(input)
 
 
 def leaky_relu(input, negative_slope=0.01):
@@ -183,7 +188,7 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
             raise ValueError(f"batch_norm: expected more than 1 value per channel when training, "
                              f"got input of shape {input.shape}")
         stats = []  # the batch mean and biased variance
-        out = ops.BatchNorm.apply(input, weight, bias, eps=eps, stats=stats)
+        out = P.BatchNorm.apply(input, weight, bias, eps=eps, stats=stats)
         mean, var = stats
         with no_grad():
             if running_mean is not None:
@@ -199,24 +204,8 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
 
 
 # ---------------------------------------------------------------------------------------------
-# convolution and pooling (NCHW; built on the sliding-window primitives ops.Unfold / ops.Fold)
+# convolution and pooling (NCHW; built on the sliding-window primitives Unfold / Fold)
 # ---------------------------------------------------------------------------------------------
-
-def _pair(value, fname, name, minimum):
-    """An int or a pair of ints, each >= ``minimum``, as a (height, width) tuple."""
-    pair = (value, value) if type(value) is int else value
-    if (type(pair) is tuple and len(pair) == 2 and type(pair[0]) is type(pair[1]) is int
-            and pair[0] >= minimum and pair[1] >= minimum):  # the common cases, quickly
-        return pair
-    try:
-        pair = (value, value) if isinstance(value, numbers.Integral) else tuple(value)
-    except TypeError:  # a float, None, ...
-        pair = ()
-    if len(pair) != 2 or not all(isinstance(v, numbers.Integral) and v >= minimum for v in pair):
-        raise ValueError(f"{fname}: {name} must be an int or a pair of ints >= {minimum}, "
-                         f"got {value!r}")
-    return int(pair[0]), int(pair[1])
-
 
 def _image(input, fname, channels=None):
     """``input`` as a 4-D NCHW float tensor (a 3-D CHW input gets a batch of one), checked."""
@@ -235,11 +224,11 @@ def _image(input, fname, channels=None):
 
 
 def _window(image, fname, kernel, stride, padding, dilation, pooling=False):
-    """The :class:`ops.Window` for ``image``; raises when the window does not fit. Convolutions
+    """The :class:`kernels.Window` for ``image``; raises when the window does not fit. Convolutions
     also take padding 'valid' and 'same'; pooling pads at most half the kernel."""
-    kernel = _pair(kernel, fname, "kernel_size", 1)
-    stride = kernel if stride is None else _pair(stride, fname, "stride", 1)
-    dilation = _pair(dilation, fname, "dilation", 1)
+    kernel = int_pair(kernel, fname, "kernel_size", 1)
+    stride = kernel if stride is None else int_pair(stride, fname, "stride", 1)
+    dilation = int_pair(dilation, fname, "dilation", 1)
     span = tuple(d * (k - 1) + 1 for k, d in zip(kernel, dilation))
     if padding == "valid" and not pooling:
         padding = (0, 0, 0, 0)
@@ -248,12 +237,12 @@ def _window(image, fname, kernel, stride, padding, dilation, pooling=False):
             raise ValueError(f"{fname}: padding='same' needs stride 1, got stride {stride}")
         padding = tuple(p for s in span for p in ((s - 1) // 2, s // 2))  # extra on bottom/right
     else:
-        ph, pw = _pair(padding, fname, "padding", 0)
+        ph, pw = int_pair(padding, fname, "padding", 0)
         if pooling and (ph > kernel[0] // 2 or pw > kernel[1] // 2):
             raise ValueError(f"{fname}: padding {(ph, pw)} must be at most half the kernel "
                              f"{kernel}")
         padding = (ph, ph, pw, pw)
-    window = ops.Window(kernel, stride, padding, dilation)
+    window = kernels.Window(kernel, stride, padding, dilation)
     h, w = image.shape[2:]
     if min(window.out_size(h, w)) < 1:
         padded = (h + padding[0] + padding[1], w + padding[2] + padding[3])
@@ -264,7 +253,7 @@ def _window(image, fname, kernel, stride, padding, dilation, pooling=False):
 
 def _windows(image, window):
     """Unfolded windows reshaped to (N, kh*kw, C, OH, OW)."""
-    rows = ops.Unfold.apply(image, window=window)
+    rows = P.Unfold.apply(image, window=window)
     n, _, oh, ow = rows.shape
     return rows.reshape(n, window.kernel[0] * window.kernel[1], image.shape[1], oh, ow)
 
@@ -298,7 +287,7 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1):
                         f"{image.dtype}, {weight.dtype} and "
                         f"{None if bias is None else bias.dtype}")
     window = _window(image, "conv2d", weight.shape[2:], stride, padding, dilation)
-    return _unbatched(ops.Conv2d.apply(image, weight, bias, window=window), input)
+    return _unbatched(P.Conv2d.apply(image, weight, bias, window=window), input)
 
 
 def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1):
@@ -313,7 +302,7 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1):
     image = _image(input, "max_pool2d")
     window = _window(image, "max_pool2d", kernel_size, stride, padding, dilation,
                      pooling=True)
-    return _unbatched(ops.MaxPool2d.apply(image, window=window), input)
+    return _unbatched(P.MaxPool2d.apply(image, window=window), input)
 
 
 def avg_pool2d(input, kernel_size, stride=None, padding=0, count_include_pad=True):
@@ -331,7 +320,7 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, count_include_pad=Tru
         out = windows.mean(1)
     else:
         ones = np.ones((1, 1) + image.shape[2:], dtype=image.dtype)
-        counts = ops._columns(ones, window).sum(0)[:, :, 0]  # real pixels per window, (OH, OW)
+        counts = kernels.columns(ones, window).sum(0)[:, :, 0]  # real pixels per window, (OH, OW)
         out = windows.sum(1) / Tensor(counts)
     return _unbatched(out, input)
 
@@ -350,7 +339,7 @@ def adaptive_avg_pool2d(input, output_size):
     if len(size) != 2:
         raise ValueError(f"adaptive_avg_pool2d: output_size must be an int or a pair, got "
                          f"{output_size!r}")
-    oh, ow = _pair(tuple(s if s is not None else d for s, d in zip(size, (h, w))),
+    oh, ow = int_pair(tuple(s if s is not None else d for s, d in zip(size, (h, w))),
                    "adaptive_avg_pool2d", "output_size", 1)
     if h % oh == 0 and w % ow == 0:  # equal bins: one pooling op
         return avg_pool2d(input, (h // oh, w // ow))
@@ -486,7 +475,7 @@ def l1_loss(input, target, reduction="mean"):
 def _class_scores(input, target, fname, check_range=True):
     """Validate class-index targets for (C,), (N, C) or (N, C, d1, ...) scores and flatten both:
     returns scores (M, C), int64 targets (M,) and the per-element loss shape. ``check_range=False``
-    leaves the class range to the caller (ops.CrossEntropy checks it itself)."""
+    leaves the class range to the caller (primitives.CrossEntropy checks it itself)."""
     shape = input.data.shape
     if not shape:
         raise ValueError(f"{fname}: input must have a class dimension, got a 0-d tensor")
@@ -497,7 +486,7 @@ def _class_scores(input, target, fname, check_range=True):
                          f"{shape}, got {classes.shape}")
     num_classes = shape[0 if len(shape) == 1 else 1]
     if check_range:
-        ops._check_classes(classes, num_classes, f"{fname}: ")
+        kernels.check_class_indices(classes, num_classes, f"{fname}: ")
     if len(shape) == 2:
         return input, classes, loss_shape
     if len(shape) > 2:
@@ -519,7 +508,7 @@ def cross_entropy(input, target, reduction="mean", label_smoothing=0.0):
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"cross_entropy: label_smoothing must be in [0, 1], got {label_smoothing}")
     logits, classes, loss_shape = _class_scores(input, target, "cross_entropy", check_range=False)
-    loss = ops.CrossEntropy.apply(logits, target=classes, reduction=reduction,
+    loss = P.CrossEntropy.apply(logits, target=classes, reduction=reduction,
                                   label_smoothing=float(label_smoothing))
     return loss.reshape(loss_shape) if reduction == "none" else loss
 

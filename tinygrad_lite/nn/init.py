@@ -12,7 +12,7 @@ True
 import math
 import numbers
 
-from ..tensor import no_grad
+from ..grad_mode import no_grad
 
 __all__ = ["calculate_gain", "uniform_", "normal_", "constant_", "zeros_", "ones_",
            "xavier_uniform_", "xavier_normal_", "kaiming_uniform_", "kaiming_normal_"]

@@ -2,7 +2,7 @@
 BatchNorm2d, LayerNorm, Embedding.
 
 Each layer stores its settings and parameters and calls ``nn.functional`` in ``forward`` (Linear
-calls its primitive, ``ops.Linear``, directly); parameter names, shapes and default
+calls its primitive, ``primitives.Linear``, directly); parameter names, shapes and default
 initialisation are PyTorch's.
 
 >>> from tinygrad_lite import nn
@@ -14,8 +14,10 @@ import numbers
 
 import numpy as np
 
-from .. import ops
-from ..tensor import Tensor, no_grad
+from .. import primitives as P
+from ..arguments import int_pair
+from ..grad_mode import no_grad
+from ..tensor import Tensor
 from . import functional as F
 from . import init
 from .module import Module, Parameter
@@ -73,7 +75,7 @@ class Linear(Module):
         # From the registry: `self.weight` falls through to Module.__getattr__, 20 times slower;
         # the primitive itself, not F.linear: one Python call less on the hot path
         params = self._parameters
-        return ops.Linear.apply(input, params["weight"], params["bias"])
+        return P.Linear.apply(input, params["weight"], params["bias"])
 
     def extra_repr(self):
         return (f"in_features={self.in_features}, out_features={self.out_features}, "
@@ -95,15 +97,15 @@ class Conv2d(Module):
                  bias=True, dtype=None):
         super().__init__()
         self.in_channels, self.out_channels = in_channels, out_channels
-        self.kernel_size = F._pair(kernel_size, "Conv2d", "kernel_size", 1)
-        self.stride = F._pair(stride, "Conv2d", "stride", 1)
-        self.dilation = F._pair(dilation, "Conv2d", "dilation", 1)
+        self.kernel_size = int_pair(kernel_size, "Conv2d", "kernel_size", 1)
+        self.stride = int_pair(stride, "Conv2d", "stride", 1)
+        self.dilation = int_pair(dilation, "Conv2d", "dilation", 1)
         if isinstance(padding, str) and padding not in ("same", "valid"):
             raise ValueError(f"Conv2d: padding must be 'same', 'valid', an int or a pair, got "
                              f"{padding!r}")
         if padding == "same" and self.stride != (1, 1):
             raise ValueError(f"Conv2d: padding='same' needs stride 1, got stride {self.stride}")
-        self.padding = padding if isinstance(padding, str) else F._pair(padding, "Conv2d",
+        self.padding = padding if isinstance(padding, str) else int_pair(padding, "Conv2d",
                                                                         "padding", 0)
         _weight_and_bias(self, (out_channels, in_channels) + self.kernel_size, bias, dtype)
 

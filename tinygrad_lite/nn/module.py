@@ -16,9 +16,10 @@ from collections import OrderedDict, namedtuple
 
 import numpy as np
 
-from ..tensor import Tensor, no_grad
+from ..grad_mode import no_grad
+from ..tensor import Tensor
 
-__all__ = ["Parameter", "Module", "Sequential", "ModuleList", "Identity"]
+__all__ = ["Parameter", "Module", "Sequential", "ModuleList", "Identity", "RemovableHandle"]
 
 
 class Parameter(Tensor):
@@ -55,12 +56,27 @@ def _indent(text, spaces=2):
     return text.replace("\n", "\n" + " " * spaces)
 
 
-class _ForwardCall(property):
-    """``Module.__call__``: read on a module, it is the module's ``forward``; called on the class,
-    as in ``nn.Module.__call__(module, x)``, it runs ``module.forward(x)``."""
+class RemovableHandle:
+    """What ``register_forward_hook`` and ``register_forward_pre_hook`` return: ``remove()`` takes
+    the hook off again (also on leaving a ``with`` block)."""
 
-    def __call__(self, module, *args, **kwargs):
-        return module.forward(*args, **kwargs)
+    _next_id = 0
+
+    def __init__(self, hooks, *extra):
+        self.hooks_dict_ref, self.extra = hooks, extra
+        self.id = RemovableHandle._next_id
+        RemovableHandle._next_id += 1
+
+    def remove(self):
+        self.hooks_dict_ref.pop(self.id, None)
+        for flags in self.extra:
+            flags.discard(self.id)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.remove()
 
 
 class Module:
@@ -85,15 +101,76 @@ class Module:
         d["_buffers"] = OrderedDict()
         d["_non_persistent_buffers"] = set()
         d["_modules"] = OrderedDict()
+        d["_forward_pre_hooks"] = OrderedDict()
+        d["_forward_hooks"] = OrderedDict()
+        d["_hooks_with_kwargs"] = set()
 
     # --- calling -----------------------------------------------------------------------------
     def forward(self, *args, **kwargs):
         """The computation; every subclass defines it. Call the module, not ``forward``."""
         raise NotImplementedError(f"{type(self).__name__} is missing the required forward() method")
 
-    # ``module(x)`` calls ``module.forward(x)``: the instance's ``forward`` if one was assigned,
-    # else the class's. Looked up by a C-level getter, so no Python frame runs in between.
-    __call__ = _ForwardCall(operator.attrgetter("forward"))
+    def __call__(self, *args, **kwargs):
+        """Run the forward pre-hooks, ``forward`` and the forward hooks (as PyTorch does)."""
+        if self._forward_pre_hooks or self._forward_hooks:
+            return self._call_with_hooks(args, kwargs)
+        return self.forward(*args, **kwargs)
+
+    def _call_with_hooks(self, args, kwargs):
+        with_kwargs = self._hooks_with_kwargs
+        for key, hook in list(self._forward_pre_hooks.items()):
+            if key in with_kwargs:
+                result = hook(self, args, kwargs)
+                if result is not None:
+                    if not (isinstance(result, tuple) and len(result) == 2):
+                        raise RuntimeError(f"forward pre-hook {hook!r} registered with_kwargs=True "
+                                           f"must return None or an (args, kwargs) pair")
+                    args, kwargs = result
+            else:
+                result = hook(self, args)
+                if result is not None:
+                    args = result if isinstance(result, tuple) else (result,)
+        output = self.forward(*args, **kwargs)
+        for key, hook in list(self._forward_hooks.items()):
+            result = hook(self, args, kwargs, output) if key in with_kwargs else hook(self, args, output)
+            if result is not None:
+                output = result
+        return output
+
+    def _add_hook(self, hooks, hook, prepend, with_kwargs):
+        handle = RemovableHandle(hooks, self._hooks_with_kwargs)
+        hooks[handle.id] = hook
+        if prepend:
+            hooks.move_to_end(handle.id, last=False)
+        if with_kwargs:
+            self._hooks_with_kwargs.add(handle.id)
+        return handle
+
+    def register_forward_pre_hook(self, hook, *, prepend=False, with_kwargs=False):
+        """Call ``hook(module, args)`` before every ``forward``; a result other than None
+        replaces the positional arguments (a non-tuple is wrapped in one). With
+        ``with_kwargs=True`` it is ``hook(module, args, kwargs)`` returning None or
+        ``(args, kwargs)``. Returns a handle whose ``remove()`` takes the hook off.
+
+        >>> lin = nn.Linear(2, 2)
+        >>> handle = lin.register_forward_pre_hook(lambda module, args: (args[0] * 0,))
+        >>> lin(tg.ones(1, 2)).tolist() == [lin.bias.tolist()]
+        True
+        >>> handle.remove()
+        """
+        return self._add_hook(self._forward_pre_hooks, hook, prepend, with_kwargs)
+
+    def register_forward_hook(self, hook, *, prepend=False, with_kwargs=False, always_call=False):
+        """Call ``hook(module, args, output)`` after every ``forward``; a result other than None
+        replaces the output. With ``with_kwargs=True`` it is ``hook(module, args, kwargs,
+        output)``. Returns a handle whose ``remove()`` takes the hook off.
+
+        >>> seen = []
+        >>> handle = nn.ReLU().register_forward_hook(lambda m, args, out: seen.append(out.shape))
+        """
+        if always_call:
+            raise NotImplementedError("register_forward_hook: always_call=True is not supported")
+        return self._add_hook(self._forward_hooks, hook, prepend, with_kwargs)
 
     # --- registration ------------------------------------------------------------------------
     def _registry(self, name):

@@ -24,7 +24,7 @@ import types
 import warnings
 from bisect import bisect_right
 
-from .optimizer import Optimizer, _to_python
+from .optimizer import Optimizer, to_python
 
 __all__ = ["LRScheduler", "LambdaLR", "StepLR", "MultiStepLR", "ExponentialLR",
            "CosineAnnealingLR", "OneCycleLR"]
@@ -159,7 +159,7 @@ class LRScheduler:
         >>> sd = StepLR(opt, step_size=3).state_dict(); sd["last_epoch"], sd["step_size"]
         (0, 3)
         """
-        return {key: _to_python(value) for key, value in self.__dict__.items()
+        return {key: to_python(value) for key, value in self.__dict__.items()
                 if key != "optimizer"}
 
     def load_state_dict(self, state_dict):
@@ -176,7 +176,7 @@ class LRScheduler:
         """
         if not isinstance(state_dict, dict):
             raise TypeError(f"state_dict must be a dict, but got {type(state_dict).__name__}")
-        state = _to_python(state_dict)
+        state = to_python(state_dict)
         for key in ("base_lrs", "_last_lr"):
             if key in state and len(state[key]) != len(self.optimizer.param_groups):
                 raise ValueError(f"loaded scheduler state has {len(state[key])} {key}, but the "
@@ -220,7 +220,7 @@ class LambdaLR(LRScheduler):
     def state_dict(self):
         """As :meth:`LRScheduler.state_dict`, with ``lr_lambdas`` holding None for each plain
         function and a copy of ``__dict__`` for each callable object."""
-        state = {key: _to_python(value) for key, value in self.__dict__.items()
+        state = {key: to_python(value) for key, value in self.__dict__.items()
                  if key not in ("optimizer", "lr_lambdas")}
         state["lr_lambdas"] = [dict(vars(fn)) if (not isinstance(fn, types.FunctionType)
                                                   and hasattr(fn, "__dict__")) else None

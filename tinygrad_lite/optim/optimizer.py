@@ -24,23 +24,24 @@ from itertools import chain
 
 import numpy as np
 
-from ..tensor import Tensor, enable_grad
+from ..grad_mode import enable_grad
+from ..tensor import Tensor
 
 __all__ = ["Optimizer"]
 
 
-def _to_python(value):
+def to_python(value):
     """A copy of ``value`` made of plain Python values: numpy scalars and 0-d arrays become
     Python numbers, other arrays become lists. Used for hyper-parameters and scheduler state,
     which must survive a round trip through an npz-based ``save``/``load``.
 
-    >>> _to_python({"betas": (np.float64(0.9), 0.999), "n": np.array(3)})
+    >>> to_python({"betas": (np.float64(0.9), 0.999), "n": np.array(3)})
     {'betas': (0.9, 0.999), 'n': 3}
     """
     if isinstance(value, dict):
-        return {k: _to_python(v) for k, v in value.items()}
+        return {k: to_python(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return type(value)(_to_python(v) for v in value)
+        return type(value)(to_python(v) for v in value)
     if isinstance(value, np.ndarray):
         return value.item() if value.ndim == 0 else value.tolist()
     if isinstance(value, np.generic):
@@ -51,7 +52,7 @@ def _to_python(value):
 def _like(loaded, current):
     """``loaded`` (from a state_dict, possibly after a save/load round trip) shaped like the
     ``current`` value: lists become tuples where the current value is a tuple (e.g. ``betas``)."""
-    loaded = _to_python(loaded)
+    loaded = to_python(loaded)
     if isinstance(current, tuple) and isinstance(loaded, list):
         return tuple(loaded)
     return loaded
@@ -379,7 +380,7 @@ class Optimizer:
         index = {}
         groups = []
         for group in self.param_groups:
-            packed = {k: _to_python(v) for k, v in group.items() if k != "params"}
+            packed = {k: to_python(v) for k, v in group.items() if k != "params"}
             ids = []
             for p in group["params"]:
                 ids.append(index.setdefault(id(p), len(index)))
@@ -389,7 +390,7 @@ class Optimizer:
         for p, entry in self.state.items():
             if id(p) in index and entry:
                 state[index[id(p)]] = {k: (np.array(v, copy=True) if isinstance(v, np.ndarray)
-                                           else _to_python(v)) for k, v in entry.items()}
+                                           else to_python(v)) for k, v in entry.items()}
         return {"state": dict(sorted(state.items())), "param_groups": groups}
 
     def load_state_dict(self, state_dict):
@@ -410,7 +411,7 @@ class Optimizer:
         for key in ("state", "param_groups"):
             if key not in state_dict:
                 raise ValueError(f"optimizer state_dict is missing its '{key}' entry")
-        saved_groups = _to_python(state_dict["param_groups"])
+        saved_groups = to_python(state_dict["param_groups"])
         if len(saved_groups) != len(self.param_groups):
             raise ValueError(f"loaded state dict has {len(saved_groups)} parameter groups, but the "
                              f"optimizer has {len(self.param_groups)}")
@@ -450,7 +451,7 @@ class Optimizer:
     def _load_state_value(param, index, name, value):
         """One loaded state entry: ``step`` as an int, arrays copied in the parameter's dtype."""
         if name == "step":
-            return int(_to_python(value))
+            return int(to_python(value))
         is_number = isinstance(value, numbers.Real) and not isinstance(value, bool)
         if isinstance(value, (np.ndarray, np.generic)) or (is_number and param.data.ndim == 0):
             value = np.asarray(value)
@@ -460,7 +461,7 @@ class Optimizer:
             dtype = param.data.dtype if (np.issubdtype(value.dtype, np.floating)
                                          and np.issubdtype(param.data.dtype, np.floating)) else None
             return np.array(value, dtype=dtype, copy=True, order="C")
-        return _to_python(value)
+        return to_python(value)
 
     def __repr__(self):
         lines = [f"{type(self).__name__} ("]

@@ -1,0 +1,61 @@
+"""Argument checks and normalisation shared by the ops, creation functions and layers."""
+import numbers
+
+__all__ = ["ShapeError", "normalize_dims", "shape_from_args", "int_pair"]
+
+
+class ShapeError(ValueError, RuntimeError):
+    """Operands whose shapes do not fit the operation. Catchable as ValueError or as
+    RuntimeError (PyTorch's type for it)."""
+
+
+def normalize_dims(dim, ndim, op, unique=True):
+    """``dim`` (None, an int or a sequence of ints, negative counting from the end) as None or a
+    tuple of non-negative ints; a 0-d tensor accepts dim 0 and -1, as in PyTorch.
+
+    >>> normalize_dims(-1, 3, "sum")
+    (2,)
+    """
+    if dim is None:
+        return None
+    dims = (dim,) if isinstance(dim, numbers.Integral) else tuple(dim)
+    out = []
+    for d in dims:
+        d = int(d)
+        if not -max(ndim, 1) <= d < max(ndim, 1):
+            raise IndexError(f"{op}: dimension {d} out of range for a tensor with {ndim} dims")
+        out.append(d % max(ndim, 1))
+    if unique and len(set(out)) != len(out):
+        raise ShapeError(f"{op}: repeated dimension in {dims}")
+    return tuple(out)
+
+
+def shape_from_args(shape):
+    """A shape given as ``f(2, 3)`` or ``f((2, 3))`` as a tuple of ints.
+
+    >>> shape_from_args(((2, 3),)), shape_from_args((2, 3))
+    ((2, 3), (2, 3))
+    """
+    if len(shape) == 1 and not isinstance(shape[0], numbers.Integral):
+        shape = tuple(shape[0])
+    return tuple(int(s) for s in shape)
+
+
+def int_pair(value, fname, name, minimum):
+    """An int or a pair of ints, each >= ``minimum``, as a (height, width) tuple.
+
+    >>> int_pair(3, "conv2d", "kernel_size", 1)
+    (3, 3)
+    """
+    pair = (value, value) if type(value) is int else value
+    if (type(pair) is tuple and len(pair) == 2 and type(pair[0]) is type(pair[1]) is int
+            and pair[0] >= minimum and pair[1] >= minimum):  # the common cases, quickly
+        return pair
+    try:
+        pair = (value, value) if isinstance(value, numbers.Integral) else tuple(value)
+    except TypeError:  # a float, None, ...
+        pair = ()
+    if len(pair) != 2 or not all(isinstance(v, numbers.Integral) and v >= minimum for v in pair):
+        raise ValueError(f"{fname}: {name} must be an int or a pair of ints >= {minimum}, "
+                         f"got {value!r}")
+    return int(pair[0]), int(pair[1])

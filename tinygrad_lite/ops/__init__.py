@@ -1,0 +1,68 @@
+"""Every operation, written once as a function of its tensor ``input`` by theme:
+
+- ``arithmetic.py``: ``+ - * / ** @``, comparisons and logic, elementwise math, activations;
+- ``reduction.py``: sum, mean, var, std, max, min, argmax, logsumexp, ...;
+- ``shape.py``: reshape, permute, transpose, squeeze, expand, pad, cat, stack, ...;
+- ``indexing.py``: ``x[i]``, ``x[i] = v``, gather, where;
+- ``conversion.py``: ``to``, ``float``, ``double``, ..., ``clone``.
+
+Each is either a composite of other operations or the call of one primitive
+(``primitives.py``). The table below installs them as Tensor methods and operators, so
+``x.exp()``, ``tinygrad_lite.exp(x)`` and, where PyTorch has one, the operator are one function.
+"""
+from ..tensor import Tensor
+from . import arithmetic, conversion, indexing, reduction, shape
+from .arithmetic import *  # noqa: F401,F403  (the torch.* functions)
+from .indexing import gather, where
+from .reduction import *  # noqa: F401,F403
+from .shape import *  # noqa: F401,F403
+
+__all__ = (arithmetic.__all__ + reduction.__all__ + shape.__all__ + ["gather", "where"])
+
+_MODULES = (arithmetic, conversion, reduction, shape, indexing)
+_NOT_METHODS = {"cat", "concatenate", "stack", "where", "getitem", "setitem"}
+
+
+def _reflected(fn):
+    def reflected(input, other):
+        return fn(other, input)
+    reflected.__name__ = reflected.__qualname__ = f"r{fn.__name__}"
+    return reflected
+
+
+def _method_where(input, condition, other):
+    """``x.where(condition, y)``: ``x`` where ``condition`` holds, ``y`` elsewhere."""
+    return indexing.where(condition, input, other)
+
+
+def _invert(input):
+    """``~x``: logical not of a bool tensor, bitwise not of an integer one."""
+    return Tensor(~input.data)
+
+
+_OPERATORS = {
+    "__add__": arithmetic.add, "__radd__": _reflected(arithmetic.add),
+    "__sub__": arithmetic.sub, "__rsub__": _reflected(arithmetic.sub),
+    "__mul__": arithmetic.mul, "__rmul__": _reflected(arithmetic.mul),
+    "__truediv__": arithmetic.div, "__rtruediv__": _reflected(arithmetic.div),
+    "__pow__": arithmetic.pow, "__rpow__": _reflected(arithmetic.pow),
+    "__matmul__": arithmetic.matmul, "__rmatmul__": _reflected(arithmetic.matmul),
+    "__neg__": arithmetic.neg, "__pos__": conversion.contiguous,
+    "__eq__": arithmetic.eq, "__ne__": arithmetic.ne, "__lt__": arithmetic.lt,
+    "__le__": arithmetic.le, "__gt__": arithmetic.gt, "__ge__": arithmetic.ge,
+    "__and__": arithmetic.logical_and, "__or__": arithmetic.logical_or, "__invert__": _invert,
+    "__getitem__": indexing.getitem, "__setitem__": indexing.setitem,
+    "where": _method_where, "T": property(shape.reverse_dims),
+}
+
+
+def _install():
+    for module in _MODULES:
+        for name in module.__all__:
+            if name not in _NOT_METHODS:
+                setattr(Tensor, name, getattr(module, name))
+    for name, fn in _OPERATORS.items():
+        setattr(Tensor, name, fn)
+
+
+_install()

@@ -1,0 +1,691 @@
+"""The primitives: each Function's forward and backward side by side.
+
+``forward`` receives NumPy arrays (and Python numbers). ``backward(g, out, *inputs)`` receives the
+output gradient, the output and the inputs, and returns one gradient per input (or None). Each
+rule is written once. Plain primitives: their backward runs on NumPy arrays normally and on
+Tensors when the backward pass is itself recorded (``create_graph=True``); the few helpers below
+(``sum_to``, ``_sum``, ``_where``, ...) dispatch on that. Fused primitives (``Linear`` aside:
+``CrossEntropy``, ``BatchNorm``, ``Conv2d``, ``MaxPool2d``) have a NumPy-only backward and a
+``composite``: the same output built from plain primitives, which the engine differentiates
+instead under ``create_graph``, so no rule is written twice. Constant masks are NumPy arrays.
+
+NumPy fast paths live in ``kernels.py``. Broadcasting is undone in one place: :func:`sum_to`.
+"""
+import math
+
+import numpy as np
+
+from . import grad_mode, kernels
+from .tensor import Function, Tensor
+
+# ---------------------------------------------------------------------------------------------
+# helpers that work on NumPy arrays and on Tensors
+# ---------------------------------------------------------------------------------------------
+
+
+def _data(v):
+    return v.data if isinstance(v, Tensor) else v
+
+
+def sum_to(g, shape):
+    """Reduce a broadcast gradient ``g`` back to ``shape`` (sum the extra leading axes, then the
+    axes that were 1). The one place broadcasting is undone."""
+    if g.shape == shape:
+        return g
+    if isinstance(g, Tensor):
+        return SumTo.apply(g, shape=shape)
+    return kernels.sum_to(g, shape)
+
+
+def _broadcast(g, shape):
+    return Expand.apply(g, shape=shape) if isinstance(g, Tensor) else np.broadcast_to(g, shape)
+
+
+def _sum(g, axis, keepdims):
+    if isinstance(g, Tensor):
+        return Sum.apply(g, axis=axis, keepdims=keepdims)
+    return kernels.sum(g, axis, keepdims)
+
+
+def _where(cond, a, b):
+    if isinstance(a, Tensor) or isinstance(b, Tensor):
+        return Where.apply(a, b, cond=cond)
+    return np.where(cond, a, b)
+
+
+def _permute(g, axes):
+    return Permute.apply(g, axes=axes) if isinstance(g, Tensor) else g.transpose(axes)
+
+
+def _unary(np_fn, method):
+    return lambda v: getattr(v, method)() if isinstance(v, Tensor) else np_fn(v)
+
+
+_exp, _log, _sin, _cos = (_unary(np.exp, "exp"), _unary(np.log, "log"),
+                          _unary(np.sin, "sin"), _unary(np.cos, "cos"))
+
+
+# ---------------------------------------------------------------------------------------------
+# elementwise binary (broadcasting)
+# ---------------------------------------------------------------------------------------------
+
+class Add(Function):
+    def forward(self, a, b):
+        return a + b
+
+    def backward(self, g, out, a, b):
+        na, nb = self.needs
+        return sum_to(g, a.shape) if na else None, sum_to(g, b.shape) if nb else None
+
+
+class Sub(Function):
+    def forward(self, a, b):
+        return a - b
+
+    def backward(self, g, out, a, b):
+        na, nb = self.needs
+        return sum_to(g, a.shape) if na else None, sum_to(-g, b.shape) if nb else None
+
+
+class Mul(Function):
+    def forward(self, a, b):
+        return a * b
+
+    def backward(self, g, out, a, b):
+        na, nb = self.needs
+        return sum_to(g * b, a.shape) if na else None, sum_to(g * a, b.shape) if nb else None
+
+
+class Div(Function):
+    def forward(self, a, b):
+        return a / b
+
+    def backward(self, g, out, a, b):
+        na, nb = self.needs
+        ga = g / b
+        return sum_to(ga, a.shape) if na else None, sum_to(-ga * out, b.shape) if nb else None
+
+
+class Pow(Function):
+    def forward(self, a, b):
+        return np.power(a, b)
+
+    def backward(self, g, out, a, b):
+        na, nb = self.needs
+        ga = sum_to(g * b * a ** (b - 1), a.shape) if na else None
+        gb = sum_to(g * out * _log(a), b.shape) if nb else None
+        return ga, gb
+
+
+def _tie_split(fn, g, out, a, b, wins):
+    """Gradients of a two-way selection: the winner gets g, ties give each side half."""
+    ad, bd = _data(a), _data(b)
+    w = np.where(ad == bd, 0.5, wins(ad, bd)).astype(_data(out).dtype)
+    na, nb = fn.needs
+    return sum_to(g * w, a.shape) if na else None, sum_to(g * (1 - w), b.shape) if nb else None
+
+
+class Maximum(Function):
+    """max(a, b); at ties each side gets half the gradient, as PyTorch."""
+
+    def forward(self, a, b):
+        return np.maximum(a, b)
+
+    def backward(self, g, out, a, b):
+        return _tie_split(self, g, out, a, b, np.greater)
+
+
+class Minimum(Function):
+    """min(a, b); at ties each side gets half the gradient, as PyTorch."""
+
+    def forward(self, a, b):
+        return np.minimum(a, b)
+
+    def backward(self, g, out, a, b):
+        return _tie_split(self, g, out, a, b, np.less)
+
+
+class Where(Function):
+    """``a`` where ``cond`` (a constant bool array) holds, ``b`` elsewhere."""
+
+    def forward(self, a, b, cond):
+        self.cond = cond
+        return np.where(cond, a, b)
+
+    def backward(self, g, out, a, b):
+        na, nb = self.needs
+        return (sum_to(_where(self.cond, g, 0), a.shape) if na else None,
+                sum_to(_where(self.cond, 0, g), b.shape) if nb else None)
+
+
+# ---------------------------------------------------------------------------------------------
+# elementwise unary
+# ---------------------------------------------------------------------------------------------
+
+class Neg(Function):
+    def forward(self, x):
+        return -x
+
+    def backward(self, g, out, x):
+        return (-g,)
+
+
+class PowScalar(Function):
+    """x ** p for a Python number p."""
+
+    def forward(self, x, p):
+        self.p = p
+        return x ** p
+
+    def backward(self, g, out, x):
+        p = self.p
+        if p == 0:
+            return (g * 0,)
+        return (g * (2 * x) if p == 2 else g * p * x ** (p - 1),)
+
+
+class Exp(Function):
+    def forward(self, x):
+        return np.exp(x)
+
+    def backward(self, g, out, x):
+        return (g * out,)
+
+
+class Log(Function):
+    def forward(self, x):
+        return np.log(x)
+
+    def backward(self, g, out, x):
+        return (g / x,)
+
+
+class Sqrt(Function):
+    def forward(self, x):
+        return np.sqrt(x)
+
+    def backward(self, g, out, x):
+        return (g * 0.5 / out,)
+
+
+class Abs(Function):
+    def forward(self, x):
+        return np.abs(x)
+
+    def backward(self, g, out, x):
+        return (g * np.sign(_data(x)),)
+
+
+class Sin(Function):
+    def forward(self, x):
+        return np.sin(x)
+
+    def backward(self, g, out, x):
+        return (g * _cos(x),)
+
+
+class Cos(Function):
+    def forward(self, x):
+        return np.cos(x)
+
+    def backward(self, g, out, x):
+        return (-g * _sin(x),)
+
+
+_erf = np.frompyfunc(math.erf, 1, 1)
+
+
+class Erf(Function):
+    def forward(self, x):
+        return np.asarray(_erf(x), dtype=x.dtype)
+
+    def backward(self, g, out, x):
+        return (g * (2 / math.sqrt(math.pi)) * _exp(-(x * x)),)
+
+
+class Clamp(Function):
+    """clip(x, lo, hi); the gradient passes where lo <= x <= hi, as PyTorch."""
+
+    def forward(self, x, lo, hi):
+        self.lo, self.hi = lo, hi
+        return np.clip(x, lo, hi)
+
+    def backward(self, g, out, x):
+        xd = _data(x)
+        mask = np.ones(xd.shape, bool)
+        if self.lo is not None:
+            mask &= xd >= self.lo
+        if self.hi is not None:
+            mask &= xd <= self.hi
+        return (g * mask,)
+
+
+class Cast(Function):
+    """A copy of x with another dtype (also used for clone)."""
+
+    def forward(self, x, dtype):
+        return x.astype(dtype)
+
+    def backward(self, g, out, x):
+        return (g.to(x.dtype) if isinstance(g, Tensor) else g.astype(x.dtype),)
+
+
+# ---------------------------------------------------------------------------------------------
+# activations (fused where that is faster and more stable)
+# ---------------------------------------------------------------------------------------------
+
+class Relu(Function):
+    def forward(self, x):
+        return kernels.relu(x)
+
+    def backward(self, g, out, x):
+        if isinstance(g, Tensor):
+            return (g * (_data(out) > 0),)
+        return (kernels.mask_positive(g, out),)
+
+
+class LeakyRelu(Function):
+    def forward(self, x, slope):
+        self.slope = slope
+        return np.where(x > 0, x, x * slope)
+
+    def backward(self, g, out, x):
+        xd = _data(x)
+        return (g * np.where(xd > 0, 1, self.slope).astype(xd.dtype),)
+
+
+class Sigmoid(Function):
+    """1 / (1 + e^-x) without overflow: e^-|x| never exceeds 1. Gradient from the output."""
+
+    def forward(self, x):
+        e = np.exp(-np.abs(x))
+        r = 1 / (1 + e)
+        return np.where(x >= 0, r, e * r)
+
+    def backward(self, g, out, x):
+        return (g * out * (1 - out),)
+
+
+class Tanh(Function):
+    def forward(self, x):
+        return np.tanh(x)
+
+    def backward(self, g, out, x):
+        return (g * (1 - out * out),)
+
+
+class Softmax(Function):
+    def forward(self, x, axis):
+        self.axis = axis
+        e = np.exp(x - x.max(axis=axis, keepdims=True))
+        return e / e.sum(axis=axis, keepdims=True)
+
+    def backward(self, g, out, x):
+        return (out * (g - _sum(g * out, self.axis, True)),)
+
+
+class LogSoftmax(Function):
+    def forward(self, x, axis):
+        self.axis = axis
+        s = x - x.max(axis=axis, keepdims=True)
+        return s - np.log(np.exp(s).sum(axis=axis, keepdims=True))
+
+    def backward(self, g, out, x):
+        return (g - _exp(out) * _sum(g, self.axis, True),)
+
+
+# ---------------------------------------------------------------------------------------------
+# reductions
+# ---------------------------------------------------------------------------------------------
+
+class Sum(Function):
+    """Sum over ``axis`` (None or a tuple), optionally times ``scale`` (mean uses 1/n)."""
+
+    def forward(self, x, axis, keepdims, scale=None):
+        self.axis, self.keepdims, self.scale = axis, keepdims, scale
+        r = kernels.sum(x, axis, keepdims)
+        return r if scale is None else r * scale
+
+    def backward(self, g, out, x):
+        if self.scale is not None:
+            g = g * self.scale
+        return (_broadcast(g.reshape(kernels.keep_shape(x.shape, self.axis)), x.shape),)
+
+
+class Max(Function):
+    """Maximum over ``axis``; the gradient is split evenly between tied maxima."""
+
+    def forward(self, x, axis, keepdims):
+        self.axis, self.keepdims = axis, keepdims
+        return x.max(axis=axis, keepdims=keepdims)
+
+    def backward(self, g, out, x):
+        xd, kshape = _data(x), kernels.keep_shape(x.shape, self.axis)
+        mask = xd == _data(out).reshape(kshape)
+        w = (mask / mask.sum(axis=self.axis, keepdims=True)).astype(xd.dtype)
+        return (g.reshape(kshape) * w,)
+
+
+class SumTo(Function):
+    """Sum a broadcast array back to ``shape`` (used by recorded backward passes)."""
+
+    def forward(self, x, shape):
+        return kernels.sum_to(x, shape)
+
+    def backward(self, g, out, x):
+        return (_broadcast(g, x.shape),)
+
+
+# ---------------------------------------------------------------------------------------------
+# shape and indexing
+# ---------------------------------------------------------------------------------------------
+
+class Reshape(Function):
+    is_view = True
+
+    def forward(self, x, shape):
+        return x.reshape(shape)
+
+    def backward(self, g, out, x):
+        return (g.reshape(x.shape),)
+
+
+class Permute(Function):
+    is_view = True
+
+    def forward(self, x, axes):
+        self.axes = axes
+        return x.transpose(axes)
+
+    def backward(self, g, out, x):
+        return (_permute(g, tuple(np.argsort(self.axes))),)
+
+
+class Expand(Function):
+    is_view = True
+
+    def forward(self, x, shape):
+        return np.broadcast_to(x, shape)
+
+    def backward(self, g, out, x):
+        return (sum_to(g, x.shape),)
+
+
+def _is_basic(index):
+    """True when an index has no arrays, so each element is picked at most once."""
+    items = index if isinstance(index, tuple) else (index,)
+    return not any(isinstance(i, np.ndarray) for i in items)
+
+
+class Getitem(Function):
+    def forward(self, x, index):
+        self.index, self.is_view = index, _is_basic(index)
+        return x[index]
+
+    def backward(self, g, out, x):
+        return (IndexAdd.apply(g, shape=x.shape, index=self.index) if isinstance(g, Tensor)
+                else _scatter_add(g, x.shape, self.index),)
+
+
+def _scatter_add(g, shape, index):
+    z = np.zeros(shape, dtype=g.dtype)
+    if _is_basic(index):
+        z[index] = g
+    else:
+        np.add.at(z, index, g)  # repeated indices accumulate
+    return z
+
+
+class IndexAdd(Function):
+    """Zeros of ``shape`` with ``g`` added at ``index`` (the backward of Getitem, recorded)."""
+
+    def forward(self, g, shape, index):
+        self.index = index
+        return _scatter_add(g, shape, index)
+
+    def backward(self, g, out, x):
+        return (Getitem.apply(g, index=self.index) if isinstance(g, Tensor) else g[self.index],)
+
+
+class Cat(Function):
+    def forward(self, *xs, axis):
+        self.axis = axis
+        return np.concatenate(xs, axis=axis)
+
+    def backward(self, g, out, *xs):
+        grads, start, lead = [], 0, (slice(None),) * self.axis
+        for x, need in zip(xs, self.needs):
+            stop = start + x.shape[self.axis]
+            grads.append(g[lead + (slice(start, stop),)] if need else None)
+            start = stop
+        return grads
+
+
+class Pad(Function):
+    def forward(self, x, widths, value):
+        self.widths = widths
+        return np.pad(x, widths, constant_values=value)
+
+    def backward(self, g, out, x):
+        return (g[tuple(slice(lo, lo + n) for (lo, _), n in zip(self.widths, x.shape))],)
+
+
+# ---------------------------------------------------------------------------------------------
+# matrix products
+# ---------------------------------------------------------------------------------------------
+
+class Matmul(Function):
+    """a @ b for vectors, matrices and broadcast batches of matrices."""
+
+    def forward(self, a, b):
+        if a.ndim == 0 or b.ndim == 0:
+            raise ValueError("both arguments must have at least one dimension")
+        return a @ b
+
+    def backward(self, g, out, a, b):
+        na, nb = self.needs
+        if a.ndim == 2 and b.ndim == 2:
+            return g @ b.T if na else None, a.T @ g if nb else None
+        # promote vectors to matrices, then undo the promotion and the batch broadcast
+        a2 = a.reshape((1,) + a.shape) if a.ndim == 1 else a
+        b2 = b.reshape(b.shape + (1,)) if b.ndim == 1 else b
+        batch = np.broadcast_shapes(a2.shape[:-2], b2.shape[:-2])
+        g2 = g.reshape(batch + (a2.shape[-2], b2.shape[-1]))
+        ga = sum_to(g2 @ _swap(b2), a2.shape).reshape(a.shape) if na else None
+        gb = sum_to(_swap(a2) @ g2, b2.shape).reshape(b.shape) if nb else None
+        return ga, gb
+
+
+def _swap(x):
+    axes = tuple(range(x.ndim - 2)) + (x.ndim - 1, x.ndim - 2)
+    return _permute(x, axes)
+
+
+class Linear(Function):
+    """x @ weight.T + bias in one node: the layer nn.Linear uses."""
+
+    def forward(self, x, weight, bias=None):
+        if x.shape[-1:] != weight.shape[1:]:
+            raise ValueError(f"input features {x.shape[-1:]} do not match weight {weight.shape}")
+        out = x @ weight.T
+        if bias is None:
+            return out
+        if bias.dtype == out.dtype:
+            out += bias  # in place: saves an allocation per layer
+            return out
+        return out + bias
+
+    def backward(self, g, out, x, weight, bias=None):
+        needs = self.needs
+        gx = g @ weight if needs[0] else None
+        g2 = g.reshape((-1, g.shape[-1])) if g.ndim != 2 else g
+        gw = g2.T @ (x.reshape((-1, x.shape[-1])) if x.ndim != 2 else x) if needs[1] else None
+        gb = _sum(g2, (0,), False) if len(needs) > 2 and needs[2] else None
+        return gx, gw, gb
+
+
+
+# ---------------------------------------------------------------------------------------------
+# fused primitives: a NumPy backward for first derivatives, a composite for higher ones
+# ---------------------------------------------------------------------------------------------
+
+class CrossEntropy(Function):
+    """Softmax cross-entropy of logits (N, C) against int64 targets (N,), with label smoothing:
+    the forward never takes the log of a softmax and the backward is (softmax - smoothed one-hot)
+    / N. Composite: ``-(1 - ε)·log_softmax(x)[target] - ε/C·Σ log_softmax(x)``, reduced."""
+
+    def forward(self, x, target, reduction="mean", label_smoothing=0.0):
+        n, c = x.shape
+        if target.shape != (n,):
+            raise ValueError(f"targets of shape {target.shape} do not match logits of shape {x.shape}; "
+                             f"expected ({n},)")
+        kernels.check_class_indices(target, c)
+        loss, self.p, self.flat = kernels.cross_entropy(x, target, label_smoothing)
+        self.target, self.reduction, self.smoothing = target, reduction, label_smoothing
+        if reduction == "none":
+            return loss
+        total = np.add.reduce(loss)
+        return np.asarray(total / n if reduction == "mean" else total, dtype=x.dtype)
+
+    def backward(self, g, out, x):
+        n = x.shape[0]
+        if self.reduction == "none":
+            scale = g.reshape((n, 1))
+        else:
+            scale = g / n if self.reduction == "mean" else g
+        return (kernels.cross_entropy_grad(self.p, self.flat, self.smoothing, scale),)
+
+    def composite(self, x):
+        (n, c), ls = x.shape, self.smoothing
+        logp = LogSoftmax.apply(x, axis=(1,))
+        loss = Getitem.apply(logp, index=(np.arange(n), self.target)) * -(1 - ls)
+        if ls:
+            loss = loss - Sum.apply(logp, axis=(1,), keepdims=False, scale=ls / c)
+        if self.reduction == "none":
+            return loss
+        return Sum.apply(loss, axis=None, keepdims=False, scale=1 / n if self.reduction == "mean" else None)
+
+
+class BatchNorm(Function):
+    """Batch normalisation with the batch's own statistics. Per channel (axis 1) of x (N, C, ...):
+    ``xhat = (x - mean) / sqrt(var + eps)``, mean and biased variance over every other axis, then
+    ``xhat * weight + bias`` (each optional). The backward is the closed form in
+    :func:`kernels.batch_norm_grad`; the composite computes the same from plain primitives. The
+    list ``stats``, when given, receives the batch mean and biased variance, shape (C,)."""
+
+    def forward(self, x, weight=None, bias=None, eps=1e-5, stats=None):
+        self.dims = (0,) + tuple(range(2, x.ndim))
+        self.shape, self.eps = kernels.keep_shape(x.shape, self.dims), eps
+        xhat, mean, var, self.inv = kernels.batch_norm(x, eps, self.dims, self.shape)
+        self.xhat = xhat
+        if stats is not None:
+            stats += [mean.reshape(-1), var.reshape(-1)]
+        if weight is None:
+            return xhat if bias is None else xhat + bias.reshape(self.shape)  # xhat is kept
+        out = xhat * weight.reshape(self.shape)
+        if bias is not None:
+            out += bias.reshape(self.shape)
+        return out
+
+    def backward(self, g, out, x, weight=None, bias=None):
+        needs = self.needs
+        gx, gw, gb = kernels.batch_norm_grad(g, self.xhat, self.inv, weight, self.dims, self.shape,
+                                             needs[0])
+        return (gx, gw if weight is not None and needs[1] else None,
+                gb if bias is not None and needs[2] else None)
+
+    def composite(self, x, weight=None, bias=None):
+        dims, shape = self.dims, self.shape
+        scale = 1 / (x.data.size // x.shape[1])
+        centered = x - Sum.apply(x, axis=dims, keepdims=True, scale=scale)
+        var = Sum.apply(centered * centered, axis=dims, keepdims=True, scale=scale)
+        out = centered * PowScalar.apply(var + self.eps, p=-0.5)
+        if weight is not None:
+            out = out * Reshape.apply(weight, shape=shape)
+        if bias is not None:
+            out = out + Reshape.apply(bias, shape=shape)
+        return out
+
+
+# ---------------------------------------------------------------------------------------------
+# sliding windows: convolution and pooling (the loops are in kernels.py)
+# ---------------------------------------------------------------------------------------------
+
+def _unfold(x, window):
+    if isinstance(x, Tensor):
+        return Unfold.apply(x, window=window)
+    return kernels.columns(x, window).transpose(3, 0, 1, 2)
+
+
+def _fold(rows, shape, window):
+    if isinstance(rows, Tensor):
+        return Fold.apply(rows, shape=shape, window=window)
+    return kernels.fold(rows, shape, window)
+
+
+class Unfold(Function):
+    """The windows of an NCHW image as (N, kh·kw·C, OH, OW), zero padded (see
+    :func:`kernels.columns`)."""
+
+    def forward(self, x, window):
+        self.window = window
+        return _unfold(x, window)
+
+    def backward(self, g, out, x):
+        return (_fold(g, x.shape, self.window),)
+
+
+class Fold(Function):
+    """The adjoint of :class:`Unfold`: sums windows back into an image of ``shape``."""
+
+    def forward(self, rows, shape, window):
+        self.window = window
+        return _fold(rows, shape, window)
+
+    def backward(self, g, out, rows):
+        return (_unfold(g, self.window),)
+
+
+class Conv2d(Function):
+    """Cross-correlation of x (N, C, H, W) with weight (O, C, kh, kw), plus bias (O,), as one
+    matrix product (:func:`kernels.conv2d`). Composite: the unfolded windows times the weight."""
+
+    def forward(self, x, weight, bias=None, window=None):
+        self.window = window
+        out, self.cols = kernels.conv2d(x, weight, bias, window)
+        return out
+
+    def backward(self, g, out, x, weight, bias=None):
+        needs = self.needs
+        return kernels.conv2d_grads(g, x.shape, weight, self.cols, self.window, needs[0], needs[1],
+                                    bias is not None and needs[2])
+
+    def composite(self, x, weight, bias=None):
+        rows = Unfold.apply(x, window=self.window)
+        (n, k, oh, ow), o = rows.shape, weight.shape[0]
+        w = Reshape.apply(Permute.apply(weight, axes=(0, 2, 3, 1)), shape=(o, k))
+        out = Reshape.apply(w @ Reshape.apply(rows, shape=(n, k, oh * ow)), shape=(n, o, oh, ow))
+        return out if bias is None else out + Reshape.apply(bias, shape=(1, o, 1, 1))
+
+
+class MaxPool2d(Function):
+    """Maximum over each window. The gradient goes to the first maximum of each window in
+    row-major order, as PyTorch's does (:func:`kernels.pool_winners`). Composite: the winners
+    picked from the unfolded windows."""
+
+    def forward(self, x, window):
+        self.window = window
+        out, self.gains = kernels.max_pool2d(x, window, record=grad_mode.state.enabled)
+        return out
+
+    def backward(self, g, out, x):
+        return (kernels.max_pool2d_grad(g, x.shape, self.window, kernels.pool_winners(self.gains)),)
+
+    def composite(self, x):
+        rows = Unfold.apply(x, window=self.window)  # (N, kh·kw·C, OH, OW)
+        offset = np.stack(kernels.pool_winners(self.gains)).argmax(0)  # (C, OH, OW, N)
+        c, oh, ow, n = offset.shape
+        channel = np.arange(c).reshape(c, 1, 1, 1)
+        grid = np.ogrid[:c, :oh, :ow, :n]
+        index = (grid[3], offset * c + channel, grid[1], grid[2])
+        return Getitem.apply(rows, index=tuple(i.transpose(3, 0, 1, 2) for i in index))
