@@ -24,9 +24,12 @@ if sys.path[:1] != [REPO_ROOT]:
 import numpy as np  # noqa: E402
 
 import tinygrad_lite as tg  # noqa: E402
+from tinygrad_lite.allocator import keep_freed_memory  # noqa: E402
 from tinygrad_lite import nn as tg_nn, optim as tg_optim  # noqa: E402
 from tinygrad_lite.data import DataLoader, TensorDataset, read_idx  # noqa: E402
 from tinygrad_lite.nn import functional as tg_functional  # noqa: E402
+
+keep_freed_memory()  # a training process: reuse freed memory (see tinygrad_lite/allocator.py)
 
 MB = 1e6
 DEFAULT_DATA_DIR = os.path.normpath(os.path.join(REPO_ROOT, "..", "shared", "data", "mnist"))

@@ -51,6 +51,7 @@ if _ROOT not in sys.path:  # run from a checkout without installing the package
 
 import tinygrad_lite as tg  # noqa: E402
 from tinygrad_lite import nn, optim  # noqa: E402
+from tinygrad_lite.allocator import keep_freed_memory  # noqa: E402
 from tinygrad_lite.data import (MNIST, DataLoader, DatasetError, DownloadError,  # noqa: E402
                                 FashionMNIST, IDXError, TensorDataset, data_root,
                                 random_shift)
@@ -437,6 +438,7 @@ def data_error_line(err, data_dir):
 def main(argv=None):
     cli = parser()
     args = cli.parse_args(argv)
+    keep_freed_memory()  # reuse the memory each step frees (see tinygrad_lite/allocator.py)
     if args.momentum and args.optimizer != "sgd":
         cli.error("--momentum applies to --optimizer sgd only")
     mlp_only = {"--hidden": args.hidden, "--activation": args.activation, "--init": args.init}

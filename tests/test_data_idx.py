@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from tinygrad_lite.data import IDXError, read_idx, write_idx
-from tinygrad_lite.data.idx import _atomic_open
+from tinygrad_lite.data.idx import atomic_open
 
 IDX_DTYPES = [np.uint8, np.int8, np.int16, np.int32, np.float32, np.float64]
 
@@ -150,7 +150,7 @@ def test_failed_atomic_write_keeps_the_old_file(tmp_path):
     target = tmp_path / "data"
     target.write_bytes(b"old")
     with pytest.raises(RuntimeError):
-        with _atomic_open(target) as file:
+        with atomic_open(target) as file:
             file.write(b"partial")
             raise RuntimeError("interrupted")
     assert target.read_bytes() == b"old"

@@ -1,15 +1,16 @@
-"""Keep freed memory in the process, so the large temporaries of each training step are not
-page-faulted in again on the next one.
+"""An opt-in allocator setting for training scripts: keep freed memory in the process, so the
+large temporaries of each training step are not page-faulted in again on the next one.
 
 Every op allocates its result afresh. With glibc's defaults, the tens of megabytes freed at the
 end of a step are handed back to the kernel (heap trimming, and ``mmap`` for large blocks), and
 the next step faults every page back in, zero-filled: thousands of page faults per step of a
 small CNN, a third of its time. :func:`keep_freed_memory` raises glibc's mmap and trim
-thresholds once, at import, so freed blocks are reused instead. Peak memory is unchanged; the
-process just does not shrink back after a peak.
+thresholds, so freed blocks are reused instead. Peak memory is unchanged; the process just does
+not shrink back after a peak.
 
-It is process-wide, glibc-only (elsewhere it does nothing) and can be turned off by setting the
-environment variable ``TINYGRAD_LITE_KEEP_MEMORY=0`` before importing tinygrad_lite.
+It changes the whole process's allocator, so importing tinygrad_lite never does it: a training
+script calls it (``examples/mnist.py`` and the benchmarks do). glibc only; elsewhere it does
+nothing. ``TINYGRAD_LITE_KEEP_MEMORY=0`` makes the call do nothing.
 """
 import ctypes
 import os
@@ -22,7 +23,8 @@ _TRIM_THRESHOLD = 512 * 2 ** 20  # free memory kept at the top of the heap befor
 def keep_freed_memory():
     """Raise glibc's thresholds as described above; returns True when they were set.
 
-    >>> keep_freed_memory() in (True, False)
+    >>> from tinygrad_lite.allocator import keep_freed_memory
+    >>> keep_freed_memory()                      # doctest: +SKIP
     True
     """
     if os.environ.get("TINYGRAD_LITE_KEEP_MEMORY", "1") == "0":

@@ -132,7 +132,7 @@ def read_idx(path):
 
 
 @contextlib.contextmanager
-def _atomic_open(path):
+def atomic_open(path):
     """Open a temporary file beside ``path`` for binary writing; on success it replaces ``path``.
 
     If the body raises, the temporary file is removed and ``path`` is left untouched, so readers
@@ -178,7 +178,7 @@ def write_idx(path, array):
         raise ValueError(f"write_idx: every dimension must be below 2**32, got shape {array.shape}")
     header = bytes([0, 0, code, array.ndim]) + np.asarray(array.shape, dtype=">u4").tobytes()
     payload = np.ascontiguousarray(array, dtype=IDX_TYPES[code]).tobytes()
-    with _atomic_open(path) as file:
+    with atomic_open(path) as file:
         if os.fspath(path).endswith(".gz"):
             with gzip.GzipFile(fileobj=file, mode="wb", mtime=0) as stream:
                 stream.write(header)

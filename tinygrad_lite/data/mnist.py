@@ -21,7 +21,7 @@ import numpy as np
 
 from ..tensor import Tensor
 from .dataset import Dataset
-from .idx import _atomic_open, read_idx
+from .idx import atomic_open, read_idx
 
 __all__ = ["MNIST", "FashionMNIST", "download", "data_root", "DownloadError", "DatasetError"]
 
@@ -107,7 +107,7 @@ def _fetch(url, target, md5, progress, timeout):
         bar = _Progress(os.path.basename(target), total) if progress else None
         digest = hashlib.md5(usedforsecurity=False)
         try:
-            with _atomic_open(target) as file:
+            with atomic_open(target) as file:
                 received = 0
                 while chunk := response.read(1 << 16):
                     file.write(chunk)
