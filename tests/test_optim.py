@@ -392,7 +392,10 @@ def test_params_from_a_generator_and_named_parameters():
 def test_mismatched_gradient_shape_is_an_error():
     p = param(3)
     opt = SGD([p])
-    p.grad = Tensor(np.ones(1))
+    with pytest.raises(ValueError, match="shape"):  # refused when assigned, as in PyTorch
+        p.grad = Tensor(np.ones(1))
+    p.grad = Tensor(np.ones(3))
+    p.grad.data = np.ones(1)  # replaced behind the tensor's back: the step still refuses
     with pytest.raises(ValueError, match="shape"):
         opt.step()
 

@@ -1,12 +1,17 @@
 """Argument checks and normalisation shared by the ops, creation functions and layers."""
 import numbers
 
-__all__ = ["ShapeError", "normalize_dims", "shape_from_args", "int_pair"]
+__all__ = ["ShapeError", "DTypeError", "normalize_dims", "reduce_dims", "shape_from_args", "int_pair"]
 
 
 class ShapeError(ValueError, RuntimeError):
     """Operands whose shapes do not fit the operation. Catchable as ValueError or as
     RuntimeError (PyTorch's type for it)."""
+
+
+class DTypeError(TypeError, RuntimeError):
+    """Operands whose dtypes do not fit the operation. Catchable as TypeError or as RuntimeError
+    (PyTorch's type for it)."""
 
 
 def normalize_dims(dim, ndim, op, unique=True):
@@ -28,6 +33,17 @@ def normalize_dims(dim, ndim, op, unique=True):
     if unique and len(set(out)) != len(out):
         raise ShapeError(f"{op}: repeated dimension in {dims}")
     return tuple(out)
+
+
+def reduce_dims(dim, ndim, op):
+    """:func:`normalize_dims` for reductions and softmax: a 0-d tensor accepts dim 0 or -1 and
+    has nothing to reduce, so it gets the empty tuple.
+
+    >>> reduce_dims(0, 0, "sum"), reduce_dims((0, 1), 2, "sum")
+    ((), (0, 1))
+    """
+    dims = normalize_dims(dim, ndim, op)
+    return () if ndim == 0 and dims is not None else dims
 
 
 def shape_from_args(shape):

@@ -94,8 +94,14 @@ def arange(start, end=None, step=1, dtype=None, requires_grad=False):
 
 
 def linspace(start, end, steps, dtype=None, requires_grad=False):
-    """``steps`` evenly spaced values from ``start`` to ``end`` inclusive."""
-    return _make(np.linspace(start, end, steps, dtype=dtype or np.float32), None, requires_grad)
+    """``steps`` evenly spaced values from ``start`` to ``end`` inclusive; an integer ``dtype``
+    truncates toward zero, as PyTorch does (whatever NumPy's version).
+
+    >>> linspace(5, -5, 4, dtype=np.int64)
+    tensor([ 5,  1, -1, -5])
+    """
+    values = np.linspace(start, end, steps, dtype=np.float64)
+    return _make(values.astype(dtype or np.float32), None, requires_grad)
 
 
 def eye(n, m=None, dtype=None, requires_grad=False):

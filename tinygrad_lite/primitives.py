@@ -16,6 +16,7 @@ import math
 import numpy as np
 
 from . import grad_mode, kernels
+from .arguments import DTypeError, ShapeError
 from .tensor import Function, Tensor
 
 # ---------------------------------------------------------------------------------------------
@@ -107,13 +108,17 @@ class Div(Function):
 
 
 class Pow(Function):
+    """a ** b. As PyTorch: no gradient for a where b == 0, none for b where a == 0 and b >= 0."""
+
     def forward(self, a, b):
         return np.power(a, b)
 
     def backward(self, g, out, a, b):
         na, nb = self.needs
-        ga = sum_to(g * b * a ** (b - 1), a.shape) if na else None
-        gb = sum_to(g * out * _log(a), b.shape) if nb else None
+        ad, bd = _data(a), _data(b)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ga = sum_to(_where(bd == 0, 0.0, g * b * a ** (b - 1)), a.shape) if na else None
+            gb = sum_to(_where((ad == 0) & (bd >= 0), 0.0, g * out * _log(a)), b.shape) if nb else None
         return ga, gb
 
 
@@ -184,6 +189,16 @@ class PowScalar(Function):
         return (g * (2 * x) if p == 2 else g * p * x ** (p - 1),)
 
 
+class Sign(Function):
+    """-1, 0 or 1 by the sign of x; the gradient is zero everywhere, as PyTorch's."""
+
+    def forward(self, x):
+        return np.sign(x)
+
+    def backward(self, g, out, x):
+        return (g * 0,)
+
+
 class Exp(Function):
     def forward(self, x):
         return np.exp(x)
@@ -201,10 +216,16 @@ class Log(Function):
 
 
 class Sqrt(Function):
-    def forward(self, x):
+    """Square root. With ``zero_at_zero`` (for std, as PyTorch) the gradient at 0 is 0, not inf."""
+
+    def forward(self, x, zero_at_zero=False):
+        self.zero_at_zero = zero_at_zero
         return np.sqrt(x)
 
     def backward(self, g, out, x):
+        if self.zero_at_zero:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                return (_where(_data(out) == 0, 0.0, g * 0.5 / out),)
         return (g * 0.5 / out,)
 
 
@@ -343,6 +364,9 @@ class Sum(Function):
 
     def forward(self, x, axis, keepdims, scale=None):
         self.axis, self.keepdims, self.scale = axis, keepdims, scale
+        if x.dtype == np.float16:  # accumulate in float32, as PyTorch does
+            r = x.sum(axis=axis, keepdims=keepdims, dtype=np.float32)
+            return (r if scale is None else r * scale).astype(np.float16)
         r = kernels.sum(x, axis, keepdims)
         return r if scale is None else r * scale
 
@@ -364,6 +388,14 @@ class Max(Function):
         mask = xd == _data(out).reshape(kshape)
         w = (mask / mask.sum(axis=self.axis, keepdims=True)).astype(xd.dtype)
         return (g.reshape(kshape) * w,)
+
+
+class Min(Max):
+    """Minimum over ``axis``; the gradient is split evenly between tied minima."""
+
+    def forward(self, x, axis, keepdims):
+        self.axis, self.keepdims = axis, keepdims
+        return x.min(axis=axis, keepdims=keepdims)
 
 
 class SumTo(Function):
@@ -479,7 +511,9 @@ class Matmul(Function):
 
     def forward(self, a, b):
         if a.ndim == 0 or b.ndim == 0:
-            raise ValueError("both arguments must have at least one dimension")
+            raise ShapeError("both arguments must have at least one dimension")
+        if a.dtype != b.dtype:
+            raise DTypeError(f"both arguments must have the same dtype, got {a.dtype} and {b.dtype}")
         return a @ b
 
     def backward(self, g, out, a, b):
@@ -506,7 +540,10 @@ class Linear(Function):
 
     def forward(self, x, weight, bias=None):
         if x.shape[-1:] != weight.shape[1:]:
-            raise ValueError(f"input features {x.shape[-1:]} do not match weight {weight.shape}")
+            raise ShapeError(f"input features {x.shape[-1:]} do not match weight {weight.shape}")
+        if x.dtype != weight.dtype or (bias is not None and bias.dtype != x.dtype):
+            raise DTypeError(f"input, weight and bias must have the same dtype, got {x.dtype}, "
+                             f"{weight.dtype} and {None if bias is None else bias.dtype}")
         out = x @ weight.T
         if bias is None:
             return out
@@ -564,6 +601,32 @@ class CrossEntropy(Function):
         if self.reduction == "none":
             return loss
         return Sum.apply(loss, axis=None, keepdims=False, scale=1 / n if self.reduction == "mean" else None)
+
+
+def _clamped_log(x):
+    """log(x) clamped below at -100, as PyTorch's BCE does; where the clamp is active the
+    gradient is 0 (not NaN, even at x = 0)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        keep = np.log(_data(x)) > -100
+    return _where(keep, _log(_where(keep, x, 1.0)), -100.0)
+
+
+class BinaryCrossEntropy(Function):
+    """Elementwise ``-(y·log(x) + (1 - y)·log(1 - x))`` with each log clamped at -100, as PyTorch.
+    Its gradient for x is PyTorch's ``(x - y) / max(x·(1 - x), 1e-12)``: finite even where
+    sigmoid(x) underflowed to a tiny x. Composite: the clamped logs."""
+
+    def forward(self, x, y):
+        return -(y * _clamped_log(x) + (1 - y) * _clamped_log(1 - x))
+
+    def backward(self, g, out, x, y):
+        nx, ny = self.needs
+        gx = g * (x - y) / np.maximum(x * (1 - x), 1e-12) if nx else None
+        gy = g * (_clamped_log(1 - x) - _clamped_log(x)) if ny else None
+        return gx, gy
+
+    def composite(self, x, y):
+        return -(y * _clamped_log(x) + (1 - y) * _clamped_log(1 - x))
 
 
 class BatchNorm(Function):

@@ -17,11 +17,12 @@ and, when gradients are wanted, links the output to its inputs; ``backward`` han
 """
 import itertools
 import numbers
+import warnings
 
 import numpy as np
 
 from . import engine, grad_mode, rng
-from .arguments import ShapeError
+from .arguments import DTypeError, ShapeError
 
 __all__ = ["Tensor", "Function"]
 
@@ -68,13 +69,15 @@ class Function:
         for a in args:
             if isinstance(a, Tensor):
                 arrays.append(a.data)
-                needs.append(a.requires_grad)
+                needs.append(a._requires_grad)
                 vchecks.append((a._vc, a._vc[0]))
             else:
                 arrays.append(a)
                 needs.append(False)
         try:
             data = fn.forward(*arrays, **kwargs)
+        except RuntimeError as e:  # raised on purpose (ShapeError, DTypeError): keep the type
+            raise type(e)(f"{fn.name}: cannot apply to {_describe(arrays)}: {e}") from None
         except ValueError as e:
             raise ShapeError(f"{fn.name}: cannot apply to {_describe(arrays)}: {e}") from None
         except TypeError as e:
@@ -88,7 +91,7 @@ class Function:
         if _mode.enabled and True in needs:
             fn.parents, fn.arrays, fn.needs, fn.seq = args, arrays, needs, next(_sequence)
             fn.vchecks, fn.out_version = vchecks, out._vc[0]
-            out.requires_grad, out._ctx = True, fn
+            out._requires_grad, out._ctx = True, fn
         return out
 
 
@@ -113,14 +116,14 @@ class Tensor:
     tensor([1.5], requires_grad=True)
     """
 
-    __slots__ = ("data", "grad", "requires_grad", "_ctx", "_vc", "_retains_grad", "__weakref__")
+    __slots__ = ("data", "_grad", "_requires_grad", "_ctx", "_vc", "_retains_grad", "__weakref__")
     __array_ufunc__ = None  # make `ndarray * Tensor` defer to Tensor.__rmul__
     __hash__ = object.__hash__
 
     def __init__(self, data, requires_grad=False, dtype=None):
         self.data = _as_array(data, None if dtype is None else np.dtype(dtype))
-        self.grad, self._ctx, self._vc, self._retains_grad = None, None, [0], False
-        self.requires_grad = False
+        self._grad, self._ctx, self._vc, self._retains_grad = None, None, [0], False
+        self._requires_grad = False
         if requires_grad:
             self.requires_grad_(True)
 
@@ -129,7 +132,7 @@ class Tensor:
         """A Tensor around the ndarray ``array`` (no conversion, no checks, not requiring grad):
         ``Tensor(array)`` for the hot paths that already hold a proper array."""
         t = cls.__new__(cls)
-        t.data, t.grad, t.requires_grad, t._ctx, t._retains_grad = array, None, False, None, False
+        t.data, t._grad, t._requires_grad, t._ctx, t._retains_grad = array, None, False, None, False
         t._vc = [0] if vc is None else vc
         return t
 
@@ -217,14 +220,44 @@ class Tensor:
         return f"tensor({body}{extra})"
 
     # --- autograd ----------------------------------------------------------------------------
+    @property
+    def requires_grad(self):
+        """Whether operations on this tensor are recorded for autograd. Assignable on leaves:
+        ``t.requires_grad = True`` (floating point tensors only, as in PyTorch)."""
+        return self._requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, requires_grad):
+        self.requires_grad_(requires_grad)
+
     def requires_grad_(self, requires_grad=True):
         """Set whether gradients are recorded for this leaf tensor; returns self."""
         if requires_grad and self.data.dtype.kind not in "fc":
-            raise TypeError(f"only floating point tensors can require gradients, got dtype {self.dtype}")
+            raise DTypeError(f"only floating point tensors can require gradients, got dtype {self.dtype}")
         if not requires_grad and self._ctx is not None:
             raise RuntimeError("requires_grad_(False) on a non-leaf tensor; use detach() instead")
-        self.requires_grad = bool(requires_grad)
+        self._requires_grad = bool(requires_grad)
         return self
+
+    @property
+    def grad(self):
+        """The gradient accumulated by ``backward`` (None before). On a non-leaf tensor it stays
+        None unless ``retain_grad()`` was called, and reading it warns, as in PyTorch."""
+        if self._ctx is not None and not self._retains_grad and self._grad is None:
+            warnings.warn("The .grad of a tensor that is not a leaf is read; backward does not "
+                          "fill it. Call .retain_grad() on it first if you want its gradient "
+                          "(or read the .grad of the leaf tensors).", UserWarning, stacklevel=2)
+        return self._grad
+
+    @grad.setter
+    def grad(self, value):
+        if value is not None:
+            if not isinstance(value, Tensor):
+                raise TypeError(f"assigned grad must be a Tensor or None, got {type(value).__name__}")
+            if value.shape != self.shape:
+                raise ShapeError(f"assigned grad has shape {value.shape}, but the tensor has shape "
+                                 f"{self.shape}")
+        self._grad = value
 
     def retain_grad(self):
         """Keep ``.grad`` for this interior (non-leaf) tensor after backward."""

@@ -15,7 +15,7 @@ import numpy as np
 
 from .. import kernels
 from .. import primitives as P
-from ..arguments import int_pair
+from ..arguments import ShapeError, int_pair
 from ..grad_mode import no_grad
 from ..ops.indexing import where
 from ..ops.shape import stack
@@ -246,7 +246,7 @@ def _window(image, fname, kernel, stride, padding, dilation, pooling=False):
     h, w = image.shape[2:]
     if min(window.out_size(h, w)) < 1:
         padded = (h + padding[0] + padding[1], w + padding[2] + padding[3])
-        raise ValueError(f"{fname}: kernel {kernel} (dilation {dilation}, spanning {span}) is "
+        raise ShapeError(f"{fname}: kernel {kernel} (dilation {dilation}, spanning {span}) is "
                          f"larger than the padded input {padded} of input shape {image.shape}")
     return window
 
@@ -355,7 +355,7 @@ def pad(input, pad, mode="constant", value=0.0):
     (2, 3)
     """
     if mode != "constant":
-        raise ValueError(f"pad: only mode='constant' is supported, got {mode!r}")
+        raise NotImplementedError(f"pad: only mode='constant' is supported, got {mode!r}")
     return input.pad(pad, value)
 
 
@@ -526,14 +526,6 @@ def nll_loss(input, target, reduction="mean"):
     return _reduce(-log_probs.reshape(-1)[flat_index].reshape(loss_shape), reduction)
 
 
-def _clamped_log(x):
-    """log(x) clamped below at -100 as PyTorch's BCE does; where the clamp is active the
-    gradient is 0 (not NaN, even at x = 0)."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        keep = np.log(x.data) > -100
-    return where(keep, where(keep, x, 1.0).log(), -100.0)
-
-
 def binary_cross_entropy(input, target, weight=None, reduction="mean"):
     """-w·(y·log(x) + (1 - y)·log(1 - x)) for probabilities ``input`` in [0, 1] and targets of
     the same shape; each log is clamped at -100 so the loss stays finite.
@@ -546,7 +538,7 @@ def binary_cross_entropy(input, target, weight=None, reduction="mean"):
         raise ValueError(f"binary_cross_entropy: input must be probabilities in [0, 1], got values "
                          f"in [{input.data.min()}, {input.data.max()}]; use "
                          f"binary_cross_entropy_with_logits for raw scores")
-    loss = -(target * _clamped_log(input) + (1.0 - target) * _clamped_log(1.0 - input))
+    loss = P.BinaryCrossEntropy.apply(input, target)
     return _reduce(_affine(loss, _as_weight(weight, input), None), reduction)
 
 

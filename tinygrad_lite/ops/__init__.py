@@ -35,11 +35,6 @@ def _method_where(input, condition, other):
     return indexing.where(condition, input, other)
 
 
-def _invert(input):
-    """``~x``: logical not of a bool tensor, bitwise not of an integer one."""
-    return Tensor(~input.data)
-
-
 _OPERATORS = {
     "__add__": arithmetic.add, "__radd__": _reflected(arithmetic.add),
     "__sub__": arithmetic.sub, "__rsub__": _reflected(arithmetic.sub),
@@ -50,7 +45,14 @@ _OPERATORS = {
     "__neg__": arithmetic.neg, "__pos__": conversion.contiguous,
     "__eq__": arithmetic.eq, "__ne__": arithmetic.ne, "__lt__": arithmetic.lt,
     "__le__": arithmetic.le, "__gt__": arithmetic.gt, "__ge__": arithmetic.ge,
-    "__and__": arithmetic.logical_and, "__or__": arithmetic.logical_or, "__invert__": _invert,
+    "__and__": arithmetic.bitwise_and, "__rand__": _reflected(arithmetic.bitwise_and),
+    "__or__": arithmetic.bitwise_or, "__ror__": _reflected(arithmetic.bitwise_or),
+    "__xor__": arithmetic.bitwise_xor, "__rxor__": _reflected(arithmetic.bitwise_xor),
+    "__lshift__": arithmetic.bitwise_left_shift,
+    "__rlshift__": _reflected(arithmetic.bitwise_left_shift),
+    "__rshift__": arithmetic.bitwise_right_shift,
+    "__rrshift__": _reflected(arithmetic.bitwise_right_shift),
+    "__invert__": arithmetic.bitwise_not,
     "__getitem__": indexing.getitem, "__setitem__": indexing.setitem,
     "where": _method_where, "T": property(shape.reverse_dims),
 }

@@ -8,12 +8,13 @@ import numbers
 import numpy as np
 
 from .. import primitives as P
-from ..arguments import ShapeError, normalize_dims
+from ..arguments import DTypeError, ShapeError, reduce_dims
 from ..tensor import Tensor
 from .operands import as_tensor, binary_operands, to_float
 
 __all__ = ["add", "sub", "mul", "div", "pow", "matmul", "neg", "eq", "ne", "lt", "le", "gt", "ge",
-           "logical_and", "logical_or", "logical_not", "exp", "log", "sqrt", "abs", "sin", "cos",
+           "logical_and", "logical_or", "logical_xor", "logical_not", "bitwise_and", "bitwise_or",
+           "bitwise_xor", "bitwise_not", "bitwise_left_shift", "bitwise_right_shift", "exp", "log", "sqrt", "abs", "sin", "cos",
            "erf", "sign", "clamp", "clip", "maximum", "minimum", "relu", "leaky_relu", "sigmoid",
            "tanh", "softmax", "log_softmax", "gelu", "silu"]
 
@@ -78,12 +79,48 @@ def _compare(fn):
 
 eq, ne, lt, le, gt, ge = map(_compare, (np.equal, np.not_equal, np.less, np.less_equal,
                                         np.greater, np.greater_equal))
-logical_and, logical_or = _compare(np.logical_and), _compare(np.logical_or)
+logical_and, logical_or, logical_xor = map(_compare, (np.logical_and, np.logical_or, np.logical_xor))
 
 
 def logical_not(input):
     """Elementwise logical not, as a bool tensor."""
     return Tensor(np.logical_not(input.data))
+
+
+def _bitwise(fn, name):
+    def bitwise(input, other):
+        a, b = (x.data if isinstance(x, Tensor) else x for x in (input, other))
+        for v in (a, b):
+            kind = v.dtype.kind if isinstance(v, np.ndarray) else ("b" if isinstance(v, bool) else
+                                                                   "i" if isinstance(v, numbers.Integral) else "f")
+            if kind not in "biu":
+                raise DTypeError(f"{name}: needs integer or bool operands, got "
+                                 f"{v.dtype if isinstance(v, np.ndarray) else type(v).__name__}")
+        try:
+            return Tensor(np.asarray(fn(a, b)))
+        except ValueError:
+            raise ShapeError(f"{name}: cannot combine shapes {np.shape(a)} and {np.shape(b)}") from None
+    bitwise.__name__ = bitwise.__qualname__ = name
+    bitwise.__doc__ = f"Elementwise ``{name}`` of integer or bool tensors (bools: the logical op)."
+    return bitwise
+
+
+bitwise_and = _bitwise(np.bitwise_and, "bitwise_and")
+bitwise_or = _bitwise(np.bitwise_or, "bitwise_or")
+bitwise_xor = _bitwise(np.bitwise_xor, "bitwise_xor")
+bitwise_left_shift = _bitwise(np.left_shift, "bitwise_left_shift")
+bitwise_right_shift = _bitwise(np.right_shift, "bitwise_right_shift")
+
+
+def bitwise_not(input):
+    """``~x``: bitwise not of an integer tensor, logical not of a bool one.
+
+    >>> ~Tensor([True, False]), ~Tensor([0, 5])
+    (tensor([False,  True]), tensor([-1, -6]))
+    """
+    if input.dtype.kind not in "biu":
+        raise DTypeError(f"bitwise_not: needs an integer or bool tensor, got {input.dtype}")
+    return Tensor(np.invert(input.data))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -126,8 +163,8 @@ def erf(input):
 
 
 def sign(input):
-    """Elementwise sign (no gradient)."""
-    return Tensor(np.sign(input.data))
+    """Elementwise sign; its gradient is zero."""
+    return P.Sign.apply(input)
 
 
 def clamp(input, min=None, max=None):  # noqa: A002 (PyTorch's names)
@@ -137,7 +174,7 @@ def clamp(input, min=None, max=None):  # noqa: A002 (PyTorch's names)
     tensor([-1. ,  0.5,  1. ])
     """
     if min is None and max is None:
-        raise ValueError("clamp: at least one of min and max must be given")
+        raise RuntimeError("clamp: at least one of min and max must be given")
     return P.Clamp.apply(input, lo=min, hi=max)
 
 
@@ -180,12 +217,12 @@ def tanh(input):
 
 def softmax(input, dim=-1):
     """exp(x) / sum(exp(x)) along ``dim``, shifted by the max for stability."""
-    return P.Softmax.apply(to_float(input), axis=normalize_dims(dim, input.ndim, "softmax"))
+    return P.Softmax.apply(to_float(input), axis=reduce_dims(dim, input.ndim, "softmax"))
 
 
 def log_softmax(input, dim=-1):
     """x - logsumexp(x) along ``dim``, computed stably in one op."""
-    return P.LogSoftmax.apply(to_float(input), axis=normalize_dims(dim, input.ndim, "log_softmax"))
+    return P.LogSoftmax.apply(to_float(input), axis=reduce_dims(dim, input.ndim, "log_softmax"))
 
 
 _SQRT_2_OVER_PI, _SQRT_HALF = np.sqrt(2.0 / np.pi).item(), np.sqrt(0.5).item()

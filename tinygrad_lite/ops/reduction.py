@@ -5,7 +5,7 @@ from collections import namedtuple
 import numpy as np
 
 from .. import primitives as P
-from ..arguments import normalize_dims
+from ..arguments import normalize_dims, reduce_dims
 from ..tensor import Tensor
 from .operands import along_axis, is_float
 
@@ -23,39 +23,40 @@ def _count(input, axis):
 def sum(input, dim=None, keepdim=False, dtype=None):  # noqa: A001 (PyTorch's name)
     """Sum over ``dim`` (an int, a tuple of ints, or None for all)."""
     x = input if dtype is None else input.to(dtype)
-    return P.Sum.apply(x, axis=normalize_dims(dim, input.ndim, "sum"), keepdims=keepdim)
+    return P.Sum.apply(x, axis=reduce_dims(dim, input.ndim, "sum"), keepdims=keepdim)
 
 
 def mean(input, dim=None, keepdim=False):
     """Mean over ``dim`` (an int, a tuple of ints, or None for all)."""
     if not is_float(input.dtype):
         raise TypeError(f"mean: needs a floating point tensor, got {input.dtype}")
-    axis = normalize_dims(dim, input.ndim, "mean")
-    return P.Sum.apply(input, axis=axis, keepdims=keepdim, scale=1.0 / builtins.max(_count(input, axis), 1))
+    axis = reduce_dims(dim, input.ndim, "mean")
+    n = _count(input, axis)
+    return P.Sum.apply(input, axis=axis, keepdims=keepdim, scale=1.0 / n if n else float("nan"))
 
 
 def var(input, dim=None, correction=1, keepdim=False, unbiased=None):
     """Variance over ``dim`` with Bessel's ``correction`` (1 = unbiased, as PyTorch's default)."""
     if unbiased is not None:
         correction = builtins.int(unbiased)
-    axis = normalize_dims(dim, input.ndim, "var")
+    axis = reduce_dims(dim, input.ndim, "var")
     d = input - input.mean(axis, keepdim=True)
     return (d * d).sum(axis, keepdim=keepdim) / builtins.max(_count(input, axis) - correction, 0)
 
 
 def std(input, dim=None, correction=1, keepdim=False, unbiased=None):
-    """Standard deviation: ``sqrt(var(...))``."""
-    return input.var(dim, correction, keepdim, unbiased).sqrt()
+    """Standard deviation: ``sqrt(var(...))``, with gradient 0 where it is 0 (as PyTorch)."""
+    return P.Sqrt.apply(input.var(dim, correction, keepdim, unbiased), zero_at_zero=True)
 
 
 def amax(input, dim=None, keepdim=False):
     """Maximum over ``dim``; the gradient is split evenly between ties."""
-    return P.Max.apply(input, axis=normalize_dims(dim, input.ndim, "amax"), keepdims=keepdim)
+    return P.Max.apply(input, axis=reduce_dims(dim, input.ndim, "amax"), keepdims=keepdim)
 
 
 def amin(input, dim=None, keepdim=False):
     """Minimum over ``dim``; the gradient is split evenly between ties."""
-    return -P.Max.apply(-input, axis=normalize_dims(dim, input.ndim, "amin"), keepdims=keepdim)
+    return P.Min.apply(input, axis=reduce_dims(dim, input.ndim, "amin"), keepdims=keepdim)
 
 
 def max(input, dim=None, keepdim=False):  # noqa: A001 (PyTorch's name)
@@ -82,7 +83,13 @@ def min(input, dim=None, keepdim=False):  # noqa: A001 (PyTorch's name)
 
 
 def _select_extreme(input, dim, keepdim, argfn):
-    (axis,) = normalize_dims(dim, input.ndim, argfn.__name__[3:])
+    name = argfn.__name__[3:]
+    (axis,) = normalize_dims(dim, input.ndim, name)
+    if input.ndim == 0:
+        return MaxResult(input, Tensor(np.array(0)))
+    if input.shape[axis] == 0:
+        raise IndexError(f"{name}(): cannot take the {name} along dimension {axis} of size 0 "
+                         f"(input shape {input.shape})")
     idx = np.expand_dims(argfn(input.data, axis=axis), axis)
     values = P.Getitem.apply(input, index=along_axis(idx, axis))
     if not keepdim:
@@ -101,7 +108,10 @@ def argmin(input, dim=None, keepdim=False):
 
 
 def _arg(input, fn, dim, keepdim):
-    if dim is None:
+    if input.data.size == 0:
+        raise IndexError(f"{fn.__name__}(): cannot take it of an empty tensor (shape {input.shape})")
+    if dim is None or input.ndim == 0:
+        normalize_dims(dim, input.ndim, fn.__name__)
         return Tensor(np.array(fn(input.data), dtype=np.int64))
     (axis,) = normalize_dims(dim, input.ndim, fn.__name__)
     return Tensor(fn(input.data, axis=axis, keepdims=keepdim).astype(np.int64))
@@ -109,7 +119,7 @@ def _arg(input, fn, dim, keepdim):
 
 def logsumexp(input, dim, keepdim=False):
     """log(sum(exp(x))) over ``dim``, shifted by the max so it never overflows."""
-    axis = normalize_dims(dim, input.ndim, "logsumexp")
+    axis = reduce_dims(dim, input.ndim, "logsumexp")
     m = np.max(input.data, axis=axis, keepdims=True)
     m = Tensor(np.where(np.isfinite(m), m, 0).astype(input.dtype))
     out = (input - m).exp().sum(axis, keepdim=True).log() + m
