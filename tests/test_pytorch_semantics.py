@@ -208,3 +208,50 @@ def test_reading_grad_of_a_non_leaf_warns_and_retain_grad_silences_it():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert z.grad.tolist() == [1.0]
+
+
+# ---------------------------------------------------------------------------------------------
+# indexing that mixes ints with index tensors
+# ---------------------------------------------------------------------------------------------
+
+MIXED = [  # index (lists become index tensors), PyTorch's result shape
+    ((0, slice(None), [1, 2]), (3, 2)),
+    (([1, 0], 0), (2, 4)),
+    ((slice(None), 1, [0, 3]), (2, 2)),
+    ((1, None, slice(None), [0, 3]), (1, 3, 2)),
+    ((Ellipsis, 0, [1, 2]), (2, 2)),
+    (([0, 1], slice(None), 2), (2, 3)),
+    ((0, [[0], [2]], [1, 3]), (2, 2)),
+    ((1, Ellipsis, [0]), (3, 1)),
+]
+
+
+def _index_of(index, make):
+    return tuple(make(i) if isinstance(i, list) else i for i in index)
+
+
+@pytest.mark.parametrize("index, shape", MIXED, ids=[str(m[0]) for m in MIXED])
+def test_ints_mixed_with_index_tensors_follow_pytorchs_rule(index, shape):
+    x = leaf(np.arange(24.0).reshape(2, 3, 4))
+    got = x[_index_of(index, lambda v: Tensor(v))]
+    assert got.shape == shape
+    reference = np.arange(24.0).reshape(2, 3, 4)
+    ints = tuple(i if isinstance(i, int) else slice(None) for i in index if i is not None and i is not Ellipsis)
+    if Ellipsis not in index and None not in index:  # ints first, then the rest, by hand
+        rest = tuple(np.array(i) if isinstance(i, list) else i for i in index if not isinstance(i, int))
+        np.testing.assert_array_equal(got.numpy(), reference[ints][rest])
+    got.sum().backward()  # each picked element gets a gradient of 1
+    assert x.grad.numpy().sum() == np.prod(shape)
+    y = Tensor(np.zeros((2, 3, 4)))
+    y[_index_of(index, lambda v: Tensor(v))] = Tensor(np.ones(shape))
+    assert y.numpy().sum() == np.prod(shape)
+    np.testing.assert_array_equal(y[_index_of(index, lambda v: Tensor(v))].numpy(), np.ones(shape))
+
+
+def test_mixed_indexing_against_pytorch():
+    torch = pytest.importorskip("torch", reason="PyTorch is not installed: compared by hand above")
+    a, t = np.arange(24).reshape(2, 3, 4), torch.arange(24).reshape(2, 3, 4)
+    for index, _ in MIXED:
+        got = Tensor(a)[_index_of(index, Tensor)]
+        want = t[_index_of(index, torch.tensor)]
+        assert got.shape == tuple(want.shape) and got.tolist() == want.tolist(), index
