@@ -44,7 +44,7 @@ def test_first_derivative_is_the_same_with_and_without_create_graph(name, fn, ma
         if weights is None:
             weights = Tensor(rng.uniform(0.5, 1.5, out.shape))
         grads = grad((out * weights).sum(), inputs, create_graph=create_graph, allow_unused=True)
-        results.append([None if g is None else g.data for g in grads])
+        results.append([None if g is None else g.numpy() for g in grads])
     for i, (plain, recorded) in enumerate(zip(*results)):
         assert (plain is None) == (recorded is None)
         if plain is not None:
@@ -162,11 +162,11 @@ def test_forward_pre_hooks_and_hooks_run_in_order_and_are_removable():
     h3 = lin.register_forward_hook(lambda m, args, out: calls.append(("post", out.shape)))
     h4 = lin.register_forward_hook(lambda m, args, out: out + 1)  # replaces the output
     out = lin(tg.ones(3, 2))
-    np.testing.assert_allclose(out.data, np.broadcast_to(lin.bias.data + 1, (3, 2)))
+    np.testing.assert_allclose(out.numpy(), np.broadcast_to(lin.bias.numpy() + 1, (3, 2)))
     assert calls == [("pre", True, 1), ("post", (3, 2))]
     for h in (h2, h4):
         h.remove()
-    np.testing.assert_allclose(lin(tg.ones(1, 2)).data, (tg.ones(1, 2) @ lin.weight.T + lin.bias).data)
+    np.testing.assert_allclose(lin(tg.ones(1, 2)).numpy(), (tg.ones(1, 2) @ lin.weight.T + lin.bias).numpy())
     h1.remove()
     h3.remove()
     calls.clear()

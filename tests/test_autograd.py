@@ -35,14 +35,14 @@ def test_non_scalar_backward_needs_a_gradient_and_names_the_shape():
     with pytest.raises(RuntimeError, match=r"\(2, 3\)"):
         (x * 2).backward()
     (x * 2).backward(np.full((2, 3), 0.5))
-    np.testing.assert_array_equal(x.grad.data, np.ones((2, 3)))
+    np.testing.assert_array_equal(x.grad.numpy(), np.ones((2, 3)))
 
 
 @pytest.mark.parametrize("gradient", [np.array([1.0, 2.0]), Tensor(np.array([1.0, 2.0])), [1.0, 2.0]])
 def test_backward_accepts_array_tensor_or_list_gradient(gradient):
     x = leaf([3.0, 4.0])
     (x * x).backward(gradient)
-    np.testing.assert_array_equal(x.grad.data, [6.0, 16.0])
+    np.testing.assert_array_equal(x.grad.numpy(), [6.0, 16.0])
 
 
 def test_gradient_of_the_wrong_shape_is_an_error_naming_both_shapes():
@@ -89,7 +89,7 @@ def test_casts_between_floats_are_differentiable():
     assert y.dtype == np.float64 and y.requires_grad
     (y * y).sum().backward()
     assert x.grad.dtype == np.float32
-    np.testing.assert_allclose(x.grad.data, [3.0, 5.0])
+    np.testing.assert_allclose(x.grad.numpy(), [3.0, 5.0])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -100,7 +100,7 @@ def test_gradients_accumulate_in_leaves_across_backward_calls():
     x = leaf([1.0, 2.0])
     (x * x).sum().backward()
     (x * 3).sum().backward()
-    np.testing.assert_array_equal(x.grad.data, [2 + 3, 4 + 3])
+    np.testing.assert_array_equal(x.grad.numpy(), [2 + 3, 4 + 3])
 
 
 def test_interior_nodes_keep_no_grad_unless_retain_grad():
@@ -112,8 +112,8 @@ def test_interior_nodes_keep_no_grad_unless_retain_grad():
     (k * k).sum().backward()
     with pytest.warns(UserWarning, match="retain_grad"):  # as PyTorch, reading it warns
         assert h.grad is None
-    np.testing.assert_array_equal(k.grad.data, 2 * k.data)
-    np.testing.assert_array_equal(x.grad.data, 2 * k.data * 6)
+    np.testing.assert_array_equal(k.grad.numpy(), 2 * k.numpy())
+    np.testing.assert_array_equal(x.grad.numpy(), 2 * k.numpy() * 6)
 
 
 def test_retain_grad_on_a_tensor_without_grad_is_an_error():
@@ -136,7 +136,7 @@ def test_retain_graph_allows_a_second_backward():
     y = (x * x).sum()
     y.backward(retain_graph=True)
     y.backward()
-    np.testing.assert_array_equal(x.grad.data, [4.0, 8.0])
+    np.testing.assert_array_equal(x.grad.numpy(), [4.0, 8.0])
 
 
 def test_shared_subgraph_of_a_freed_graph():
@@ -243,8 +243,8 @@ def test_grad_with_grad_outputs_and_several_inputs_leaves_dot_grad_alone():
     h = a * b
     h.retain_grad()
     ga, gb = grad(h, [a, b], grad_outputs=Tensor(np.array([10.0, 100.0])))
-    np.testing.assert_array_equal(ga.data, [30.0, 400.0])
-    np.testing.assert_array_equal(gb.data, [10.0, 200.0])
+    np.testing.assert_array_equal(ga.numpy(), [30.0, 400.0])
+    np.testing.assert_array_equal(gb.numpy(), [10.0, 200.0])
     assert a.grad is None and b.grad is None and h.grad is None
     assert not ga.requires_grad
 
@@ -252,21 +252,21 @@ def test_grad_with_grad_outputs_and_several_inputs_leaves_dot_grad_alone():
 def test_grad_of_several_outputs_sums_them():
     x = leaf([1.0, 2.0])
     (g,) = grad([(x * x).sum(), (x * 3).sum()], [x])
-    np.testing.assert_array_equal(g.data, [5.0, 7.0])
+    np.testing.assert_array_equal(g.numpy(), [5.0, 7.0])
 
 
 def test_grad_of_outputs_that_depend_on_each_other():
     x = leaf([1.0, 2.0])
     y = x * x
     (g,) = grad([y.sum(), (y * 3).sum()], [x])  # d/dx (x² + 3x²) = 8x
-    np.testing.assert_array_equal(g.data, [8.0, 16.0])
+    np.testing.assert_array_equal(g.numpy(), [8.0, 16.0])
 
 
 def test_grad_with_respect_to_an_interior_tensor():
     x = leaf([1.0, 2.0])
     h = x * 3
     (g,) = grad((h * h).sum(), h)
-    np.testing.assert_array_equal(g.data, 2 * h.data)
+    np.testing.assert_array_equal(g.numpy(), 2 * h.numpy())
 
 
 def test_grad_allow_unused():
@@ -275,7 +275,7 @@ def test_grad_allow_unused():
         grad((a * 2).sum(), [a, b], retain_graph=True)
     ga, gb = grad((a * 2).sum(), [a, b], allow_unused=True)
     assert gb is None
-    np.testing.assert_array_equal(ga.data, [2.0])
+    np.testing.assert_array_equal(ga.numpy(), [2.0])
 
 
 def test_grad_of_an_input_without_requires_grad_is_an_error():
@@ -287,21 +287,21 @@ def test_grad_of_an_input_without_requires_grad_is_an_error():
 def test_second_and_third_derivative_of_x_cubed():
     x = leaf([-1.5, 0.5, 2.0])
     (g,) = grad((x ** 3).sum(), x, create_graph=True)
-    np.testing.assert_allclose(g.data, 3 * x.data ** 2)
+    np.testing.assert_allclose(g.numpy(), 3 * x.numpy() ** 2)
     assert g.requires_grad
     (h,) = grad(g.sum(), x, create_graph=True)
-    np.testing.assert_allclose(h.data, 6 * x.data)
+    np.testing.assert_allclose(h.numpy(), 6 * x.numpy())
     (t,) = grad(h.sum(), x)
-    np.testing.assert_allclose(t.data, [6.0, 6.0, 6.0])
+    np.testing.assert_allclose(t.numpy(), [6.0, 6.0, 6.0])
 
 
 def test_backward_with_create_graph_then_grad_of_the_gradient():
     x = leaf([0.3, -0.7])
     (x.sin() * x).sum().backward(create_graph=True)
     gx = x.grad  # sin x + x cos x
-    np.testing.assert_allclose(gx.data, np.sin(x.data) + x.data * np.cos(x.data))
+    np.testing.assert_allclose(gx.numpy(), np.sin(x.numpy()) + x.numpy() * np.cos(x.numpy()))
     (h,) = grad(gx.sum(), x)  # 2 cos x - x sin x
-    np.testing.assert_allclose(h.data, 2 * np.cos(x.data) - x.data * np.sin(x.data))
+    np.testing.assert_allclose(h.numpy(), 2 * np.cos(x.numpy()) - x.numpy() * np.sin(x.numpy()))
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
@@ -317,7 +317,7 @@ def test_hessian_vector_products_closed_form(seed):
         xt = leaf(x)
         (g,) = grad(f(xt), xt, create_graph=True)
         (hv,) = grad((g * Tensor(v)).sum(), xt)
-        np.testing.assert_allclose(hv.data, expected, rtol=1e-10, atol=1e-12)
+        np.testing.assert_allclose(hv.numpy(), expected, rtol=1e-10, atol=1e-12)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -332,7 +332,7 @@ def test_chain_of_100000_multiplications():
         y = y * 1.0000001
     y.sum().backward()
     assert time.perf_counter() - start < 15  # about 3 s when this was written
-    np.testing.assert_allclose(x.grad.data, [1.0000001 ** 100_000], rtol=1e-9)
+    np.testing.assert_allclose(x.grad.numpy(), [1.0000001 ** 100_000], rtol=1e-9)
 
 
 def test_chain_of_100000_additions_reusing_a_leaf():
@@ -343,7 +343,7 @@ def test_chain_of_100000_additions_reusing_a_leaf():
         y = y + x
     y.sum().backward()
     assert time.perf_counter() - start < 15
-    np.testing.assert_array_equal(x.grad.data, [100_001.0])
+    np.testing.assert_array_equal(x.grad.numpy(), [100_001.0])
     del y  # dropping a long graph that was never freed must not blow the stack either
     y = x
     for _ in range(100_000):
@@ -367,7 +367,7 @@ def test_shared_nodes_and_diamonds(name, fn, expected):
     arrays = [rng.normal(size=3) for _ in range(3)]
     a = leaf(arrays[0])
     fn(a, const(arrays[1]), const(arrays[2])).backward()
-    np.testing.assert_allclose(a.grad.data, expected(*arrays), rtol=1e-12)
+    np.testing.assert_allclose(a.grad.numpy(), expected(*arrays), rtol=1e-12)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -467,12 +467,12 @@ INPLACE = [  # name, update, expected values from [1, 2, 3]
 @pytest.mark.parametrize("name, update, expected", INPLACE, ids=[i[0] for i in INPLACE])
 def test_inplace_update_of_a_parameter_under_no_grad(name, update, expected):
     w = f32(1.0, 2.0, 3.0)
-    array, version = w.data, w._version
+    array, version = w.numpy(), w._version
     with tg.no_grad():
         out = update(w)
-    assert out is w and w.data is array and w.requires_grad and w.is_leaf
+    assert out is w and w.numpy() is array and w.requires_grad and w.is_leaf
     assert w._version > version and w.dtype == np.float32
-    np.testing.assert_array_equal(w.data, expected)
+    np.testing.assert_array_equal(w.numpy(), expected)
 
 
 @pytest.mark.parametrize("name, update, expected", INPLACE, ids=[i[0] for i in INPLACE])
@@ -480,7 +480,7 @@ def test_inplace_update_with_grad_enabled_is_an_error(name, update, expected):
     w = f32(1.0, 2.0, 3.0)
     with pytest.raises(RuntimeError, match="no_grad"):
         update(w)
-    np.testing.assert_array_equal(w.data, [1, 2, 3])
+    np.testing.assert_array_equal(w.numpy(), [1, 2, 3])
     h = w * 1.0
     with pytest.raises(RuntimeError, match="in-place"):
         update(h)
@@ -490,7 +490,7 @@ def test_inplace_update_of_a_tensor_without_grad_is_allowed_while_recording():
     c = const([1.0, 2.0])
     c.add_(1.0)
     c *= 2
-    np.testing.assert_array_equal(c.data, [4.0, 6.0])
+    np.testing.assert_array_equal(c.numpy(), [4.0, 6.0])
 
 
 def _modify_parameter():
@@ -568,7 +568,7 @@ def test_updates_after_backward_then_new_forward_are_fine():
         with tg.no_grad():
             w -= 0.25 * w.grad
         w.grad.zero_()
-    np.testing.assert_allclose(w.data, [0.25, 0.5])
+    np.testing.assert_allclose(w.numpy(), [0.25, 0.5])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -648,11 +648,11 @@ def test_leaf_grads_are_never_shared(name, fn, create_graph):
     g = np.array([1.0, 1.0])
     fn(a, b).backward(Tensor(g), create_graph=create_graph)
     assert a.grad is not b.grad
-    assert not np.shares_memory(a.grad.data, b.grad.data)
-    assert not np.shares_memory(a.grad.data, g) and not np.shares_memory(b.grad.data, g)
+    assert not np.shares_memory(a.grad.numpy(), b.grad.numpy())
+    assert not np.shares_memory(a.grad.numpy(), g) and not np.shares_memory(b.grad.numpy(), g)
     fn(a, b).backward(Tensor(g))  # a second backward accumulates into each separately
-    np.testing.assert_array_equal(a.grad.data, [2.0, 2.0])
-    np.testing.assert_array_equal(b.grad.data, [2.0, 2.0])
+    np.testing.assert_array_equal(a.grad.numpy(), [2.0, 2.0])
+    np.testing.assert_array_equal(b.grad.numpy(), [2.0, 2.0])
 
 
 def test_leaf_backward_does_not_alias_the_gradient_argument():
@@ -660,7 +660,7 @@ def test_leaf_backward_does_not_alias_the_gradient_argument():
     g = np.array([5.0, 6.0])
     x.backward(g)
     g[0] = 0.0
-    np.testing.assert_array_equal(x.grad.data, [5.0, 6.0])
+    np.testing.assert_array_equal(x.grad.numpy(), [5.0, 6.0])
 
 
 # ---------------------------------------------------------------------------------------------

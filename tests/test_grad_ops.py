@@ -97,14 +97,14 @@ def test_elementwise(name, fn, ref, domain, shape, seed):
     x = leaf(DOMAINS[domain](seed, shape))
     out = fn(x)
     assert out.shape == shape
-    np.testing.assert_allclose(out.data, ref(x.data), rtol=1e-7, atol=1e-12)
+    np.testing.assert_allclose(out.numpy(), ref(x.numpy()), rtol=1e-7, atol=1e-12)
     check(fn, x)
 
 
 @given(shape=shapes(), seed=seeds, slope=st.floats(0.0, 1.0))
 def test_leaky_relu(shape, seed, slope):
     x = leaf(away(seed, shape))
-    np.testing.assert_allclose(x.leaky_relu(slope).data, np.where(x.data > 0, x.data, slope * x.data))
+    np.testing.assert_allclose(x.leaky_relu(slope).numpy(), np.where(x.numpy() > 0, x.numpy(), slope * x.numpy()))
     check(lambda x: x.leaky_relu(negative_slope=slope), x)
 
 
@@ -115,7 +115,7 @@ def test_pow_scalar_gradient_at_zero(p, expected):
     with warnings.catch_warnings(), np.errstate(divide="raise", invalid="raise"):
         warnings.simplefilter("error")
         (x ** p).sum().backward()
-    np.testing.assert_array_equal(x.grad.data, [expected, p * 2.0 ** (p - 1)])
+    np.testing.assert_array_equal(x.grad.numpy(), [expected, p * 2.0 ** (p - 1)])
 
 
 @pytest.mark.parametrize("size", [1, kernels._ZERO_ROW - 1, kernels._ZERO_ROW, 2 * kernels._ZERO_ROW + 5])
@@ -134,17 +134,17 @@ def test_relu_in_every_memory_layout(size, layout, dtype):
     t = Tensor(x, requires_grad=True)
     out = t.relu()
     expected = np.maximum(x, 0)
-    np.testing.assert_array_equal(out.data, expected)  # NaN where x is NaN
+    np.testing.assert_array_equal(out.numpy(), expected)  # NaN where x is NaN
     assert out.dtype == dtype
     if layout == "transposed":
-        assert out.data.strides == np.empty_like(x).strides  # keeps the input's memory order
+        assert out.numpy().strides == np.empty_like(x).strides  # keeps the input's memory order
     g = np.random.default_rng(1).standard_normal(x.shape).astype(dtype)
     out.backward(Tensor(g))
-    np.testing.assert_array_equal(t.grad.data, g * (expected > 0))
+    np.testing.assert_array_equal(t.grad.numpy(), g * (expected > 0))
 
 
 def test_relu_of_integers_and_scalars():
-    np.testing.assert_array_equal(Tensor(np.array([-2, 0, 3])).relu().data, [0, 0, 3])
+    np.testing.assert_array_equal(Tensor(np.array([-2, 0, 3])).relu().numpy(), [0, 0, 3])
     assert Tensor(np.float32(-2.0)).relu().item() == 0.0
 
 
@@ -172,7 +172,7 @@ def test_np_sum_rejects_repeated_axes_like_numpy():
 def test_leaky_relu_default_slope_is_0_01():
     x = leaf([-2.0, 3.0])
     x.leaky_relu().sum().backward()
-    np.testing.assert_allclose(x.grad.data, [0.01, 1.0])
+    np.testing.assert_allclose(x.grad.numpy(), [0.01, 1.0])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -203,7 +203,7 @@ def test_binary_broadcast(name, fn, ref, dom_a, dom_b, bs, seed, needs):
     b = leaf(b_arr) if needs != "left" else const(b_arr)
     out = fn(a, b)
     assert out.shape == bs.result_shape
-    np.testing.assert_allclose(out.data, ref(a_arr, b_arr), rtol=1e-12)
+    np.testing.assert_allclose(out.numpy(), ref(a_arr, b_arr), rtol=1e-12)
     check(fn, a, b)
 
 
@@ -213,8 +213,8 @@ def test_where_broadcast(bs, seed):
     cond = rng_of(seed).random(sc) < 0.5
     a, b = leaf(uniform(seed + 1, sa)), leaf(uniform(seed + 2, sb))
     fn = lambda a, b: tg.where(Tensor(cond), a, b)  # noqa: E731
-    np.testing.assert_array_equal(fn(a, b).data, np.where(cond, a.data, b.data))
-    np.testing.assert_array_equal(a.where(Tensor(cond), b).data, np.where(cond, a.data, b.data))
+    np.testing.assert_array_equal(fn(a, b).numpy(), np.where(cond, a.numpy(), b.numpy()))
+    np.testing.assert_array_equal(a.where(Tensor(cond), b).numpy(), np.where(cond, a.numpy(), b.numpy()))
     check(fn, a, b)
 
 
@@ -240,8 +240,8 @@ def test_matmul(kind, m, n, p, batch, seed, needs):
     sa, sb = MATMUL_KINDS[kind](m, n, p, *batch.input_shapes)
     a = (leaf if needs != "right" else const)(uniform(seed, sa))
     b = (leaf if needs != "left" else const)(uniform(seed + 1, sb))
-    np.testing.assert_allclose((a @ b).data, np.matmul(a.data, b.data), rtol=1e-12)
-    np.testing.assert_allclose(a.matmul(b).data, np.matmul(a.data, b.data), rtol=1e-12)
+    np.testing.assert_allclose((a @ b).numpy(), np.matmul(a.numpy(), b.numpy()), rtol=1e-12)
+    np.testing.assert_allclose(a.matmul(b).numpy(), np.matmul(a.numpy(), b.numpy()), rtol=1e-12)
     check(lambda a, b: a @ b, a, b)
 
 
@@ -279,9 +279,9 @@ def test_reduction(name, fn, ref, domain, min_n, sd, keepdim, seed):
     assume(reduced_size(shape, dim) >= min_n)
     x = leaf(DOMAINS[domain](seed, shape))
     out = fn(x, dim, keepdim)
-    expected = np.asarray(ref(x.data, np_axis(dim), keepdim))
+    expected = np.asarray(ref(x.numpy(), np_axis(dim), keepdim))
     assert out.shape == expected.shape
-    np.testing.assert_allclose(out.data, expected, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(out.numpy(), expected, rtol=1e-10, atol=1e-12)
     check(lambda x: fn(x, dim, keepdim), x)
 
 
@@ -290,7 +290,7 @@ def test_reduction(name, fn, ref, domain, min_n, sd, keepdim, seed):
 def test_max_min_without_dim(which, shape, seed):
     x = leaf(distinct(seed, shape))
     out = getattr(x, which)()
-    assert out.shape == () and out.item() == getattr(np, which)(x.data)
+    assert out.shape == () and out.item() == getattr(np, which)(x.numpy())
     check(lambda x: getattr(x, which)(), x)
 
 
@@ -300,9 +300,9 @@ def test_max_min_with_dim(which, sd, keepdim, seed):
     shape, dim = sd
     x = leaf(distinct(seed, shape))
     values, indices = getattr(x, which)(dim, keepdim=keepdim)
-    np.testing.assert_array_equal(values.data, getattr(np, which)(x.data, axis=dim, keepdims=keepdim))
-    np.testing.assert_array_equal(indices.data,
-                                  getattr(np, "arg" + which)(x.data, axis=dim, keepdims=keepdim))
+    np.testing.assert_array_equal(values.numpy(), getattr(np, which)(x.numpy(), axis=dim, keepdims=keepdim))
+    np.testing.assert_array_equal(indices.numpy(),
+                                  getattr(np, "arg" + which)(x.numpy(), axis=dim, keepdims=keepdim))
     assert indices.dtype == np.int64 and not indices.requires_grad
     check(lambda x: getattr(x, which)(dim=dim, keepdim=keepdim).values, x)
 
@@ -316,7 +316,7 @@ def test_max_min_with_dim(which, sd, keepdim, seed):
 def test_softmax_family(name, fn, ref, sd, seed):
     shape, dim = sd
     x = leaf(uniform(seed, shape, -3, 3))
-    np.testing.assert_allclose(fn(x, dim).data, ref(x.data, dim), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(fn(x, dim).numpy(), ref(x.numpy(), dim), rtol=1e-10, atol=1e-12)
     check(lambda x: fn(x, dim), x)
 
 
@@ -331,8 +331,8 @@ def test_reshape_view(method, shape, data, seed):
     if target and data.draw(st.booleans()):
         target[data.draw(st.integers(0, len(target) - 1))] = -1
     x = leaf(uniform(seed, shape))
-    np.testing.assert_array_equal(getattr(x, method)(*target).data, x.data.reshape(target))
-    np.testing.assert_array_equal(getattr(x, method)(tuple(target)).data, x.data.reshape(target))
+    np.testing.assert_array_equal(getattr(x, method)(*target).numpy(), x.numpy().reshape(target))
+    np.testing.assert_array_equal(getattr(x, method)(tuple(target)).numpy(), x.numpy().reshape(target))
     check(lambda x: getattr(x, method)(tuple(target)), x)
 
 
@@ -346,7 +346,7 @@ def test_flatten(shape, data, seed):
     x = leaf(uniform(seed, shape))
     s, e = start % nd, end % nd
     expected = shape[:s] + (int(np.prod(shape[s:e + 1])),) + shape[e + 1:]
-    np.testing.assert_array_equal(x.flatten(start, end).data, x.data.reshape(expected))
+    np.testing.assert_array_equal(x.flatten(start, end).numpy(), x.numpy().reshape(expected))
     check(lambda x: x.flatten(start, end), x)
 
 
@@ -356,7 +356,7 @@ def test_transpose(shape, data, seed):
     d0, d1 = data.draw(st.lists(st.integers(-nd, nd - 1), min_size=2, max_size=2,
                                 unique_by=lambda d: d % nd))
     x = leaf(uniform(seed, shape))
-    np.testing.assert_array_equal(x.transpose(d0, d1).data, np.swapaxes(x.data, d0, d1))
+    np.testing.assert_array_equal(x.transpose(d0, d1).numpy(), np.swapaxes(x.numpy(), d0, d1))
     check(lambda x: x.transpose(d0, d1), x)
 
 
@@ -364,9 +364,9 @@ def test_transpose(shape, data, seed):
 def test_permute_and_T(shape, data, seed):
     perm = tuple(data.draw(st.permutations(range(len(shape)))))
     x = leaf(uniform(seed, shape))
-    np.testing.assert_array_equal(x.permute(*perm).data, np.transpose(x.data, perm))
-    np.testing.assert_array_equal(x.permute(perm).data, np.transpose(x.data, perm))
-    np.testing.assert_array_equal(x.T.data, x.data.T)
+    np.testing.assert_array_equal(x.permute(*perm).numpy(), np.transpose(x.numpy(), perm))
+    np.testing.assert_array_equal(x.permute(perm).numpy(), np.transpose(x.numpy(), perm))
+    np.testing.assert_array_equal(x.T.numpy(), x.numpy().T)
     check(lambda x: x.permute(perm), x)
     check(lambda x: x.T, x)
 
@@ -382,7 +382,7 @@ def test_squeeze(shape, data, seed):
     expected = tuple(s for i, s in enumerate(shape) if not (i in wanted and s == 1))
     out = x.squeeze() if dims is None else x.squeeze(dims)
     assert out.shape == expected
-    np.testing.assert_array_equal(out.data, x.data.reshape(expected))
+    np.testing.assert_array_equal(out.numpy(), x.numpy().reshape(expected))
     check(lambda x: x.squeeze() if dims is None else x.squeeze(dims), x)
 
 
@@ -391,7 +391,7 @@ def test_unsqueeze(shape, data, seed):
     nd = len(shape)
     dim = data.draw(st.integers(-nd - 1, nd))
     x = leaf(uniform(seed, shape))
-    np.testing.assert_array_equal(x.unsqueeze(dim).data, np.expand_dims(x.data, dim))
+    np.testing.assert_array_equal(x.unsqueeze(dim).numpy(), np.expand_dims(x.numpy(), dim))
     check(lambda x: x.unsqueeze(dim), x)
 
 
@@ -402,8 +402,8 @@ def test_expand(shape, data, seed):
                      for s in shape]
     full = tuple(lead) + tuple(t if t != -1 else s for t, s in zip(target[len(lead):], shape))
     x = leaf(uniform(seed, shape))
-    np.testing.assert_array_equal(x.expand(*target).data, np.broadcast_to(x.data, full))
-    np.testing.assert_array_equal(x.expand_as(Tensor(np.zeros(full))).data, np.broadcast_to(x.data, full))
+    np.testing.assert_array_equal(x.expand(*target).numpy(), np.broadcast_to(x.numpy(), full))
+    np.testing.assert_array_equal(x.expand_as(Tensor(np.zeros(full))).numpy(), np.broadcast_to(x.numpy(), full))
     check(lambda x: x.expand(target), x)
 
 
@@ -414,9 +414,9 @@ def test_cat(shape, data, seed):
     sizes = data.draw(st.lists(sides, min_size=1, max_size=3))
     parts = [leaf(uniform(seed + i, shape[:dim % nd] + (n,) + shape[dim % nd + 1:]))
              for i, n in enumerate(sizes)]
-    expected = np.concatenate([p.data for p in parts], axis=dim)
-    np.testing.assert_array_equal(tg.cat(parts, dim).data, expected)
-    np.testing.assert_array_equal(tg.cat(parts, dim=dim).data, expected)
+    expected = np.concatenate([p.numpy() for p in parts], axis=dim)
+    np.testing.assert_array_equal(tg.cat(parts, dim).numpy(), expected)
+    np.testing.assert_array_equal(tg.cat(parts, dim=dim).numpy(), expected)
     check(lambda *ps: tg.cat(list(ps), dim), *parts)
 
 
@@ -425,8 +425,8 @@ def test_stack(shape, data, seed):
     nd = len(shape)
     dim = data.draw(st.integers(-nd - 1, nd))
     parts = [leaf(uniform(seed + i, shape)) for i in range(data.draw(st.integers(1, 3)))]
-    expected = np.stack([p.data for p in parts], axis=dim)
-    np.testing.assert_array_equal(tg.stack(parts, dim).data, expected)
+    expected = np.stack([p.numpy() for p in parts], axis=dim)
+    np.testing.assert_array_equal(tg.stack(parts, dim).numpy(), expected)
     check(lambda *ps: tg.stack(list(ps), dim), *parts)
 
 
@@ -440,8 +440,8 @@ def test_pad(shape, data, seed):
     for i in range(k):  # PyTorch's F.pad order: the last dimension first
         widths[nd - 1 - i] = (pad[2 * i], pad[2 * i + 1])
     x = leaf(uniform(seed, shape))
-    expected = np.pad(x.data, widths, constant_values=value)
-    np.testing.assert_array_equal(x.pad(tuple(pad), value).data, expected)
+    expected = np.pad(x.numpy(), widths, constant_values=value)
+    np.testing.assert_array_equal(x.pad(tuple(pad), value).numpy(), expected)
     check(lambda x: x.pad(tuple(pad), value=value), x)
 
 
@@ -454,14 +454,14 @@ def test_getitem_basic(shape, data, seed):
     """ints, slices (any step), None and Ellipsis."""
     index = data.draw(hnp.basic_indices(shape, allow_newaxis=True, allow_ellipsis=True))
     x = leaf(uniform(seed, shape))
-    expected = x.data[index]
-    np.testing.assert_array_equal(x[index].data, expected)
+    expected = x.numpy()[index]
+    np.testing.assert_array_equal(x[index].numpy(), expected)
     check(lambda x: x[index], x)
 
 
 def _np_index(index):
     items = index if isinstance(index, tuple) else (index,)
-    items = tuple(i.data if isinstance(i, Tensor) else np.asarray(i) if isinstance(i, list) else i
+    items = tuple(i.numpy() if isinstance(i, Tensor) else np.asarray(i) if isinstance(i, list) else i
                   for i in items)
     return items if isinstance(index, tuple) else items[0]
 
@@ -480,10 +480,10 @@ def test_getitem_integer_arrays_accumulate(shape, data, seed):
     over every place an element was picked."""
     index = data.draw(hnp.integer_array_indices(shape, result_shape=shapes(1, 2)))
     x = leaf(uniform(seed, shape))
-    np.testing.assert_array_equal(x[index].data, x.data[index])
-    w = uniform(seed + 1, x.data[index].shape)
+    np.testing.assert_array_equal(x[index].numpy(), x.numpy()[index])
+    w = uniform(seed + 1, x.numpy()[index].shape)
     (x[index] * Tensor(w)).sum().backward()
-    np.testing.assert_allclose(x.grad.data, _index_grad(shape, index, w), rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(x.grad.numpy(), _index_grad(shape, index, w), rtol=1e-12, atol=1e-15)
     check(lambda x: x[index], x)
 
 
@@ -511,18 +511,18 @@ def test_getitem_advanced(name, seed):
     x = leaf(uniform(seed, (3, 4, 2)))
     index = ADVANCED[name](rng_of(seed + 1))
     index = x > 0 if isinstance(index, str) else index
-    expected = x.data[_np_index(index)]
-    np.testing.assert_array_equal(x[index].data, expected)
+    expected = x.numpy()[_np_index(index)]
+    np.testing.assert_array_equal(x[index].numpy(), expected)
     w = uniform(seed + 2, expected.shape)
     (x[index] * Tensor(w)).sum().backward()
-    np.testing.assert_allclose(x.grad.data, _index_grad(x.shape, index, w), rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(x.grad.numpy(), _index_grad(x.shape, index, w), rtol=1e-12, atol=1e-15)
     check(lambda x: x[index], x)
 
 
 def test_repeated_index_counts():
     x = leaf([1.0, 2.0, 3.0])
     x[[0, 0, 2, 0]].sum().backward()
-    np.testing.assert_array_equal(x.grad.data, [3.0, 0.0, 1.0])
+    np.testing.assert_array_equal(x.grad.numpy(), [3.0, 0.0, 1.0])
 
 
 @given(shape=shapes(min_dims=1), data=st.data(), seed=seeds)
@@ -537,9 +537,9 @@ def test_gather(shape, data, seed):
     for pos in np.ndindex(*ishape):
         src = list(pos)
         src[dim % nd] = index[pos]
-        expected[pos] = x.data[tuple(src)]
-    np.testing.assert_array_equal(x.gather(dim, Tensor(index)).data, expected)
-    np.testing.assert_array_equal(tg.gather(x, dim, Tensor(index)).data, expected)
+        expected[pos] = x.numpy()[tuple(src)]
+    np.testing.assert_array_equal(x.gather(dim, Tensor(index)).numpy(), expected)
+    np.testing.assert_array_equal(tg.gather(x, dim, Tensor(index)).numpy(), expected)
     check(lambda x: x.gather(dim, Tensor(index)), x)
 
 
@@ -552,8 +552,8 @@ def test_linear(batch, n_in, n_out, bias, seed):
     x = leaf(uniform(seed, batch + (n_in,)))
     w = leaf(uniform(seed + 1, (n_out, n_in)))
     args = (x, w) + ((leaf(uniform(seed + 2, (n_out,))),) if bias else ())
-    expected = x.data @ w.data.T + (args[2].data if bias else 0)
-    np.testing.assert_allclose(primitives.Linear.apply(*args).data, expected, rtol=1e-12)
+    expected = x.numpy() @ w.numpy().T + (args[2].numpy() if bias else 0)
+    np.testing.assert_allclose(primitives.Linear.apply(*args).numpy(), expected, rtol=1e-12)
     check(lambda *a: primitives.Linear.apply(*a), *args)
 
 
@@ -571,7 +571,7 @@ def test_cross_entropy(n, c, reduction, smoothing, seed):
     target = rng_of(seed).integers(0, c, n).astype(np.int64)
     fn = lambda x: primitives.CrossEntropy.apply(x, target=target, reduction=reduction,  # noqa: E731
                                           label_smoothing=smoothing)
-    np.testing.assert_allclose(fn(x).data, _np_cross_entropy(x.data, target, reduction, smoothing),
+    np.testing.assert_allclose(fn(x).numpy(), _np_cross_entropy(x.numpy(), target, reduction, smoothing),
                                rtol=1e-10, atol=1e-12)
     check(fn, x)
 
@@ -672,15 +672,15 @@ def test_sigmoid_and_tanh_derivatives(shape, seed):
     x = leaf(uniform(seed, shape, -4, 4))
     s, t = x.sigmoid(), x.tanh()
     (s + t).sum().backward()
-    np.testing.assert_allclose(x.grad.data, s.data * (1 - s.data) + (1 - t.data ** 2), rtol=1e-12)
+    np.testing.assert_allclose(x.grad.numpy(), s.numpy() * (1 - s.numpy()) + (1 - t.numpy() ** 2), rtol=1e-12)
 
 
 def _jacobian_rows(fn, x):
     """Row i of the Jacobian of fn at the vector x: the gradient with a one-hot grad_outputs."""
     out = fn(x)
-    rows = [grad(out, x, grad_outputs=Tensor(np.eye(out.shape[0])[i]), retain_graph=True)[0].data
+    rows = [grad(out, x, grad_outputs=Tensor(np.eye(out.shape[0])[i]), retain_graph=True)[0].numpy()
             for i in range(out.shape[0])]
-    return out.data, np.stack(rows)
+    return out.numpy(), np.stack(rows)
 
 
 @given(n=st.integers(1, 6), seed=seeds)
@@ -693,7 +693,7 @@ def test_softmax_jacobian(n, seed):
 def test_log_softmax_jacobian(n, seed):
     x = leaf(uniform(seed, (n,), -3, 3))
     _, jac = _jacobian_rows(lambda x: x.log_softmax(-1), x)
-    s = np.exp(x.data - x.data.max()) / np.exp(x.data - x.data.max()).sum()
+    s = np.exp(x.numpy() - x.numpy().max()) / np.exp(x.numpy() - x.numpy().max()).sum()
     np.testing.assert_allclose(jac, np.eye(n) - np.outer(np.ones(n), s), atol=1e-14)
 
 
@@ -702,8 +702,8 @@ def test_matmul_gradients_closed_form(m, n, p, seed):
     a, b = leaf(uniform(seed, (m, n))), leaf(uniform(seed + 1, (n, p)))
     g = uniform(seed + 2, (m, p))
     (a @ b).backward(Tensor(g))
-    np.testing.assert_allclose(a.grad.data, g @ b.data.T, rtol=1e-12)
-    np.testing.assert_allclose(b.grad.data, a.data.T @ g, rtol=1e-12)
+    np.testing.assert_allclose(a.grad.numpy(), g @ b.numpy().T, rtol=1e-12)
+    np.testing.assert_allclose(b.grad.numpy(), a.numpy().T @ g, rtol=1e-12)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -732,14 +732,14 @@ TIES = [  # name, function, expected gradient of sum(function(x))
 def test_tie_gradients(name, fn, expected):
     x = leaf(TIED)
     fn(x).sum().backward()
-    np.testing.assert_allclose(x.grad.data, expected, atol=1e-15)
+    np.testing.assert_allclose(x.grad.numpy(), expected, atol=1e-15)
 
 
 def test_max_min_dim_indices_are_first_occurrence():
     x = Tensor(TIED)
-    np.testing.assert_array_equal(x.max(1).indices.data, [0, 0])
-    np.testing.assert_array_equal(x.min(1).indices.data, [1, 0])
-    np.testing.assert_array_equal(x.argmax(1).data, [0, 0])
+    np.testing.assert_array_equal(x.max(1).indices.numpy(), [0, 0])
+    np.testing.assert_array_equal(x.min(1).indices.numpy(), [1, 0])
+    np.testing.assert_array_equal(x.argmax(1).numpy(), [0, 0])
 
 
 @pytest.mark.parametrize("which, grad_x, grad_y", [
@@ -752,9 +752,9 @@ def test_maximum_minimum_ties_split_evenly(which, grad_x, grad_y, y_kind):
     y = {"tensor": leaf([2.0, 2.0, 2.0]), "constant_tensor": Tensor(np.full(3, 2.0)),
          "python_scalar": 2.0}[y_kind]
     getattr(x, which)(y).sum().backward()
-    np.testing.assert_allclose(x.grad.data, grad_x)
+    np.testing.assert_allclose(x.grad.numpy(), grad_x)
     if y_kind == "tensor":
-        np.testing.assert_allclose(y.grad.data, grad_y)
+        np.testing.assert_allclose(y.grad.numpy(), grad_y)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -792,20 +792,20 @@ def test_stable_at_plus_minus_1000(name, fn, expected, dtype):
         warnings.simplefilter("error")
         out = fn(x)
         out.backward(Tensor(np.ones(out.shape, dtype)))
-    assert np.all(np.isfinite(out.data)) and np.all(np.isfinite(x.grad.data))
+    assert np.all(np.isfinite(out.numpy())) and np.all(np.isfinite(x.grad.numpy()))
     assert out.dtype == dtype and x.grad.dtype == dtype
     if expected is not None:
-        np.testing.assert_allclose(out.data, expected, rtol=1e-6, atol=1e-6)
+        np.testing.assert_allclose(out.numpy(), expected, rtol=1e-6, atol=1e-6)
 
 
 def test_log_softmax_and_cross_entropy_values_at_1000():
     x = Tensor(np.array([[1000.0, -1000.0]], np.float32), requires_grad=True)
-    np.testing.assert_allclose(x.log_softmax(-1).data, [[0.0, -2000.0]])
-    np.testing.assert_allclose(x.softmax(-1).data, [[1.0, 0.0]])
+    np.testing.assert_allclose(x.log_softmax(-1).numpy(), [[0.0, -2000.0]])
+    np.testing.assert_allclose(x.softmax(-1).numpy(), [[1.0, 0.0]])
     loss = primitives.CrossEntropy.apply(x, target=np.array([1]))
     loss.backward()
-    np.testing.assert_allclose(loss.data, 2000.0)
-    np.testing.assert_allclose(x.grad.data, [[1.0, -1.0]])
+    np.testing.assert_allclose(loss.numpy(), 2000.0)
+    np.testing.assert_allclose(x.grad.numpy(), [[1.0, -1.0]])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -833,7 +833,7 @@ def test_gradgradcheck_catches_a_wrong_second_derivative():
             return x ** 3
 
         def backward(self, g, out, x):
-            return (g * 3 * Tensor(x.data) ** 2 if isinstance(x, Tensor) else g * 3 * x ** 2,)
+            return (g * 3 * Tensor(x.numpy()) ** 2 if isinstance(x, Tensor) else g * 3 * x ** 2,)
 
     x = leaf([0.5, -1.0, 2.0])
     assert tg.gradcheck(lambda x: WrongCube.apply(x), (x,))

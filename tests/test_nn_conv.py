@@ -198,7 +198,7 @@ def test_conv2d_gradcheck(s, seed):
     fn, ref = conv_call(s)
     x, w = leaf(uniform(seed, s["x"])), leaf(uniform(seed + 1, s["w"]))
     inputs = (x, w) + ((leaf(uniform(seed + 2, s["w"][:1])),) if s["bias"] else ())
-    close(fn(*inputs), ref(*(t.data for t in inputs)))
+    close(fn(*inputs), ref(*(t.numpy() for t in inputs)))
     check(fn, *inputs)
 
 
@@ -206,7 +206,7 @@ def test_conv2d_gradcheck(s, seed):
 def test_max_pool2d_gradcheck(ps, seed):
     shape, kw = ps
     x = leaf(distinct(seed, shape))
-    expected = ref_max_pool2d(x.data, **kw)
+    expected = ref_max_pool2d(x.numpy(), **kw)
     assume(np.isfinite(expected).all())  # a dilated window can hold only padding: -inf
     close(F.max_pool2d(x, **kw), expected, rtol=0, atol=0)
     check(lambda x: F.max_pool2d(x, **kw), x)
@@ -218,7 +218,7 @@ def test_avg_pool2d_gradcheck(ps, count_include_pad, seed):
     del kw["dilation"]
     x = leaf(uniform(seed, shape))
     close(F.avg_pool2d(x, count_include_pad=count_include_pad, **kw),
-          ref_avg_pool2d(x.data, count_include_pad=count_include_pad, **kw))
+          ref_avg_pool2d(x.numpy(), count_include_pad=count_include_pad, **kw))
     check(lambda x: F.avg_pool2d(x, count_include_pad=count_include_pad, **kw), x)
 
 
@@ -242,7 +242,7 @@ def test_adaptive_avg_pool2d_gradcheck(settings, seed):
     shape, size = settings
     x = leaf(uniform(seed, shape))
     out = F.adaptive_avg_pool2d(x, size)
-    expected = ref_adaptive_avg_pool2d(x.data, size)
+    expected = ref_adaptive_avg_pool2d(x.numpy(), size)
     assert out.shape == expected.shape
     close(out, expected)
     check(lambda x: F.adaptive_avg_pool2d(x, size), x)
@@ -258,9 +258,9 @@ def test_batch_norm_4d_training_gradcheck(n, c, h, w, running, seed):
     if running:
         stats = (tg.zeros(c, dtype=tg.float64), tg.ones(c, dtype=tg.float64))
     out = F.batch_norm(x, *stats, weight, bias, training=True)
-    mean, var = x.data.mean(axis=(0, 2, 3)), x.data.var(axis=(0, 2, 3))
-    close(out, (x.data - mean[:, None, None]) / np.sqrt(var[:, None, None] + 1e-5)
-          * weight.data[:, None, None] + bias.data[:, None, None])
+    mean, var = x.numpy().mean(axis=(0, 2, 3)), x.numpy().var(axis=(0, 2, 3))
+    close(out, (x.numpy() - mean[:, None, None]) / np.sqrt(var[:, None, None] + 1e-5)
+          * weight.numpy()[:, None, None] + bias.numpy()[:, None, None])
     check(lambda x, weight, bias: F.batch_norm(x, *stats, weight, bias, training=True),
           x, weight, bias)
 
@@ -287,8 +287,8 @@ def test_batch_norm_training_against_the_closed_form(n, c, spatial, affine, batc
     dims, keep = (0,) + tuple(range(2, len(shape))), (1, c) + (1,) * len(spatial)
     mean, var = data.mean(dims, keepdims=True), data.var(dims, keepdims=True)
     xhat = (data - mean) / np.sqrt(var + 1e-3)
-    w = weight.data.reshape(keep) if weight is not None else 1.0
-    b = bias.data.reshape(keep) if bias is not None else 0.0
+    w = weight.numpy().reshape(keep) if weight is not None else 1.0
+    b = bias.numpy().reshape(keep) if bias is not None else 0.0
     close(out, xhat * w + b)
     expected = w / np.sqrt(var + 1e-3) * (g - g.mean(dims, keepdims=True)
                                           - xhat * (g * xhat).mean(dims, keepdims=True))
@@ -303,7 +303,7 @@ def test_batch_norm_training_against_the_closed_form(n, c, spatial, affine, batc
         rest = iter(params)
         return F.batch_norm(x, None, None, next(rest) if weight is not None else None,
                             next(rest) if bias is not None else None, training=True, eps=1e-3)
-    check(fn, Tensor(data, requires_grad=True), *[leaf(t.data) for t in params])
+    check(fn, Tensor(data, requires_grad=True), *[leaf(t.numpy()) for t in params])
 
 
 GRADGRAD = [  # id, function of the inputs, input makers (seed -> arrays)
@@ -489,7 +489,7 @@ def test_conv2d_gradients_closed_form(s, seed):
     n, o, oh, ow = out.shape
     (kh, kw), (sh, sw), (dh, dw) = s["w"][2:], pair(s["stride"]), pair(s["dilation"])
     top, bottom, left, right = explicit_padding(s["padding"], (kh, kw), (dh, dw))
-    xp = pad_image(x.data, (top, bottom, left, right), 0.0)
+    xp = pad_image(x.numpy(), (top, bottom, left, right), 0.0)
     gxp = np.zeros_like(xp)
     gw = np.zeros(s["w"][1:])
     for i in range(kh):
@@ -499,7 +499,7 @@ def test_conv2d_gradients_closed_form(s, seed):
             gw[:, i, j] = xp[:, :, rows][:, :, :, cols].sum(axis=(0, 2, 3))
             for r in rows:
                 for q in cols:
-                    gxp[:, :, r, q] += w.data[:, :, i, j].sum(axis=0)
+                    gxp[:, :, r, q] += w.numpy()[:, :, i, j].sum(axis=0)
     gx = gxp[:, :, top:top + s["x"][2], left:left + s["x"][3]]
     close(w.grad, np.broadcast_to(gw, s["w"]))
     close(x.grad, gx)
@@ -547,7 +547,7 @@ def test_max_pool2d_gradient_is_one_hot_per_window():
     F.max_pool2d(x, (2, 4)).sum().backward()
     def by_window(a):  # (N, C, 6, 8) -> (N, C, 3, 2, 8): the 8 values of each 2x4 window
         return a.reshape(2, 3, 3, 2, 2, 4).transpose(0, 1, 2, 4, 3, 5).reshape(2, 3, 3, 2, 8)
-    blocks, values = by_window(x.grad.numpy()), by_window(x.data)
+    blocks, values = by_window(x.grad.numpy()), by_window(x.numpy())
     assert set(np.unique(blocks)) == {0.0, 1.0}
     np.testing.assert_array_equal(blocks.sum(-1), np.ones((2, 3, 3, 2)))
     np.testing.assert_array_equal(blocks.argmax(-1), values.argmax(-1))
@@ -567,7 +567,7 @@ def test_max_pool2d_gradient_routes_to_window_argmax(ps, ties, seed):
     stride = kernel if kw["stride"] is None else pair(kw["stride"])
     dilation = pair(kw["dilation"])
     top, bottom, left, right = explicit_padding(kw["padding"], kernel)
-    xp = pad_image(x.data, (top, bottom, left, right), -np.inf)
+    xp = pad_image(x.numpy(), (top, bottom, left, right), -np.inf)
     gxp = np.zeros_like(xp)
     for n, c, i, j in np.ndindex(*out.shape):
         k = int(np.argmax(window(xp, n, c, i, j, kernel, stride, dilation)))  # first maximum

@@ -107,7 +107,7 @@ def test_cross_entropy_of_a_transposed_view_matches_contiguous_logits(smoothing)
     rng = np.random.default_rng(5)
     logits, y = rng.standard_normal((4, 6)), np.array([5, 0, 3, 3])
     a, b = Tensor(logits.copy(), requires_grad=True), Tensor(logits.T.copy().T, requires_grad=True)
-    assert not b.data.flags.c_contiguous
+    assert not b.numpy().flags.c_contiguous
     la, lb = (F.cross_entropy(t, y, label_smoothing=smoothing) for t in (a, b))
     la.backward()
     lb.backward()

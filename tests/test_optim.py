@@ -126,7 +126,7 @@ def test_sgd_matches_reference(seed, shape, n, lr, momentum, dampening, weight_d
     options = dict(lr=lr, momentum=momentum, dampening=dampening, weight_decay=weight_decay,
                    nesterov=nesterov, maximize=maximize)
     p = run_optimizer(lambda ps: SGD(ps, **options), p0, grads)
-    assert_matches(p.data, sgd_reference(p0, grads, **options))
+    assert_matches(p.numpy(), sgd_reference(p0, grads, **options))
 
 
 @pytest.mark.parametrize("cls, decoupled", [(Adam, False), (AdamW, True)], ids=["adam", "adamw"])
@@ -138,7 +138,7 @@ def test_adam_matches_reference(cls, decoupled, seed, shape, n, lr, beta1, beta2
     options = dict(lr=lr, betas=(beta1, beta2), eps=eps, weight_decay=weight_decay,
                    amsgrad=amsgrad, maximize=maximize)
     p = run_optimizer(lambda ps: cls(ps, **options), p0, grads)
-    assert_matches(p.data, adam_reference(p0, grads, decoupled=decoupled, **options))
+    assert_matches(p.numpy(), adam_reference(p0, grads, decoupled=decoupled, **options))
 
 
 def test_adam_decoupled_weight_decay_flag_is_adamw():
@@ -146,7 +146,7 @@ def test_adam_decoupled_weight_decay_flag_is_adamw():
     a = run_optimizer(lambda ps: Adam(ps, lr=0.1, weight_decay=0.2, decoupled_weight_decay=True),
                       p0, grads)
     b = run_optimizer(lambda ps: AdamW(ps, lr=0.1, weight_decay=0.2), p0, grads)
-    np.testing.assert_array_equal(a.data, b.data)
+    np.testing.assert_array_equal(a.numpy(), b.numpy())
 
 
 @given(seed=seeds, shape=shapes, n=steps, lr=lrs, alpha=st.floats(0.1, 0.999), eps=epsilons,
@@ -158,7 +158,7 @@ def test_rmsprop_matches_reference(seed, shape, n, lr, alpha, eps, weight_decay,
     options = dict(lr=lr, alpha=alpha, eps=eps, weight_decay=weight_decay, momentum=momentum,
                    centered=centered, maximize=maximize)
     p = run_optimizer(lambda ps: RMSprop(ps, **options), p0, grads)
-    assert_matches(p.data, rmsprop_reference(p0, grads, **options))
+    assert_matches(p.numpy(), rmsprop_reference(p0, grads, **options))
 
 
 def test_default_hyperparameters_match_pytorch():
@@ -180,8 +180,8 @@ def test_first_momentum_buffer_is_the_gradient():
     opt.step()
     # PyTorch: no dampening on the first step, the buffer is a copy of the gradient
     np.testing.assert_array_equal(opt.state[p]["momentum_buffer"], [4.0, -2.0])
-    assert opt.state[p]["momentum_buffer"] is not p.grad.data
-    np.testing.assert_allclose(p.data, [0.6, 2.2])
+    assert opt.state[p]["momentum_buffer"] is not p.grad.numpy()
+    np.testing.assert_allclose(p.numpy(), [0.6, 2.2])
 
 
 def test_adam_state_contents():
@@ -220,23 +220,23 @@ CONFIGS = {
 def test_updates_in_place_without_reallocation(name):
     rng = np.random.default_rng(1)
     p = Tensor(rng.standard_normal((5, 4)).astype(np.float32), requires_grad=True)
-    data, address, version = p.data, p.data.ctypes.data, p._version
+    data, address, version = p.numpy(), p.numpy().ctypes.data, p._version
     opt = CONFIGS[name]([p])
     buffers = None
     for i in range(4):
         grad = rng.standard_normal((5, 4)).astype(np.float32)
         p.grad = Tensor(grad.copy())
         opt.step()
-        np.testing.assert_array_equal(p.grad.data, grad)  # the gradient is never modified
-        assert p.data is data and p.data.ctypes.data == address
-        assert p.data.dtype == np.float32
+        np.testing.assert_array_equal(p.grad.numpy(), grad)  # the gradient is never modified
+        assert p.numpy() is data and p.numpy().ctypes.data == address
+        assert p.numpy().dtype == np.float32
         assert p._version == version + i + 1
         arrays = {k: v for k, v in opt.state[p].items() if isinstance(v, np.ndarray)}
         assert all(v.dtype == np.float32 for v in arrays.values())
         if buffers is not None:  # state buffers are updated in place too
             assert all(arrays[k] is buffers[k] for k in buffers)
         buffers = arrays
-    assert np.all(np.isfinite(p.data))
+    assert np.all(np.isfinite(p.numpy()))
 
 
 @pytest.mark.parametrize("name", sorted(CONFIGS))
@@ -255,7 +255,7 @@ def test_step_allocates_no_parameter_sized_arrays(name):
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
-    assert peak < params[0].data.nbytes // 4
+    assert peak < params[0].numpy().nbytes // 4
 
 
 @pytest.mark.parametrize("name", sorted(CONFIGS))
@@ -267,7 +267,7 @@ def test_float32_stays_float32_with_numpy_hyperparameters_and_float64_grads(name
     p.grad = Tensor(rng.standard_normal(6))  # float64
     opt.step()
     opt.step()
-    assert p.data.dtype == np.float32
+    assert p.numpy().dtype == np.float32
     assert all(v.dtype == np.float32 for v in opt.state[p].values() if isinstance(v, np.ndarray))
 
 
@@ -281,7 +281,7 @@ def test_float32_updates_agree_with_float64_reference():
     expected = adam_reference(p0.astype(np.float32).astype(np.float64),
                               [g.astype(np.float32).astype(np.float64) for g in grads],
                               lr=0.01, weight_decay=0.1)
-    np.testing.assert_allclose(p.data, expected, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(p.numpy(), expected, rtol=1e-5, atol=1e-6)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -298,9 +298,9 @@ def test_parameters_without_grad_are_skipped(name):
     opt = CONFIGS[name]([a, b])
     a.grad = Tensor(np.ones(3))
     opt.step()
-    np.testing.assert_array_equal(b.data, np.ones(3))
+    np.testing.assert_array_equal(b.numpy(), np.ones(3))
     assert b._version == 0 and b not in opt.state
-    assert not np.array_equal(a.data, np.ones(3))
+    assert not np.array_equal(a.numpy(), np.ones(3))
 
 
 def test_param_groups_fill_defaults_and_use_their_own_options():
@@ -312,8 +312,8 @@ def test_param_groups_fill_defaults_and_use_their_own_options():
                                         "nesterov", "maximize"}
     a.grad, b.grad = Tensor(np.ones(2)), Tensor(np.ones(2))
     opt.step()
-    np.testing.assert_allclose(a.data, [0.9, 0.9])
-    np.testing.assert_allclose(b.data, [0.5, 0.5])
+    np.testing.assert_allclose(a.numpy(), [0.9, 0.9])
+    np.testing.assert_allclose(b.numpy(), [0.5, 0.5])
     assert "momentum_buffer" in opt.state[b] and a not in opt.state
 
 
@@ -325,8 +325,8 @@ def test_add_param_group_and_changed_lr_take_effect():
     opt.param_groups[0]["lr"] = 0.0
     a.grad, b.grad = Tensor(np.ones(2)), Tensor(np.ones(2))
     opt.step()
-    np.testing.assert_array_equal(a.data, [1.0, 1.0])
-    np.testing.assert_allclose(b.data, [0.9, 0.9])
+    np.testing.assert_array_equal(a.numpy(), [1.0, 1.0])
+    np.testing.assert_allclose(b.numpy(), [0.9, 0.9])
 
 
 
@@ -337,17 +337,17 @@ def test_every_change_of_a_hyperparameter_between_steps_takes_effect():
     opt = SGD([w], lr=0.5)
 
     def step():
-        before = w.data.copy()
+        before = w.numpy().copy()
         w.grad = Tensor(np.ones(1))
         opt.step()
-        return float(before[0] - w.data[0])
+        return float(before[0] - w.numpy()[0])
 
     assert step() == pytest.approx(0.5)
     assert step() == pytest.approx(0.5)       # from the cache
     opt.param_groups[0]["lr"] = 0.25           # replaced
     assert step() == pytest.approx(0.25)
     opt.param_groups[0]["weight_decay"] = 1.0  # a new value: g = 1 + 1.0 * w = 3
-    w.data[...] = 2.0
+    w.numpy()[...] = 2.0
     assert step() == pytest.approx(0.25 * 3.0)
     opt.param_groups[0]["weight_decay"] = 0
     lr = np.array(0.125)
@@ -367,8 +367,8 @@ def test_a_group_whose_params_are_replaced_updates_the_new_ones():
     opt.param_groups[0]["params"] = [b]
     b.grad = Tensor(np.ones(2))
     opt.step()
-    np.testing.assert_allclose(b.data, [-0.5, -0.5])
-    np.testing.assert_allclose(a.data, [0.5, 0.5, 0.5])
+    np.testing.assert_allclose(b.numpy(), [-0.5, -0.5])
+    np.testing.assert_allclose(a.numpy(), [0.5, 0.5, 0.5])
 
 
 def test_loading_state_many_times_keeps_the_options_cache_small():
@@ -404,9 +404,9 @@ def test_zero_grad():
     a, b = param(2), param(2)
     opt = SGD([a, b])
     a.grad = Tensor(np.ones(2))
-    grad = a.grad.data
+    grad = a.grad.numpy()
     opt.zero_grad(set_to_none=False)
-    assert a.grad.data is grad and np.all(grad == 0) and b.grad is None
+    assert a.grad.numpy() is grad and np.all(grad == 0) and b.grad is None
     opt.zero_grad()
     assert a.grad is None and b.grad is None
 
@@ -424,7 +424,7 @@ def test_step_with_closure_returns_its_loss():
     with tg.no_grad():
         assert opt.step(closure) == 42.0
     assert calls == [True]  # the closure runs with autograd on, as in PyTorch
-    np.testing.assert_allclose(p.data, [0.5, 1.5])
+    np.testing.assert_allclose(p.numpy(), [0.5, 1.5])
     assert opt.step() is None
 
 
@@ -435,7 +435,7 @@ def test_optimizers_work_with_real_autograd():
         opt.zero_grad()
         (w * w).sum().backward()
         opt.step()
-    np.testing.assert_allclose(w.data, np.array([3.0, -2.0]) * 0.5 ** 20)
+    np.testing.assert_allclose(w.numpy(), np.array([3.0, -2.0]) * 0.5 ** 20)
 
 
 def test_repr_lists_groups():
@@ -559,9 +559,9 @@ def test_state_dict_structure():
     assert sorted(sd["state"]) == [0, 2]
     assert set(sd["state"][0]) == {"momentum_buffer"}
     buf = sd["state"][0]["momentum_buffer"]
-    np.testing.assert_array_equal(buf, params[0].grad.data)
+    np.testing.assert_array_equal(buf, params[0].grad.numpy())
     opt.step()  # a snapshot: later steps do not change it
-    np.testing.assert_array_equal(buf, params[0].grad.data)
+    np.testing.assert_array_equal(buf, params[0].grad.numpy())
 
 
 def test_adam_state_dict_keeps_step_as_an_int_and_betas():
@@ -585,7 +585,7 @@ def test_state_dict_round_trip_through_save_continues_identically(name, tmp_path
         opt.step()
     opt.param_groups[0]["lr"] *= 0.5  # hyper-parameters are restored too
     tg.save({"optim": opt.state_dict()}, tmp_path / "ckpt.npz")
-    clones = [Tensor(p.data.copy(), requires_grad=True) for p in params]
+    clones = [Tensor(p.numpy().copy(), requires_grad=True) for p in params]
     for s in range(3, 6):
         grads_for(params, s)
         opt.step()
@@ -598,7 +598,7 @@ def test_state_dict_round_trip_through_save_continues_identically(name, tmp_path
         grads_for(clones, s)
         restored.step()
     for p, q in zip(params, clones):
-        np.testing.assert_array_equal(p.data, q.data)
+        np.testing.assert_array_equal(p.numpy(), q.numpy())
 
 
 def test_load_state_dict_copies_and_casts_to_the_parameter_dtype():
@@ -618,7 +618,7 @@ def test_load_state_dict_copies_and_casts_to_the_parameter_dtype():
     p.grad = Tensor(np.ones(3, dtype=np.float32))
     opt.step()
     np.testing.assert_array_equal(saved_avg, [0.1, 0.2, 0.3])
-    assert p.data.dtype == np.float32 and state["step"] == 5
+    assert p.numpy().dtype == np.float32 and state["step"] == 5
 
 
 def test_adamw_stays_decoupled_after_loading_adam_state():

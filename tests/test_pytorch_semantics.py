@@ -255,3 +255,30 @@ def test_mixed_indexing_against_pytorch():
         got = Tensor(a)[_index_of(index, Tensor)]
         want = t[_index_of(index, torch.tensor)]
         assert got.shape == tuple(want.shape) and got.tolist() == want.tolist(), index
+
+
+# ---------------------------------------------------------------------------------------------
+# .data is a Tensor, as in PyTorch
+# ---------------------------------------------------------------------------------------------
+
+def test_data_is_a_tensor_sharing_memory_and_the_teaching_update_idiom_works():
+    tg.manual_seed(0)
+    lin = nn.Linear(3, 1)
+    x, y = tg.randn(8, 3), tg.randn(8, 1)
+    before = lin.weight.numpy().copy()
+    F.mse_loss(lin(x), y).backward()
+    d = lin.weight.data
+    assert isinstance(d, Tensor) and not d.requires_grad and d.is_leaf
+    for p in lin.parameters():
+        p.data += -0.1 * p.grad
+    np.testing.assert_allclose(lin.weight.numpy(), before - 0.1 * lin.weight.grad.numpy(), rtol=1e-6)
+    lin.bias.data.sub_(lin.bias.grad)  # in place through .data: the parameter changes
+    lin.weight.data = Tensor(np.zeros((1, 3), dtype=np.float32))
+    assert lin.weight.numpy().tolist() == [[0.0, 0.0, 0.0]] and lin.weight.requires_grad
+    opt = tg.optim.SGD(lin.parameters(), lr=0.1)  # the optimizer still works after the assignment
+    opt.zero_grad()
+    F.mse_loss(lin(x), y).backward()
+    opt.step()
+    assert np.isfinite(lin.weight.numpy()).all() and lin.weight.numpy().any()
+    with pytest.raises(TypeError, match="Tensor"):
+        lin.weight.data = [1.0, 2.0, 3.0]

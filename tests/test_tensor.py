@@ -60,7 +60,7 @@ def test_numpy_data_is_shared_and_tensor_copies():
     a = np.array([1.0, 2.0])
     shared, copied, from_np = Tensor(a), tg.tensor(a), tg.from_numpy(a)
     a[0] = 9.0
-    assert shared.data[0] == 9.0 and from_np.data[0] == 9.0 and copied.data[0] == 1.0
+    assert shared.numpy()[0] == 9.0 and from_np.numpy()[0] == 9.0 and copied.numpy()[0] == 1.0
     assert shared.numpy() is a
 
 
@@ -103,11 +103,11 @@ def test_properties():
     x = Tensor(np.arange(6.0).reshape(2, 3))
     assert x.shape == (2, 3) and x.size() == (2, 3) and x.size(1) == 3 and x.size(-2) == 2
     assert x.ndim == 2 and x.dim() == 2 and x.numel() == 6 and len(x) == 2
-    assert x.dtype == np.float64 and isinstance(x.numpy(), np.ndarray) and x.numpy() is x.data
+    assert x.dtype == np.float64 and isinstance(x.numpy(), np.ndarray) and x.numpy() is x.numpy()
     assert x.tolist() == [[0.0, 1.0, 2.0], [3.0, 4.0, 5.0]]
     assert x.requires_grad is False and x.grad is None and x.is_leaf and x.grad_fn is None
-    np.testing.assert_array_equal(x.T.data, np.arange(6.0).reshape(2, 3).T)
-    np.testing.assert_array_equal(x.T.T.data, x.data)
+    np.testing.assert_array_equal(x.T.numpy(), np.arange(6.0).reshape(2, 3).T)
+    np.testing.assert_array_equal(x.T.T.numpy(), x.numpy())
     assert [row.tolist() for row in x] == [[0.0, 1.0, 2.0], [3.0, 4.0, 5.0]]
 
 
@@ -138,7 +138,7 @@ def test_requires_grad_is_leaf_detach():
     assert y.requires_grad and not y.is_leaf and y.grad_fn is not None
     d = y.detach()
     assert not d.requires_grad and d.is_leaf and d.grad_fn is None
-    assert np.shares_memory(d.data, y.data)
+    assert np.shares_memory(d.numpy(), y.numpy())
     z = Tensor([1.0])
     assert z.requires_grad_() is z and z.requires_grad
     assert z.requires_grad_(False) is z and not z.requires_grad
@@ -213,22 +213,22 @@ def test_creation(name, make, shape, dtype, values):
     t = make()
     assert isinstance(t, Tensor) and t.shape == shape and t.dtype == dtype and not t.requires_grad
     if values is not None:
-        np.testing.assert_array_equal(t.data, values)
+        np.testing.assert_array_equal(t.numpy(), values)
 
 
 def test_creation_ranges_and_requires_grad():
     tg.manual_seed(0)
     r, n, i = tg.rand(1000), tg.randn(1000), tg.randint(2, 5, (1000,))
-    assert 0 <= r.data.min() and r.data.max() < 1
-    assert abs(n.data.mean()) < 0.2 and 0.8 < n.data.std() < 1.2
-    assert set(np.unique(i.data)) == {2, 3, 4}
+    assert 0 <= r.numpy().min() and r.numpy().max() < 1
+    assert abs(n.numpy().mean()) < 0.2 and 0.8 < n.numpy().std() < 1.2
+    assert set(np.unique(i.numpy())) == {2, 3, 4}
     assert tg.zeros(2, requires_grad=True).requires_grad
     assert tg.randn(2, requires_grad=True).requires_grad
 
 
 def test_manual_seed_reproducibility():
     def draw():
-        return tg.randn(3, 2).data, tg.rand(4).data, tg.randint(0, 100, (5,)).data
+        return tg.randn(3, 2).numpy(), tg.rand(4).numpy(), tg.randint(0, 100, (5,)).numpy()
     tg.manual_seed(123)
     first = draw()
     tg.manual_seed(123)
@@ -264,7 +264,7 @@ def test_comparisons_give_bool_tensors_without_grad(name, op, ref, other):
     out = op(x, y)
     assert isinstance(out, Tensor) and out.dtype == np.bool_
     assert not out.requires_grad and out.grad_fn is None
-    np.testing.assert_array_equal(out.data, ref(_A, y_np))
+    np.testing.assert_array_equal(out.numpy(), ref(_A, y_np))
 
 
 def test_logic_operators():
@@ -289,7 +289,7 @@ def test_argmax_argmin(name, fn, ref):
     a = np.array([[1.0, 5.0, 5.0], [7.0, 2.0, 7.0], [0.0, 0.0, -1.0]])  # ties: first index wins
     out = fn(Tensor(a, requires_grad=True))
     assert out.dtype == np.int64 and not out.requires_grad
-    np.testing.assert_array_equal(out.data, ref(a))
+    np.testing.assert_array_equal(out.numpy(), ref(a))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -309,14 +309,14 @@ INDEXES = [
 
 @pytest.mark.parametrize("name, index", INDEXES, ids=[i[0] for i in INDEXES])
 def test_indexing_values(name, index):
-    np.testing.assert_array_equal(Tensor(_X)[index].data, _X[index])
+    np.testing.assert_array_equal(Tensor(_X)[index].numpy(), _X[index])
 
 
 def test_indexing_with_tensors():
     x = Tensor(_X)
-    np.testing.assert_array_equal(x[Tensor([1, 0])].data, _X[[1, 0]])
-    np.testing.assert_array_equal(x[x > 20].data, _X[_X > 20])
-    np.testing.assert_array_equal(x[Tensor(1)].data, _X[1])
+    np.testing.assert_array_equal(x[Tensor([1, 0])].numpy(), _X[[1, 0]])
+    np.testing.assert_array_equal(x[x > 20].numpy(), _X[_X > 20])
+    np.testing.assert_array_equal(x[Tensor(1)].numpy(), _X[1])
     with pytest.raises(TypeError):
         [10, 20][Tensor(1.0)]
     assert [10, 20][Tensor(1)] == 20
@@ -345,9 +345,9 @@ def test_flatten_of_one_dim_and_zero_dim():
 def test_transpose_of_a_dim_with_itself_is_the_identity(d0, d1):
     x = leaf(np.arange(6.0).reshape(1, 2, 3))
     y = x.transpose(d0, d1)
-    np.testing.assert_array_equal(y.data, x.data)
+    np.testing.assert_array_equal(y.numpy(), x.numpy())
     y.sum().backward()
-    np.testing.assert_array_equal(x.grad.data, np.ones((1, 2, 3)))
+    np.testing.assert_array_equal(x.grad.numpy(), np.ones((1, 2, 3)))
 
 
 def test_shape_helpers():
@@ -406,4 +406,4 @@ def test_errors(name, action, exc, text):
     ("numpy_input", lambda x: tg.sqrt(_A), np.sqrt(_A)),
 ])
 def test_module_level_functions(name, call, ref):
-    np.testing.assert_allclose(call(Tensor(_A)).data, ref)
+    np.testing.assert_allclose(call(Tensor(_A)).numpy(), ref)

@@ -42,7 +42,7 @@ def test_worked_example(forward, dtype):
     cost.backward()
     for got, expected in zip([a1, a2] + [p.grad for p in params], [A1, A2, DW1, DB1, DW2, DB2]):
         assert got.dtype == dtype
-        np.testing.assert_allclose(got.data, expected, rtol=0, atol=TOL)
+        np.testing.assert_allclose(got.numpy(), expected, rtol=0, atol=TOL)
 
 
 def test_worked_example_by_the_hand_formulas():

@@ -28,7 +28,7 @@ def _make(array, dtype, requires_grad):
 
 def tensor(data, dtype=None, requires_grad=False):
     """A new tensor holding a copy of ``data`` (like ``torch.tensor``)."""
-    return Tensor(np.array(data.data if isinstance(data, Tensor) else data, copy=True) if
+    return Tensor(np.array(data.numpy() if isinstance(data, Tensor) else data, copy=True) if
                   isinstance(data, (np.ndarray, Tensor)) else data, requires_grad, dtype)
 
 

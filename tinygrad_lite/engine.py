@@ -30,7 +30,7 @@ def _initial_grad(root, gradient, create_graph):
     if not root.requires_grad:
         raise RuntimeError("backward: the tensor does not require grad and has no grad_fn "
                            "(did you forget requires_grad=True, or compute it under no_grad?)")
-    data = root.data
+    data = root._array
     if data.dtype.kind not in "fc":
         raise TypeError(f"backward: only floating point outputs can be differentiated, got {data.dtype}")
     if gradient is None:
@@ -39,7 +39,7 @@ def _initial_grad(root, gradient, create_graph):
                                f"this output has shape {data.shape}, pass gradient= of that shape")
         g = np.array(1, dtype=data.dtype).reshape(data.shape)
     else:
-        given = gradient.data if isinstance(gradient, type(root)) else gradient
+        given = gradient._array if isinstance(gradient, type(root)) else gradient
         g = np.array(given, dtype=data.dtype)
         if g.shape != data.shape:
             raise ShapeError(f"backward: gradient has shape {g.shape} but the output has shape "
@@ -107,7 +107,7 @@ def run_backward(roots, gradients, retain_graph=False, create_graph=False, input
                 if vc[0] != v:
                     raise _version_error(t, ctx)
             if not create_graph:
-                arriving = zip(ctx.parents, ctx.needs, ctx.backward(g, t.data, *ctx.arrays))
+                arriving = zip(ctx.parents, ctx.needs, ctx.backward(g, t._array, *ctx.arrays))
             elif ctx.composite is None:
                 arriving = zip(ctx.parents, ctx.needs, ctx.backward(g, t, *ctx.parents))
             else:  # the fused node's composite is newer than every node still queued
@@ -130,7 +130,7 @@ def _accumulate(t, g, create_graph):
     if create_graph:  # a clone, so no two leaves ever hold the same gradient tensor
         t.grad = g.clone() if t.grad is None else t.grad + g
         return
-    data = t.data
+    data = t._array
     if g.dtype is not data.dtype:
         g = np.asarray(g, dtype=data.dtype)
     if g.shape != data.shape:
@@ -139,7 +139,7 @@ def _accumulate(t, g, create_graph):
         if g.base is not None or not g.flags.writeable:  # a view may alias another gradient
             g = g.copy()
         t.grad = type(t)._wrap(g)
-    elif t.grad.data.flags.writeable and t.grad.shape == g.shape:
-        np.add(t.grad.data, g, out=t.grad.data)
+    elif t.grad._array.flags.writeable and t.grad.shape == g.shape:
+        np.add(t.grad._array, g, out=t.grad._array)
     else:
-        t.grad = type(t)(t.grad.data + g)
+        t.grad = type(t)(t.grad._array + g)

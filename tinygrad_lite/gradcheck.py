@@ -52,12 +52,12 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True, 
     vs = _projection(outputs, seed)
 
     def scalar():  # recorded, not under no_grad: fn may itself differentiate (gradgradcheck)
-        return sum(float((o.data * v).sum()) for o, v in zip(_outputs(fn(*inputs)), vs))
+        return sum(float((o.numpy() * v).sum()) for o, v in zip(_outputs(fn(*inputs)), vs))
 
     analytic = grad(outputs, [inputs[i] for i in checked], [Tensor(v) for v in vs], allow_unused=True)
     for i, a in zip(checked, analytic):
-        x = inputs[i].data
-        a = np.zeros(x.shape) if a is None else a.data
+        x = inputs[i].numpy()
+        a = np.zeros(x.shape) if a is None else a.numpy()
         numeric = np.zeros(x.shape)
         for j in np.ndindex(x.shape):  # perturb in place (works for non-contiguous data), restore
             orig = x[j]

@@ -25,7 +25,7 @@ from .tensor import Function, Tensor
 
 
 def _data(v):
-    return v.data if isinstance(v, Tensor) else v
+    return v._array if isinstance(v, Tensor) else v
 
 
 def sum_to(g, shape):
@@ -659,7 +659,7 @@ class BatchNorm(Function):
 
     def composite(self, x, weight=None, bias=None):
         dims, shape = self.dims, self.shape
-        scale = 1 / (x.data.size // x.shape[1])
+        scale = 1 / (x._array.size // x.shape[1])
         centered = x - Sum.apply(x, axis=dims, keepdims=True, scale=scale)
         var = Sum.apply(centered * centered, axis=dims, keepdims=True, scale=scale)
         out = centered * PowScalar.apply(var + self.eps, p=-0.5)

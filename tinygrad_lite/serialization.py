@@ -64,7 +64,7 @@ def _encode(obj, arrays, where):
     if isinstance(obj, _SCALARS):
         return obj
     if isinstance(obj, (Tensor, np.ndarray)):
-        array = obj.data if isinstance(obj, Tensor) else obj
+        array = obj.numpy() if isinstance(obj, Tensor) else obj
         if array.dtype.hasobject:
             raise TypeError(f"save: {where} is an array of Python objects, which cannot be stored "
                             f"without pickle")

@@ -68,7 +68,7 @@ class Function:
         arrays, needs, vchecks = [], [], []  # one plain loop: cheaper here than comprehensions
         for a in args:
             if isinstance(a, Tensor):
-                arrays.append(a.data)
+                arrays.append(a._array)
                 needs.append(a._requires_grad)
                 vchecks.append((a._vc, a._vc[0]))
             else:
@@ -116,12 +116,12 @@ class Tensor:
     tensor([1.5], requires_grad=True)
     """
 
-    __slots__ = ("data", "_grad", "_requires_grad", "_ctx", "_vc", "_retains_grad", "__weakref__")
+    __slots__ = ("_array", "_grad", "_requires_grad", "_ctx", "_vc", "_retains_grad", "__weakref__")
     __array_ufunc__ = None  # make `ndarray * Tensor` defer to Tensor.__rmul__
     __hash__ = object.__hash__
 
     def __init__(self, data, requires_grad=False, dtype=None):
-        self.data = _as_array(data, None if dtype is None else np.dtype(dtype))
+        self._array = _as_array(data, None if dtype is None else np.dtype(dtype))
         self._grad, self._ctx, self._vc, self._retains_grad = None, None, [0], False
         self._requires_grad = False
         if requires_grad:
@@ -132,14 +132,28 @@ class Tensor:
         """A Tensor around the ndarray ``array`` (no conversion, no checks, not requiring grad):
         ``Tensor(array)`` for the hot paths that already hold a proper array."""
         t = cls.__new__(cls)
-        t.data, t._grad, t._requires_grad, t._ctx, t._retains_grad = array, None, False, None, False
+        t._array, t._grad, t._requires_grad, t._ctx, t._retains_grad = array, None, False, None, False
         t._vc = [0] if vc is None else vc
         return t
 
     # --- properties --------------------------------------------------------------------------
-    shape = property(lambda self: self.data.shape, doc="The shape, a tuple of ints.")
-    dtype = property(lambda self: self.data.dtype, doc="The NumPy dtype.")
-    ndim = property(lambda self: self.data.ndim, doc="The number of dimensions.")
+    @property
+    def data(self):
+        """The values as a Tensor that shares this one's memory and is cut from the graph (as in
+        PyTorch: changes through it are not tracked). Assigning a Tensor replaces the values:
+        ``p.data += -lr * p.grad``, ``layer.weight.data = new``. NumPy's view is ``numpy()``."""
+        return Tensor._wrap(self._array)
+
+    @data.setter
+    def data(self, value):
+        array = value._array if isinstance(value, Tensor) else value
+        if type(array) is not np.ndarray:
+            raise TypeError(f"Tensor.data must be set to a Tensor, got {type(value).__name__}")
+        self._array = array
+
+    shape = property(lambda self: self._array.shape, doc="The shape, a tuple of ints.")
+    dtype = property(lambda self: self._array.dtype, doc="The NumPy dtype.")
+    ndim = property(lambda self: self._array.ndim, doc="The number of dimensions.")
     is_leaf = property(lambda self: self._ctx is None,
                        doc="True for tensors made by the user rather than by a recorded operation.")
 
@@ -156,46 +170,46 @@ class Tensor:
 
     def size(self, dim=None):
         """The shape, or the size of one dimension: ``x.size(0)``."""
-        return self.data.shape if dim is None else self.data.shape[dim]
+        return self._array.shape if dim is None else self._array.shape[dim]
 
     def dim(self):
         """The number of dimensions."""
-        return self.data.ndim
+        return self._array.ndim
 
     def numel(self):
         """The number of elements."""
-        return self.data.size
+        return self._array.size
 
     def numpy(self):
         """The underlying NumPy array (shared, not copied)."""
-        return self.data
+        return self._array
 
     def item(self):
         """The value of a one-element tensor as a Python number."""
-        if self.data.size != 1:
+        if self._array.size != 1:
             raise ValueError(f"item(): only one-element tensors can be converted to a Python number, "
                              f"got shape {self.shape}")
-        return self.data.item()
+        return self._array.item()
 
     def tolist(self):
         """The data as (nested) Python lists."""
-        return self.data.tolist()
+        return self._array.tolist()
 
     def __array__(self, dtype=None, copy=None):
-        return self.data if dtype is None else self.data.astype(dtype)
+        return self._array if dtype is None else self._array.astype(dtype)
 
     def __len__(self):
-        if self.data.ndim == 0:
+        if self._array.ndim == 0:
             raise TypeError("len() of a 0-d tensor")
-        return self.data.shape[0]
+        return self._array.shape[0]
 
     def __iter__(self):
         return (self[i] for i in range(len(self)))
 
     def __bool__(self):
-        if self.data.size != 1:
+        if self._array.size != 1:
             raise ValueError(f"the truth value of a tensor of shape {self.shape} is ambiguous")
-        return bool(self.data)
+        return bool(self._array)
 
     def __float__(self):
         return float(self.item())
@@ -204,12 +218,12 @@ class Tensor:
         return int(self.item())
 
     def __index__(self):
-        if self.data.dtype.kind not in "iu":
+        if self._array.dtype.kind not in "iu":
             raise TypeError(f"only integer tensors can be used as an index, got {self.dtype}")
         return int(self.item())
 
     def __repr__(self):
-        body = np.array2string(self.data, separator=", ", prefix="tensor(", precision=4)
+        body = np.array2string(self._array, separator=", ", prefix="tensor(", precision=4)
         extra = ""
         if self.dtype not in (np.float32, np.int64, np.bool_):
             extra += f", dtype={self.dtype}"
@@ -232,7 +246,7 @@ class Tensor:
 
     def requires_grad_(self, requires_grad=True):
         """Set whether gradients are recorded for this leaf tensor; returns self."""
-        if requires_grad and self.data.dtype.kind not in "fc":
+        if requires_grad and self._array.dtype.kind not in "fc":
             raise DTypeError(f"only floating point tensors can require gradients, got dtype {self.dtype}")
         if not requires_grad and self._ctx is not None:
             raise RuntimeError("requires_grad_(False) on a non-leaf tensor; use detach() instead")
@@ -267,7 +281,7 @@ class Tensor:
 
     def detach(self):
         """A new tensor sharing the data (and the in-place version counter) but cut from the graph."""
-        return Tensor._wrap(self.data, self._vc)
+        return Tensor._wrap(self._array, self._vc)
 
     def backward(self, gradient=None, retain_graph=False, create_graph=False):
         """Accumulate the gradient of this tensor into ``.grad`` of every leaf it depends on.
@@ -292,9 +306,9 @@ class Tensor:
 
     def _inplace(self, op, fn, *args):
         self._check_inplace(op)
-        args = tuple(a.data if isinstance(a, Tensor) else a for a in args)
+        args = tuple(a._array if isinstance(a, Tensor) else a for a in args)
         try:
-            fn(self.data, *args, out=self.data, casting="same_kind")
+            fn(self._array, *args, out=self._array, casting="same_kind")
         except ValueError:
             raise ShapeError(f"{op}: cannot update shape {self.shape} in place with shape "
                              f"{np.shape(args[0])}") from None
@@ -326,7 +340,7 @@ class Tensor:
     def _assign(self, op, values):
         self._check_inplace(op)
         try:
-            self.data[...] = values
+            self._array[...] = values
         except ValueError:
             raise ShapeError(f"{op}: cannot write shape {np.shape(values)} into shape {self.shape}") from None
         self._vc[0] += 1
@@ -342,7 +356,7 @@ class Tensor:
 
     def copy_(self, src):
         """Copy ``src`` (Tensor or array, broadcastable) into this tensor in place."""
-        return self._assign("copy_", src.data if isinstance(src, Tensor) else src)
+        return self._assign("copy_", src._array if isinstance(src, Tensor) else src)
 
     def uniform_(self, a=0.0, b=1.0):
         """Fill in place with samples from U(a, b) drawn from the global generator."""
@@ -368,7 +382,7 @@ def _as_array(data, dtype):
         except (ValueError, TypeError) as e:
             raise ValueError(f"Tensor: cannot build a {dtype} tensor from this data: {e}") from None
     if isinstance(data, Tensor):
-        arr = data.data
+        arr = data._array
     elif isinstance(data, (np.ndarray, np.generic)):  # NumPy arrays and scalars keep their dtype
         arr = np.asarray(data)
     elif isinstance(data, bool):
@@ -392,4 +406,4 @@ def _as_array(data, dtype):
 
 
 def _scaled(other, alpha):
-    return (other.data if isinstance(other, Tensor) else other) * alpha
+    return (other._array if isinstance(other, Tensor) else other) * alpha

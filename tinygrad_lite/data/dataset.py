@@ -16,7 +16,7 @@ __all__ = ["Dataset", "TensorDataset", "DataLoader"]
 
 def _as_array(value):
     """The NumPy array behind a Tensor, or ``np.asarray(value)`` for anything else."""
-    return value.data if isinstance(value, Tensor) else np.asarray(value)
+    return value.numpy() if isinstance(value, Tensor) else np.asarray(value)
 
 
 class Dataset:

@@ -378,7 +378,7 @@ def one_hot(tensor, num_classes=-1):
 
 def _integer_array(values, fname, what):
     """``values`` (Tensor, ndarray or list) as an int64 ndarray; TypeError if not integers."""
-    arr = values.data if isinstance(values, Tensor) else np.asarray(values)
+    arr = values.numpy() if isinstance(values, Tensor) else np.asarray(values)
     if arr.dtype.kind not in "iu":
         raise TypeError(f"{fname}: {what} must be integers (int64), got dtype {arr.dtype}")
     return arr.astype(np.int64, copy=False)
@@ -476,7 +476,7 @@ def _class_scores(input, target, fname, check_range=True):
     """Validate class-index targets for (C,), (N, C) or (N, C, d1, ...) scores and flatten both:
     returns scores (M, C), int64 targets (M,) and the per-element loss shape. ``check_range=False``
     leaves the class range to the caller (primitives.CrossEntropy checks it itself)."""
-    shape = input.data.shape
+    shape = input.numpy().shape
     if not shape:
         raise ValueError(f"{fname}: input must have a class dimension, got a 0-d tensor")
     classes = _integer_array(target, fname, "target class indices")
@@ -534,9 +534,9 @@ def binary_cross_entropy(input, target, weight=None, reduction="mean"):
     tensor(0.1643)
     """
     target = _float_target(input, target, "binary_cross_entropy")
-    if input.numel() and not (input.data.min() >= 0 and input.data.max() <= 1):
+    if input.numel() and not (input.numpy().min() >= 0 and input.numpy().max() <= 1):
         raise ValueError(f"binary_cross_entropy: input must be probabilities in [0, 1], got values "
-                         f"in [{input.data.min()}, {input.data.max()}]; use "
+                         f"in [{input.numpy().min()}, {input.numpy().max()}]; use "
                          f"binary_cross_entropy_with_logits for raw scores")
     loss = P.BinaryCrossEntropy.apply(input, target)
     return _reduce(_affine(loss, _as_weight(weight, input), None), reduction)

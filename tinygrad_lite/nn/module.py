@@ -407,7 +407,7 @@ class Module:
             if key not in state_dict:
                 continue
             value = state_dict[key]
-            value = value.data if isinstance(value, Tensor) else np.asarray(value)
+            value = value.numpy() if isinstance(value, Tensor) else np.asarray(value)
             if value.dtype.kind not in "biuf":
                 raise TypeError(f"load_state_dict: entry {key!r} has unsupported dtype "
                                 f"{value.dtype}")
@@ -472,10 +472,10 @@ class Module:
             raise TypeError(f"Module.to only accepts floating point dtypes, got {dtype}")
         for t in (*self.parameters(), *self.buffers()):
             if t.dtype.kind == "f" and t.dtype != dtype:
-                t.data = t.data.astype(dtype)
+                t.data = t.numpy().astype(dtype)
                 t._version += 1
                 if t.grad is not None:
-                    t.grad.data = t.grad.data.astype(dtype)
+                    t.grad.data = t.grad.numpy().astype(dtype)
         return self
 
     def float(self):

@@ -66,9 +66,9 @@ def neg(input):
 
 def _compare(fn):
     def compare(input, other):
-        other = other.data if isinstance(other, Tensor) else other
+        other = other._array if isinstance(other, Tensor) else other
         try:
-            return Tensor(fn(input.data, other))
+            return Tensor(fn(input._array, other))
         except ValueError:
             raise ShapeError(f"{fn.__name__}: cannot compare shapes {input.shape} and "
                              f"{np.shape(other)}") from None
@@ -84,12 +84,12 @@ logical_and, logical_or, logical_xor = map(_compare, (np.logical_and, np.logical
 
 def logical_not(input):
     """Elementwise logical not, as a bool tensor."""
-    return Tensor(np.logical_not(input.data))
+    return Tensor(np.logical_not(input._array))
 
 
 def _bitwise(fn, name):
     def bitwise(input, other):
-        a, b = (x.data if isinstance(x, Tensor) else x for x in (input, other))
+        a, b = (x._array if isinstance(x, Tensor) else x for x in (input, other))
         for v in (a, b):
             kind = v.dtype.kind if isinstance(v, np.ndarray) else ("b" if isinstance(v, bool) else
                                                                    "i" if isinstance(v, numbers.Integral) else "f")
@@ -120,7 +120,7 @@ def bitwise_not(input):
     """
     if input.dtype.kind not in "biu":
         raise DTypeError(f"bitwise_not: needs an integer or bool tensor, got {input.dtype}")
-    return Tensor(np.invert(input.data))
+    return Tensor(np.invert(input._array))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ def to(input, dtype):
     if dtype == input.dtype:
         return input
     if not is_float(dtype):  # integer and bool results carry no gradient
-        return Tensor(input.data.astype(dtype))
+        return Tensor(input._array.astype(dtype))
     return P.Cast.apply(input, dtype=dtype)
 
 

@@ -70,8 +70,8 @@ def setitem(input, index, value):
     index = numpy_index(index)
     split = split_index(index, input.ndim)
     try:
-        target, index = (input.data, index) if split is None else (input.data[split[0]], split[1])
-        target[index] = value.data if isinstance(value, Tensor) else value
+        target, index = (input._array, index) if split is None else (input._array[split[0]], split[1])
+        target[index] = value._array if isinstance(value, Tensor) else value
     except (ValueError, IndexError) as e:
         raise ShapeError(f"__setitem__ on shape {input.shape}: {e}") from None
     input._vc[0] += 1
@@ -80,7 +80,7 @@ def setitem(input, index, value):
 def gather(input, dim, index):
     """Pick values along ``dim`` at the positions in ``index`` (PyTorch's gather)."""
     (axis,) = normalize_dims(dim, input.ndim, "gather")
-    index = index.data if isinstance(index, Tensor) else np.asarray(index)
+    index = index._array if isinstance(index, Tensor) else np.asarray(index)
     if (index.ndim != input.ndim or index.dtype.kind not in "iu"
             or any(i > s for d, (i, s) in enumerate(zip(index.shape, input.shape)) if d != axis)):
         raise ShapeError(f"gather: index must be an integer tensor of {input.ndim} dims no larger "
@@ -95,7 +95,7 @@ def where(condition, input, other):
     >>> where(Tensor([True, False]), Tensor([1., 2.]), 0.0)
     tensor([1., 0.])
     """
-    cond = condition.data if isinstance(condition, Tensor) else np.asarray(condition)
+    cond = condition._array if isinstance(condition, Tensor) else np.asarray(condition)
     if cond.dtype != np.bool_:
         raise TypeError(f"where: condition must be a bool tensor, got {cond.dtype}")
     a, b = binary_operands(input, other)

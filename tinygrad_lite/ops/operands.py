@@ -13,7 +13,7 @@ def is_float(dtype):
 
 def to_float(x):
     """Integer and bool tensors become float32 for ops whose result is real (as PyTorch)."""
-    if isinstance(x, Tensor) and x.data.dtype.kind not in "fc":
+    if isinstance(x, Tensor) and x._array.dtype.kind not in "fc":
         return x.to(np.float32)
     return x
 
@@ -28,23 +28,23 @@ def binary_operands(a, b):
     float32), NumPy scalars become Python numbers, and integer tensors meeting floats are cast
     to the float dtype as PyTorch does."""
     ta, tb = type(a), type(b)  # fast path first: the common cases need no conversion
-    if ta is Tensor and (tb is Tensor and a.data.dtype is b.data.dtype
-                         or (tb is float or tb is int) and a.data.dtype.kind == "f"):
+    if ta is Tensor and (tb is Tensor and a._array.dtype is b._array.dtype
+                         or (tb is float or tb is int) and a._array.dtype.kind == "f"):
         return a, b
-    if tb is Tensor and (ta is float or ta is int) and b.data.dtype.kind == "f":
+    if tb is Tensor and (ta is float or ta is int) and b._array.dtype.kind == "f":
         return a, b
     a, b = _operand(a), _operand(b)
     if isinstance(a, Tensor) and isinstance(b, Tensor):
-        da, db = a.data.dtype, b.data.dtype
+        da, db = a._array.dtype, b._array.dtype
         if da is not db and da.kind != db.kind:
             if not is_float(da) and is_float(db):
                 a = a.to(db)
             elif not is_float(db) and is_float(da):
                 b = b.to(da)
     elif isinstance(a, Tensor):
-        if isinstance(b, float) and not is_float(a.data.dtype):
+        if isinstance(b, float) and not is_float(a._array.dtype):
             a = a.to(np.float32)
-    elif isinstance(a, float) and not is_float(b.data.dtype):
+    elif isinstance(a, float) and not is_float(b._array.dtype):
         b = b.to(np.float32)
     return a, b
 
@@ -73,7 +73,7 @@ def numpy_index(index):
 
 def _index_item(i):
     if isinstance(i, Tensor):
-        return i.data
+        return i._array
     if isinstance(i, list):
         return np.asarray(i)
     return i

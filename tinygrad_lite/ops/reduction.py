@@ -17,7 +17,7 @@ MaxResult = namedtuple("MaxResult", ["values", "indices"])
 
 def _count(input, axis):
     """How many elements a reduction over ``axis`` (normalized) combines."""
-    return input.data.size if axis is None else int(np.prod([input.shape[a] for a in axis]))
+    return input._array.size if axis is None else int(np.prod([input.shape[a] for a in axis]))
 
 
 def sum(input, dim=None, keepdim=False, dtype=None):  # noqa: A001 (PyTorch's name)
@@ -90,7 +90,7 @@ def _select_extreme(input, dim, keepdim, argfn):
     if input.shape[axis] == 0:
         raise IndexError(f"{name}(): cannot take the {name} along dimension {axis} of size 0 "
                          f"(input shape {input.shape})")
-    idx = np.expand_dims(argfn(input.data, axis=axis), axis)
+    idx = np.expand_dims(argfn(input._array, axis=axis), axis)
     values = P.Getitem.apply(input, index=along_axis(idx, axis))
     if not keepdim:
         values, idx = values.squeeze(axis), np.squeeze(idx, axis)
@@ -108,19 +108,19 @@ def argmin(input, dim=None, keepdim=False):
 
 
 def _arg(input, fn, dim, keepdim):
-    if input.data.size == 0:
+    if input._array.size == 0:
         raise IndexError(f"{fn.__name__}(): cannot take it of an empty tensor (shape {input.shape})")
     if dim is None or input.ndim == 0:
         normalize_dims(dim, input.ndim, fn.__name__)
-        return Tensor(np.array(fn(input.data), dtype=np.int64))
+        return Tensor(np.array(fn(input._array), dtype=np.int64))
     (axis,) = normalize_dims(dim, input.ndim, fn.__name__)
-    return Tensor(fn(input.data, axis=axis, keepdims=keepdim).astype(np.int64))
+    return Tensor(fn(input._array, axis=axis, keepdims=keepdim).astype(np.int64))
 
 
 def logsumexp(input, dim, keepdim=False):
     """log(sum(exp(x))) over ``dim``, shifted by the max so it never overflows."""
     axis = reduce_dims(dim, input.ndim, "logsumexp")
-    m = np.max(input.data, axis=axis, keepdims=True)
+    m = np.max(input._array, axis=axis, keepdims=True)
     m = Tensor(np.where(np.isfinite(m), m, 0).astype(input.dtype))
     out = (input - m).exp().sum(axis, keepdim=True).log() + m
     return out if keepdim else out.squeeze(axis)

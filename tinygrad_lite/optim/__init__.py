@@ -9,9 +9,9 @@ skips parameters whose ``.grad`` is None.
     >>> w = Tensor(np.array([1.0, -1.0]), requires_grad=True)
     >>> opt = optim.SGD([w], lr=0.1, momentum=0.9)
     >>> sched = optim.lr_scheduler.StepLR(opt, step_size=10)
-    >>> w.grad = Tensor(2 * w.data)      # gradient of sum(w**2)
+    >>> w.grad = Tensor(2 * w.numpy())      # gradient of sum(w**2)
     >>> opt.step(); sched.step(); opt.zero_grad()
-    >>> w.data
+    >>> w.numpy()
     array([ 0.8, -0.8])
 """
 from . import lr_scheduler

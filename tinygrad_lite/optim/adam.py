@@ -22,7 +22,7 @@ class Adam(Optimizer):
     >>> from tinygrad_lite.tensor import Tensor
     >>> w = Tensor(np.array([1.0, 1.0]), requires_grad=True)
     >>> opt = Adam([w], lr=0.1)
-    >>> w.grad = Tensor(np.array([3.0, -0.5])); opt.step(); w.data.round(6)
+    >>> w.grad = Tensor(np.array([3.0, -0.5])); opt.step(); w.numpy().round(6)
     array([0.9, 1.1])
     """
 
@@ -88,7 +88,7 @@ class AdamW(Adam):
     >>> from tinygrad_lite.tensor import Tensor
     >>> w = Tensor(np.array([1.0]), requires_grad=True)
     >>> opt = AdamW([w], lr=0.1, weight_decay=0.5)
-    >>> w.grad = Tensor(np.array([0.0])); opt.step(); w.data
+    >>> w.grad = Tensor(np.array([0.0])); opt.step(); w.numpy()
     array([0.95])
     """
 

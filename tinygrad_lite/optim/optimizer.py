@@ -15,7 +15,7 @@ A subclass only defines ``_check_group(group)`` (validate the options of one gro
     >>> w = Tensor(np.ones(3, dtype=np.float32), requires_grad=True)
     >>> opt = SGD([w], lr=0.5)
     >>> w.grad = Tensor(np.ones(3, dtype=np.float32))
-    >>> opt.step(); w.data
+    >>> opt.step(); w.numpy()
     array([0.5, 0.5, 0.5], dtype=float32)
 """
 import numbers
@@ -237,7 +237,7 @@ class Optimizer:
                 if set_to_none:
                     p.grad = None
                 else:
-                    grad.data.fill(0)
+                    grad.numpy().fill(0)
                     grad._version += 1
 
     def step(self, closure=None):
@@ -249,7 +249,7 @@ class Optimizer:
         >>> from tinygrad_lite.tensor import Tensor
         >>> from tinygrad_lite.optim import SGD
         >>> w = Tensor(np.array([1.0]), requires_grad=True); w.grad = Tensor(np.array([2.0]))
-        >>> SGD([w], lr=0.1).step(); w.data
+        >>> SGD([w], lr=0.1).step(); w.numpy()
         array([0.8])
         """
         loss = None
@@ -263,8 +263,8 @@ class Optimizer:
                 grad = p.grad
                 if grad is None:
                     continue
-                grad = grad.data if isinstance(grad, Tensor) else np.asarray(grad)
-                param = p.data
+                grad = grad.numpy() if isinstance(grad, Tensor) else np.asarray(grad)
+                param = p.numpy()
                 if grad.shape != param.shape:
                     raise ValueError(f"gradient of shape {grad.shape} does not match its "
                                      f"parameter's shape {param.shape}")
@@ -453,13 +453,13 @@ class Optimizer:
         if name == "step":
             return int(to_python(value))
         is_number = isinstance(value, numbers.Real) and not isinstance(value, bool)
-        if isinstance(value, (np.ndarray, np.generic)) or (is_number and param.data.ndim == 0):
+        if isinstance(value, (np.ndarray, np.generic)) or (is_number and param.numpy().ndim == 0):
             value = np.asarray(value)
-            if value.shape != param.data.shape:
+            if value.shape != param.numpy().shape:
                 raise ValueError(f"state '{name}' of parameter {index} has shape {value.shape}, "
-                                 f"but the parameter has shape {param.data.shape}")
-            dtype = param.data.dtype if (np.issubdtype(value.dtype, np.floating)
-                                         and np.issubdtype(param.data.dtype, np.floating)) else None
+                                 f"but the parameter has shape {param.numpy().shape}")
+            dtype = param.numpy().dtype if (np.issubdtype(value.dtype, np.floating)
+                                         and np.issubdtype(param.numpy().dtype, np.floating)) else None
             return np.array(value, dtype=dtype, copy=True, order="C")
         return to_python(value)
 

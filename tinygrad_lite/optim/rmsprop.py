@@ -23,7 +23,7 @@ class RMSprop(Optimizer):
     >>> from tinygrad_lite.tensor import Tensor
     >>> w = Tensor(np.array([1.0]), requires_grad=True)
     >>> opt = RMSprop([w], lr=0.01, alpha=0.75)
-    >>> w.grad = Tensor(np.array([2.0])); opt.step(); w.data.round(6)
+    >>> w.grad = Tensor(np.array([2.0])); opt.step(); w.numpy().round(6)
     array([0.98])
     """
 

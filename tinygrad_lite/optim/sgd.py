@@ -21,7 +21,7 @@ class SGD(Optimizer):
     >>> from tinygrad_lite.tensor import Tensor
     >>> w = Tensor(np.array([1.0, 2.0]), requires_grad=True)
     >>> opt = SGD([w], lr=0.1, momentum=0.9)
-    >>> w.grad = Tensor(np.array([1.0, -1.0])); opt.step(); w.data
+    >>> w.grad = Tensor(np.array([1.0, -1.0])); opt.step(); w.numpy()
     array([0.9, 2.1])
     """
 
