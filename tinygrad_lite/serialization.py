@@ -293,7 +293,9 @@ def _safetensors_bytes(obj):
         if not isinstance(value, (Tensor, np.ndarray)):
             raise TypeError(f"save: obj[{key!r}] is a {type(value).__name__}; a .safetensors file "
                             f"holds only Tensors and arrays (use a .npz path for other objects)")
-        tensors[key] = np.ascontiguousarray(value.data if isinstance(value, Tensor) else value)
+        array = value.data if isinstance(value, Tensor) else value
+        # not np.ascontiguousarray: it turns a 0-d array (num_batches_tracked) into shape (1,)
+        tensors[key] = array if array.flags.c_contiguous else array.copy(order="C")
     st = _safetensors_numpy()
     try:
         return st.save(tensors)
@@ -309,7 +311,10 @@ def _load_safetensors(path):
         arrays = st.load(data)
     except MemoryError:
         raise
-    except Exception as e:  # safetensors' own error type, or a dtype NumPy lacks (bfloat16)
+    except KeyError as e:  # a dtype NumPy lacks, e.g. 'BF16'
+        raise CheckpointError(path, f"it holds tensors of type {e.args[0]}, which NumPy cannot "
+                                    f"represent; convert them to float32 before saving") from None
+    except Exception as e:  # safetensors' own error type
         raise CheckpointError(path, f"not a readable .safetensors file: {e}") from None
     return {key: Tensor(array) for key, array in arrays.items()}
 
