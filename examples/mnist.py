@@ -41,6 +41,7 @@ import argparse
 import math
 import os
 import sys
+import tempfile
 import time
 
 import numpy as np
@@ -158,6 +159,35 @@ def build_model(config):
     if config.get("model") == "cnn":
         return CNN(config["channels"], config["hidden"])
     return MLP(config["sizes"], config["activation"])
+
+
+class ModelFileError(ValueError):
+    """A file that is not a usable model saved by ``mnist.py --save``; the message is one line."""
+
+
+def load_model(path):
+    """Rebuild the MLP or CNN that ``mnist.py --save`` wrote to ``path``, checked to map 28x28 =
+    784 pixels to 10 classes; returns ``(model in eval mode, checkpoint dict)``. The one loader
+    for ``predict.py`` and ``serve.py --model``. Raises :class:`ModelFileError` (one line) for a
+    checkpoint that is not such a model, ``CheckpointError`` for a file that is not a checkpoint
+    and OSError for an unreadable one."""
+    checkpoint = tg.load(path)
+    if not isinstance(checkpoint, dict) or "model" not in checkpoint or "config" not in checkpoint:
+        raise ModelFileError(f"{path} is a checkpoint but not one written by mnist.py --save "
+                             f"(it needs 'model' and 'config' entries)")
+    try:
+        model = build_model(checkpoint["config"])
+        result = model.load_state_dict(checkpoint["model"])
+        if result.missing_keys or result.unexpected_keys:  # load_state_dict is strict; belt and braces
+            raise ValueError(f"missing {result.missing_keys}, unexpected {result.unexpected_keys}")
+        with tg.no_grad():
+            shape = model.eval()(tg.zeros(1, 784)).shape
+    except (KeyError, TypeError, ValueError, RuntimeError, AttributeError) as err:
+        raise ModelFileError(f"{path}: cannot rebuild the model: {one_line(err)}") from None
+    if tuple(shape) != (1, 10):
+        raise ModelFileError(f"{path}: the model maps 28x28 = 784 pixels to outputs of shape "
+                             f"{tuple(shape)[1:]}, not to 10 classes")
+    return model, checkpoint
 
 
 def output_activation(activation):
@@ -333,8 +363,31 @@ def load_data(args):
     splits = []
     for train in (True, False):
         ds = dataset(root=args.data_dir, train=train, download=not args.no_download)
+        if len(ds) == 0:
+            raise DatasetError(f"{ds.paths[0]} holds no images: the {'training' if train else 'test'} "
+                               f"split is empty")
         splits += [ds.images.reshape(len(ds), -1).astype(np.float32) / np.float32(255), ds.labels]
     return splits
+
+
+def save_path_problem(path):
+    """Why the model could not be saved to ``path`` (checked before training), or None."""
+    if path.lower().endswith(".safetensors"):
+        return (f"cannot save to {path}: --save writes a .npz checkpoint (the weights plus the "
+                f"model's config for predict.py); for PyTorch, save model.state_dict() to a "
+                f".safetensors file with tinygrad_lite.save")
+    target = os.path.realpath(path)
+    directory = os.path.dirname(target)
+    if os.path.isdir(target):
+        return f"cannot save to {path}: it is a directory"
+    if not os.path.isdir(directory):
+        return f"cannot save to {path}: directory {directory} does not exist"
+    try:  # the only sure test: create (and remove) a file there, as the save will
+        with tempfile.NamedTemporaryFile(dir=directory, prefix=".mnist-save-check-"):
+            pass
+    except OSError as err:
+        return f"cannot save to {path}: cannot create files in {directory} ({err.strerror or err})"
+    return None
 
 
 def make_optimizer(args, params):
@@ -448,9 +501,9 @@ def main(argv=None):
                           ("epochs", 3 if cnn else 10), ("augment", not cnn)):
         if getattr(args, name) is None:
             setattr(args, name, default)
-    if args.save and not os.path.isdir(os.path.dirname(os.path.abspath(args.save))):
-        print(f"mnist.py: error: cannot save to {args.save}: directory "
-              f"{os.path.dirname(os.path.abspath(args.save))} does not exist", file=sys.stderr)
+    problem = args.save and save_path_problem(args.save)
+    if problem:
+        print(f"mnist.py: error: {problem}", file=sys.stderr)
         return 1
     try:
         test_accuracy = train(args)
