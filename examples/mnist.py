@@ -476,15 +476,26 @@ def one_line(text):
 
 
 def data_error_line(err, data_dir):
-    """A one-line summary of a data-loading error, with where the files were looked for."""
+    """A one-line summary of a data-loading error. For missing files: which mirrors were tried
+    and why they failed, the dataset's four file names and the ways to supply them by hand."""
     lines = [line.strip() for line in str(err).splitlines() if line.strip()]
     text = lines[0] if lines else type(err).__name__
-    if isinstance(err, DownloadError):
-        if text.endswith(":") and len(lines) > 1:  # "...downloading failed:" + one line per URL
-            text += " " + lines[1]
-        text += (f" (data directory {data_root(data_dir)}; pass --data-dir pointing at a "
-                 f"directory holding the four IDX files)")
-    return text
+    if not isinstance(err, DownloadError):
+        return text
+    text = text.replace("download=False was given", "--no-download was given").rstrip(":")
+    reasons = {}
+    for url, reason in err.failures:
+        mirror = next((m for m in err.mirrors if url.startswith(m)), url)
+        reasons.setdefault(mirror, reason)
+    if reasons:
+        text += "; tried " + ", ".join(f"{m} ({r})" for m, r in reasons.items())
+    directory = err.directory or data_root(data_dir)
+    files = list(err.files)
+    names = (", ".join(files[:-1]) + " and " + files[-1]) if len(files) > 1 else \
+        (files[0] if files else "the four IDX files")
+    return (f"{text}. To supply the files by hand, put {names} (gzip-compressed as published, or "
+            f"uncompressed without .gz) in {directory}, or pass --data-dir DIR or set "
+            f"TINYGRAD_LITE_DATA=DIR for a directory DIR holding them")
 
 
 def main(argv=None):

@@ -429,3 +429,26 @@ def test_predict_refuses_empty_or_bad_images(capsys, trained, tmp_path):
     write_idx(tmp_path / "ok-idx3-ubyte", np.full((1, 28, 28), 0.5, np.float64))
     assert predict.main([str(model), "--idx-file", str(tmp_path / "ok-idx3-ubyte")]) == 0
     assert capsys.readouterr().out.count("predicted:") == 1
+
+
+def test_offline_is_one_line_naming_files_mirrors_and_the_ways_to_supply_them(capsys, tmp_path,
+                                                                              monkeypatch):
+    import socket
+    with socket.socket() as sock:  # a port on 127.0.0.1 where nothing listens
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    mirrors = (f"http://127.0.0.1:{port}/a/", f"http://127.0.0.1:{port}/b/")
+    monkeypatch.setattr(mnist.MNIST, "mirrors", mirrors)
+    code, out, err = main(capsys, "--data-dir", tmp_path / "cache", "--no-progress")
+    line = [text for text in err.splitlines() if text.startswith("mnist.py: error: ")]
+    assert code == 1 and out == "" and len(line) == 1, err
+    line = line[0]
+    for name in ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
+                 "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"):
+        assert name in line
+    assert f"tried {mirrors[0]} (" in line and f", {mirrors[1]} (" in line
+    assert "--data-dir" in line and "TINYGRAD_LITE_DATA" in line
+    assert str(tmp_path / "cache" / "MNIST") in line
+    assert not (tmp_path / "cache").exists()  # no empty folder left behind
+    # the lines before it say which mirror was being tried
+    assert f"downloading train-images-idx3-ubyte.gz from {mirrors[0]}" in err
