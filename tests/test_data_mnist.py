@@ -11,12 +11,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers import NO_MNIST, real_mnist_root
 
 from tinygrad_lite.data import (MNIST, DataLoader, DatasetError, DownloadError, FashionMNIST, IDXError,
                                 data_root, download, write_idx)
 
 SPLITS = {True: "train", False: "t10k"}
-REAL_MNIST = Path(__file__).resolve().parents[2] / "shared" / "data" / "mnist"
+REAL_MNIST = real_mnist_root()
 
 
 def make_split(directory, train=True, n=12, seed=0, compress=True):
@@ -102,7 +103,7 @@ def test_root_argument_then_environment_then_home_cache(tmp_path, monkeypatch):
     assert len(MNIST(root=tmp_path / "arg", download=False)) == 6
 
 
-@pytest.mark.skipif(not REAL_MNIST.is_dir(), reason="the real MNIST files are not available")
+@pytest.mark.skipif(REAL_MNIST is None, reason=NO_MNIST)
 def test_real_mnist_test_split():
     ds = MNIST(root=REAL_MNIST, train=False, download=False)
     assert ds.images.shape == (10000, 28, 28)
@@ -372,3 +373,20 @@ def test_the_connect_timeout_does_not_cut_a_slow_download_short(tmp_path, checks
         httpd.shutdown()
         httpd.server_close()
         thread.join()
+
+
+def test_the_tests_find_the_real_files_where_the_examples_do(tmp_path, monkeypatch):
+    """real_mnist_root (used by the tests needing real MNIST) follows TINYGRAD_LITE_DATA, with
+    the files in the root, its MNIST/ folder or torchvision's MNIST/raw, as data.MNIST does."""
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    for where in ("MNIST", "", "MNIST/raw"):
+        root = tmp_path / f"root-{where.replace('/', '-')}"
+        make_split(root / where, train=True, n=2)
+        monkeypatch.setenv("TINYGRAD_LITE_DATA", str(root))
+        assert real_mnist_root() != root  # the test split is still missing
+        make_split(root / where, train=False, n=2, compress=False)
+        assert real_mnist_root() == root
+    make_split(tmp_path / "home" / ".cache" / "tinygrad_lite" / "MNIST", train=True, n=2)
+    make_split(tmp_path / "home" / ".cache" / "tinygrad_lite" / "MNIST", train=False, n=2)
+    monkeypatch.setenv("TINYGRAD_LITE_DATA", str(tmp_path / "empty"))
+    assert real_mnist_root() == tmp_path / "home" / ".cache" / "tinygrad_lite"
