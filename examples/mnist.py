@@ -180,13 +180,17 @@ def load_model(path):
         result = model.load_state_dict(checkpoint["model"])
         if result.missing_keys or result.unexpected_keys:  # load_state_dict is strict; belt and braces
             raise ValueError(f"missing {result.missing_keys}, unexpected {result.unexpected_keys}")
-        with tg.no_grad():
-            shape = model.eval()(tg.zeros(1, 784)).shape
     except (KeyError, TypeError, ValueError, RuntimeError, AttributeError) as err:
         raise ModelFileError(f"{path}: cannot rebuild the model: {one_line(err)}") from None
-    if tuple(shape) != (1, 10):
-        raise ModelFileError(f"{path}: the model maps 28x28 = 784 pixels to outputs of shape "
-                             f"{tuple(shape)[1:]}, not to 10 classes")
+    try:
+        with tg.no_grad():
+            shape = tuple(model.eval()(tg.zeros(1, 784)).shape)
+    except (ValueError, RuntimeError) as err:
+        raise ModelFileError(f"{path}: the model does not take 28x28 = 784 pixels: "
+                             f"{one_line(err)}") from None
+    if shape != (1, 10):
+        raise ModelFileError(f"{path}: the model maps one image to outputs of shape {shape}, "
+                             f"not to the 10 classes")
     return model, checkpoint
 
 

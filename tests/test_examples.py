@@ -408,7 +408,8 @@ def test_predict_errors_are_one_line(capsys, trained, data_dir, tmp_path):
 
 
 def test_predict_refuses_models_that_do_not_classify_digits(capsys, tmp_path):
-    for sizes, message in (([100, 10], "cannot rebuild the model"), ([784, 5], "not to 10 classes")):
+    for sizes, message in (([100, 10], "does not take 28x28 = 784 pixels"),
+                           ([784, 5], "outputs of shape (1, 5), not to the 10 classes")):
         model = mnist.MLP(sizes)
         tg.save({"model": model.state_dict(), "config": model.config()}, tmp_path / "m.npz")
         assert message in predict_error(capsys, tmp_path / "m.npz")
