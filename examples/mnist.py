@@ -41,6 +41,7 @@ import argparse
 import math
 import os
 import sys
+import tempfile
 import time
 
 import numpy as np
@@ -159,6 +160,39 @@ def build_model(config):
     if config.get("model") == "cnn":
         return CNN(config["channels"], config["hidden"])
     return MLP(config["sizes"], config["activation"])
+
+
+class ModelFileError(ValueError):
+    """A file that is not a usable model saved by ``mnist.py --save``; the message is one line."""
+
+
+def load_model(path):
+    """Rebuild the MLP or CNN that ``mnist.py --save`` wrote to ``path``, checked to map 28x28 =
+    784 pixels to 10 classes; returns ``(model in eval mode, checkpoint dict)``. The one loader
+    for ``predict.py`` and ``serve.py --model``. Raises :class:`ModelFileError` (one line) for a
+    checkpoint that is not such a model, ``CheckpointError`` for a file that is not a checkpoint
+    and OSError for an unreadable one."""
+    checkpoint = tg.load(path)
+    if not isinstance(checkpoint, dict) or "model" not in checkpoint or "config" not in checkpoint:
+        raise ModelFileError(f"{path} is a checkpoint but not one written by mnist.py --save "
+                             f"(it needs 'model' and 'config' entries)")
+    try:
+        model = build_model(checkpoint["config"])
+        result = model.load_state_dict(checkpoint["model"])
+        if result.missing_keys or result.unexpected_keys:  # load_state_dict is strict; belt and braces
+            raise ValueError(f"missing {result.missing_keys}, unexpected {result.unexpected_keys}")
+    except (KeyError, TypeError, ValueError, RuntimeError, AttributeError) as err:
+        raise ModelFileError(f"{path}: cannot rebuild the model: {one_line(err)}") from None
+    try:
+        with tg.no_grad():
+            shape = tuple(model.eval()(tg.zeros(1, 784)).shape)
+    except (ValueError, RuntimeError) as err:
+        raise ModelFileError(f"{path}: the model does not take 28x28 = 784 pixels: "
+                             f"{one_line(err)}") from None
+    if shape != (1, 10):
+        raise ModelFileError(f"{path}: the model maps one image to outputs of shape {shape}, "
+                             f"not to the 10 classes")
+    return model, checkpoint
 
 
 def output_activation(activation):
@@ -334,8 +368,31 @@ def load_data(args):
     splits = []
     for train in (True, False):
         ds = dataset(root=args.data_dir, train=train, download=not args.no_download)
+        if len(ds) == 0:
+            raise DatasetError(f"{ds.paths[0]} holds no images: the {'training' if train else 'test'} "
+                               f"split is empty")
         splits += [ds.images.reshape(len(ds), -1).astype(np.float32) / np.float32(255), ds.labels]
     return splits
+
+
+def save_path_problem(path):
+    """Why the model could not be saved to ``path`` (checked before training), or None."""
+    if path.lower().endswith(".safetensors"):
+        return (f"cannot save to {path}: --save writes a .npz checkpoint (the weights plus the "
+                f"model's config for predict.py); for PyTorch, save model.state_dict() to a "
+                f".safetensors file with tinygrad_lite.save")
+    target = os.path.realpath(path)
+    directory = os.path.dirname(target)
+    if os.path.isdir(target):
+        return f"cannot save to {path}: it is a directory"
+    if not os.path.isdir(directory):
+        return f"cannot save to {path}: directory {directory} does not exist"
+    try:  # the only sure test: create (and remove) a file there, as the save will
+        with tempfile.NamedTemporaryFile(dir=directory, prefix=".mnist-save-check-"):
+            pass
+    except OSError as err:
+        return f"cannot save to {path}: cannot create files in {directory} ({err.strerror or err})"
+    return None
 
 
 def make_optimizer(args, params):
@@ -424,15 +481,26 @@ def one_line(text):
 
 
 def data_error_line(err, data_dir):
-    """A one-line summary of a data-loading error, with where the files were looked for."""
+    """A one-line summary of a data-loading error. For missing files: which mirrors were tried
+    and why they failed, the dataset's four file names and the ways to supply them by hand."""
     lines = [line.strip() for line in str(err).splitlines() if line.strip()]
     text = lines[0] if lines else type(err).__name__
-    if isinstance(err, DownloadError):
-        if text.endswith(":") and len(lines) > 1:  # "...downloading failed:" + one line per URL
-            text += " " + lines[1]
-        text += (f" (data directory {data_root(data_dir)}; pass --data-dir pointing at a "
-                 f"directory holding the four IDX files)")
-    return text
+    if not isinstance(err, DownloadError):
+        return text
+    text = text.replace("download=False was given", "--no-download was given").rstrip(":")
+    reasons = {}
+    for url, reason in err.failures:
+        mirror = next((m for m in err.mirrors if url.startswith(m)), url)
+        reasons.setdefault(mirror, reason)
+    if reasons:
+        text += "; tried " + ", ".join(f"{m} ({r})" for m, r in reasons.items())
+    directory = err.directory or data_root(data_dir)
+    files = list(err.files)
+    names = (", ".join(files[:-1]) + " and " + files[-1]) if len(files) > 1 else \
+        (files[0] if files else "the four IDX files")
+    return (f"{text}. To supply the files by hand, put {names} (gzip-compressed as published, or "
+            f"uncompressed without .gz) in {directory}, or pass --data-dir DIR or set "
+            f"TINYGRAD_LITE_DATA=DIR for a directory DIR holding them")
 
 
 def main(argv=None):
@@ -450,9 +518,9 @@ def main(argv=None):
                           ("epochs", 3 if cnn else 10), ("augment", not cnn)):
         if getattr(args, name) is None:
             setattr(args, name, default)
-    if args.save and not os.path.isdir(os.path.dirname(os.path.abspath(args.save))):
-        print(f"mnist.py: error: cannot save to {args.save}: directory "
-              f"{os.path.dirname(os.path.abspath(args.save))} does not exist", file=sys.stderr)
+    problem = args.save and save_path_problem(args.save)
+    if problem:
+        print(f"mnist.py: error: {problem}", file=sys.stderr)
         return 1
     try:
         test_accuracy = train(args)

@@ -50,17 +50,12 @@ def ascii_art(image):
 
 
 def load_model(path):
-    """Rebuild the network saved at ``path``; returns (model, checkpoint dict)."""
-    checkpoint = tg.load(path)
-    if not isinstance(checkpoint, dict) or "model" not in checkpoint or "config" not in checkpoint:
-        raise UsageError(f"{path} is a checkpoint but not one written by mnist.py --save "
-                         f"(it needs 'model' and 'config' entries)")
+    """Rebuild the network saved at ``path``; returns (model, checkpoint dict). A wrapper of
+    ``mnist.load_model`` that reports problems as :class:`UsageError`."""
     try:
-        model = mnist.build_model(checkpoint["config"])
-        model.load_state_dict(checkpoint["model"])
-    except (KeyError, TypeError, ValueError, RuntimeError) as err:
-        raise UsageError(f"{path}: cannot rebuild the model: {err}") from None
-    return model.eval(), checkpoint
+        return mnist.load_model(path)
+    except mnist.ModelFileError as err:
+        raise UsageError(str(err)) from None
 
 
 def as_images(array, source):
@@ -72,9 +67,20 @@ def as_images(array, source):
     if array.ndim != 2 or array.shape[1] != 784:
         raise UsageError(f"{source}: expected 28x28 images shaped (N, 28, 28), (28, 28) or "
                          f"(N, 784), got shape {array.shape}")
+    if len(array) == 0:
+        raise UsageError(f"{source} holds no images")
     if array.dtype == np.uint8:
         return array.astype(np.float32) / np.float32(255)
-    return array.astype(np.float32)
+    if not np.issubdtype(array.dtype, np.number) or np.iscomplexobj(array):
+        raise UsageError(f"{source}: expected numeric pixels, got {array.dtype}")
+    array = array.astype(np.float32)
+    if not np.isfinite(array).all():
+        raise UsageError(f"{source}: non-uint8 pixels must be finite numbers in [0, 1]; "
+                         f"found NaN or infinity")
+    if array.min() < 0 or array.max() > 1:
+        raise UsageError(f"{source}: non-uint8 pixels must be finite numbers in [0, 1]; got "
+                         f"values from {array.min()} to {array.max()}")
+    return array
 
 
 def pick(images, labels, indices, source):
@@ -117,9 +123,6 @@ def parser():
 
 def predict(args):
     model, checkpoint = load_model(args.model)
-    if model.sizes[0] != 784 or model.sizes[-1] != 10:
-        raise UsageError(f"{args.model}: the model maps {model.sizes[0]} inputs to "
-                         f"{model.sizes[-1]} classes, not 28x28 = 784 pixels to 10 classes")
     trained_on = checkpoint.get("dataset")
     if args.dataset is None:
         args.dataset = trained_on if trained_on in mnist.DATASETS else "mnist"

@@ -1,5 +1,8 @@
-"""Shared helpers for the autograd-core tests: seeded float64 inputs kept away from kinks, and
-Hypothesis strategies for small shapes and reduction dims."""
+"""Shared helpers for the tests: seeded float64 inputs kept away from kinks, Hypothesis
+strategies for small shapes and reduction dims, and where the real MNIST files are."""
+import os
+from pathlib import Path
+
 import numpy as np
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
@@ -98,3 +101,33 @@ def reduced_size(shape, dim):
 
 def np_axis(dim):
     return dim if dim is None or isinstance(dim, int) else tuple(dim)
+
+
+MNIST_FILES = ("train-images-idx3-ubyte", "train-labels-idx1-ubyte",
+               "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")
+
+
+def _holds_mnist(root):
+    """Whether the data root ``root`` holds the four MNIST files where ``data.MNIST`` looks."""
+    folders = (root / "MNIST", root, root / "MNIST" / "raw")
+    return all(any((folder / (name + suffix)).is_file() for folder in folders
+                   for suffix in (".gz", ""))
+               for name in MNIST_FILES)
+
+
+def real_mnist_root():
+    """The data root holding the real MNIST files, found as the examples find them:
+    ``$TINYGRAD_LITE_DATA``, else ``~/.cache/tinygrad_lite``; failing both, ``shared/data/mnist``
+    beside the checkout (where this project's machines and CI keep a copy). None when none of
+    them holds the four files: the tests that need them then skip (nothing is downloaded)."""
+    candidates = [os.environ.get("TINYGRAD_LITE_DATA"),
+                  os.path.join(os.path.expanduser("~"), ".cache", "tinygrad_lite"),
+                  Path(__file__).resolve().parents[2] / "shared" / "data" / "mnist"]
+    for candidate in candidates:
+        if candidate and _holds_mnist(Path(candidate)):
+            return Path(candidate)
+    return None
+
+
+NO_MNIST = ("the real MNIST files were not found: set TINYGRAD_LITE_DATA to a directory holding "
+            "the four IDX files (or its MNIST/ folder) to run this test")

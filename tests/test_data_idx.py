@@ -155,3 +155,16 @@ def test_failed_atomic_write_keeps_the_old_file(tmp_path):
             raise RuntimeError("interrupted")
     assert target.read_bytes() == b"old"
     assert os.listdir(tmp_path) == ["data"]
+
+
+def test_a_killed_writers_temporary_is_removed_by_the_next_write(tmp_path):
+    import subprocess
+    import sys
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)
+    stale = tmp_path / f".x-idx1-ubyte.gz.{int(dead.stdout)}.0123456789ab.tinygrad_lite-tmp"
+    stale.write_bytes(b"half a download")
+    alive = tmp_path / f".x-idx1-ubyte.gz.{os.getpid()}.0123456789ab.tinygrad_lite-tmp"
+    alive.write_bytes(b"a download in progress")
+    write_idx(tmp_path / "x-idx1-ubyte.gz", np.arange(3, dtype=np.uint8))
+    assert sorted(os.listdir(tmp_path)) == sorted(["x-idx1-ubyte.gz", alive.name])

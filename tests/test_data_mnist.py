@@ -3,6 +3,7 @@ import functools
 import hashlib
 import http.server
 import os
+import socket
 import subprocess
 import sys
 import threading
@@ -10,12 +11,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers import NO_MNIST, real_mnist_root
 
 from tinygrad_lite.data import (MNIST, DataLoader, DatasetError, DownloadError, FashionMNIST, IDXError,
                                 data_root, download, write_idx)
 
 SPLITS = {True: "train", False: "t10k"}
-REAL_MNIST = Path(__file__).resolve().parents[2] / "shared" / "data" / "mnist"
+REAL_MNIST = real_mnist_root()
 
 
 def make_split(directory, train=True, n=12, seed=0, compress=True):
@@ -101,7 +103,7 @@ def test_root_argument_then_environment_then_home_cache(tmp_path, monkeypatch):
     assert len(MNIST(root=tmp_path / "arg", download=False)) == 6
 
 
-@pytest.mark.skipif(not REAL_MNIST.is_dir(), reason="the real MNIST files are not available")
+@pytest.mark.skipif(REAL_MNIST is None, reason=NO_MNIST)
 def test_real_mnist_test_split():
     ds = MNIST(root=REAL_MNIST, train=False, download=False)
     assert ds.images.shape == (10000, 28, 28)
@@ -246,7 +248,7 @@ def test_corrupted_download_is_rejected_without_leaving_files(tmp_path, server, 
     message = str(info.value)
     assert "MD5 mismatch" in message and checksums["t10k-images-idx3-ubyte.gz"] in message
     assert f"Put these files in {cache / 'MNIST'}" in message
-    assert os.listdir(cache / "MNIST") == []  # neither the bad files nor temporary files remain
+    assert not cache.exists()  # no bad files, temporary files or empty folders remain
     assert {url for url, _ in info.value.failures} == {server + "bad/t10k-images-idx3-ubyte.gz",
                                                        server + "bad/t10k-labels-idx1-ubyte.gz"}
 
@@ -265,7 +267,9 @@ def test_offline_message_names_files_and_directory(tmp_path, closed_port_url):
     assert f"Put these files in {cache / 'MNIST'}" in message
     assert "train-images-idx3-ubyte.gz  (MD5 f68b3c2dcbeaaa9fbdd348bbdeb94873" in message
     assert "train-labels-idx1-ubyte.gz" in message
-    assert os.listdir(cache / "MNIST") == []
+    assert not cache.exists()  # the folders made for the download are removed again
+    assert info.value.dataset == "MNIST" and info.value.directory == str(cache / "MNIST")
+    assert info.value.files == tuple(MNIST.checksums) and info.value.mirrors == (closed_port_url,)
 
 
 def test_fashion_mnist_downloads_into_its_own_folder(tmp_path, server, checksums):
@@ -287,4 +291,102 @@ def test_download_function(tmp_path, server, checksums, closed_port_url):
     reasons = dict(info.value.failures)
     assert reasons[server + "missing/" + name].startswith("HTTP 404")
     assert closed_port_url + name in reasons
-    assert os.listdir(tmp_path / "dl2") == []
+    assert not (tmp_path / "dl2").exists()
+
+
+@pytest.fixture
+def hanging_url():
+    """A URL on 127.0.0.1 whose server never completes a connection: it listens with a backlog
+    of one, already taken by a connection nobody accepts, so a new connect waits forever."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(0)
+    port = listener.getsockname()[1]
+    first = socket.create_connection(("127.0.0.1", port))
+    yield f"http://127.0.0.1:{port}/"
+    first.close()
+    listener.close()
+
+
+def test_a_hanging_mirror_gets_a_short_connect_timeout(tmp_path, server, checksums, hanging_url,
+                                                        capsys):
+    name = "t10k-labels-idx1-ubyte.gz"
+    result = []
+    # timeout (between chunks) is an hour: only the connect timeout can end the wait. The thread
+    # keeps a regression from hanging the suite; the test asserts no duration.
+    worker = threading.Thread(target=lambda: result.append(download(
+        name, tmp_path / "dl", checksums[name], [hanging_url, server + "good/"],
+        connect_timeout=0.2, timeout=3600)), daemon=True)
+    worker.start()
+    worker.join(120)
+    assert not worker.is_alive(), "the hanging mirror was not given up on"
+    assert md5_of(Path(result[0])) == checksums[name]
+    err = capsys.readouterr().err
+    # one line says which mirror is being tried, another why it failed
+    assert f"downloading {name} from {hanging_url}\n  failed: timed out" in err
+    assert f"downloading {name} from {server}good/" in err
+
+
+def test_an_unreachable_mirror_is_not_asked_for_the_next_file(tmp_path, server, checksums,
+                                                              closed_port_url, capsys):
+    ds = MNIST(root=tmp_path / "cache", train=False, mirrors=[closed_port_url, server + "good/"])
+    assert len(ds) == 20
+    err = capsys.readouterr().err
+    assert err.count(f"from {closed_port_url}") == 1  # tried for the first file only
+    assert err.count(f"from {server}good/") == 2
+
+
+def test_a_failed_download_keeps_directories_that_existed(tmp_path, closed_port_url):
+    (tmp_path / "cache").mkdir()
+    with pytest.raises(DownloadError):
+        MNIST(root=tmp_path / "cache", train=False, mirrors=[closed_port_url])
+    assert os.listdir(tmp_path / "cache") == []  # MNIST/ was made for the download and removed
+    make_split(tmp_path / "cache2" / "MNIST", train=True, n=3)  # a folder holding other files
+    with pytest.raises(DownloadError):
+        MNIST(root=tmp_path / "cache2", train=False, mirrors=[closed_port_url])
+    assert len(os.listdir(tmp_path / "cache2" / "MNIST")) == 2
+
+
+class SlowHandler(QuietHandler):
+    """Answers, then pauses 0.6 s before the body: longer than a connect timeout of 0.2 s."""
+
+    def copyfile(self, source, outputfile):
+        import time
+        outputfile.flush()
+        time.sleep(0.6)
+        super().copyfile(source, outputfile)
+
+
+def test_the_connect_timeout_does_not_cut_a_slow_download_short(tmp_path, checksums):
+    served = tmp_path / "served" / "good"
+    httpd = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(SlowHandler, directory=str(served)))
+    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        name = "t10k-labels-idx1-ubyte.gz"
+        path = download(name, tmp_path / "dl", checksums[name],
+                        [f"http://127.0.0.1:{httpd.server_address[1]}/"], progress=False,
+                        connect_timeout=0.2, timeout=30)
+        assert md5_of(Path(path)) == checksums[name]
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join()
+
+
+def test_the_tests_find_the_real_files_where_the_examples_do(tmp_path, monkeypatch):
+    """real_mnist_root (used by the tests needing real MNIST) follows TINYGRAD_LITE_DATA, with
+    the files in the root, its MNIST/ folder or torchvision's MNIST/raw, as data.MNIST does."""
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    for where in ("MNIST", "", "MNIST/raw"):
+        root = tmp_path / f"root-{where.replace('/', '-')}"
+        make_split(root / where, train=True, n=2)
+        monkeypatch.setenv("TINYGRAD_LITE_DATA", str(root))
+        assert real_mnist_root() != root  # the test split is still missing
+        make_split(root / where, train=False, n=2, compress=False)
+        assert real_mnist_root() == root
+    make_split(tmp_path / "home" / ".cache" / "tinygrad_lite" / "MNIST", train=True, n=2)
+    make_split(tmp_path / "home" / ".cache" / "tinygrad_lite" / "MNIST", train=False, n=2)
+    monkeypatch.setenv("TINYGRAD_LITE_DATA", str(tmp_path / "empty"))
+    assert real_mnist_root() == tmp_path / "home" / ".cache" / "tinygrad_lite"

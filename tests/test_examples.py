@@ -168,6 +168,44 @@ def test_unwritable_save_path_fails_before_training(data_dir, tmp_path):
     assert str(target.parent) in line and result.stdout == ""
 
 
+def save_error(capsys, data_dir, target):
+    """mnist.py --save target must refuse before training: one line on stderr, nothing on stdout."""
+    code, out, err = main(capsys, "--data-dir", data_dir, "--epochs", 1, "--hidden", 8,
+                          "--no-progress", "--save", target)
+    assert code == 1 and out == "" and err.count("\n") == 1, (out, err)
+    assert err.startswith(f"mnist.py: error: cannot save to {target}")
+    return err
+
+
+def test_save_paths_that_cannot_be_written_are_refused_before_training(capsys, data_dir, tmp_path):
+    assert "it is a directory" in save_error(capsys, data_dir, tmp_path)  # rename would fail
+    (tmp_path / "afile").write_text("x")
+    assert "does not exist" in save_error(capsys, data_dir, tmp_path / "afile" / "model.npz")
+    assert "tinygrad_lite.save" in save_error(capsys, data_dir, tmp_path / "model.safetensors")
+    if os.path.isdir("/proc/self"):  # a directory no one, not even root, can create files in
+        assert "cannot create files in /proc" in save_error(capsys, data_dir, "/proc/model.npz")
+    if os.name == "posix" and os.geteuid() != 0:  # root ignores permission bits
+        locked = tmp_path / "locked"
+        locked.mkdir(mode=0o500)
+        assert "cannot create files" in save_error(capsys, data_dir, locked / "model.npz")
+    assert os.listdir(tmp_path) == ["afile"] + (["locked"] if (tmp_path / "locked").exists() else [])
+
+
+@pytest.mark.parametrize("split", ["train", "t10k"])
+def test_a_split_without_images_is_one_line(data_dir, trained, tmp_path, split):
+    for name in os.listdir(data_dir):
+        (tmp_path / name).write_bytes((data_dir / name).read_bytes())
+    write_idx(tmp_path / f"{split}-images-idx3-ubyte.gz", np.zeros((0, 28, 28), np.uint8))
+    write_idx(tmp_path / f"{split}-labels-idx1-ubyte.gz", np.zeros(0, np.uint8))
+    line = assert_one_line_error(run("mnist.py", "--data-dir", tmp_path, "--no-download"),
+                                 "mnist.py")
+    assert f"{split}-images-idx3-ubyte.gz holds no images" in line
+    if split == "t10k":
+        line = assert_one_line_error(run("predict.py", trained[1], "--data-dir", tmp_path),
+                                     "predict.py")
+        assert "MNIST test set holds no images" in line
+
+
 # --- mnist.py in process (faster): the training variants ----------------------------------------
 
 def main(capsys, *args):
@@ -211,6 +249,11 @@ def test_cnn_learns_the_synthetic_data_and_predict_reads_its_checkpoint(capsys, 
         flat, square = model(images.reshape(10, 784)), model(images.reshape(10, 1, 28, 28))
     np.testing.assert_allclose(flat.numpy(), square.numpy())
     assert (flat.numpy().argmax(1) == np.arange(10)).mean() >= 0.9
+    # predict.py itself, as a user runs it on the CNN's checkpoint
+    assert predict.main([str(path), "--index", "0", "1", "--data-dir", str(data_dir),
+                         "--no-download", "--no-art"]) == 0
+    out, err = capsys.readouterr()
+    assert err == "" and out.count("predicted:") == 2
 
 
 def test_full_batch_and_per_sample_sgd(capsys, data_dir):
@@ -362,3 +405,51 @@ def test_predict_errors_are_one_line(capsys, trained, data_dir, tmp_path):
     # and once from the command line, where a traceback would show
     assert_one_line_error(run("predict.py", tmp_path / "missing.npz"), "predict.py")
     assert_one_line_error(run("predict.py", model, "--index", "x"), "predict.py", code=2)
+
+
+def test_predict_refuses_models_that_do_not_classify_digits(capsys, tmp_path):
+    for sizes, message in (([100, 10], "does not take 28x28 = 784 pixels"),
+                           ([784, 5], "outputs of shape (1, 5), not to the 10 classes")):
+        model = mnist.MLP(sizes)
+        tg.save({"model": model.state_dict(), "config": model.config()}, tmp_path / "m.npz")
+        assert message in predict_error(capsys, tmp_path / "m.npz")
+    model = mnist.MLP([784, 10])
+    tg.save({"model": model.state_dict(), "config": {"model": "cnn", "channels": [4],
+                                                     "hidden": 8}}, tmp_path / "m.npz")
+    assert "cannot rebuild the model" in predict_error(capsys, tmp_path / "m.npz")
+
+
+def test_predict_refuses_empty_or_bad_images(capsys, trained, tmp_path):
+    _, model = trained
+    write_idx(tmp_path / "empty-idx3-ubyte", np.zeros((0, 28, 28), np.uint8))
+    assert "holds no images" in predict_error(capsys, model, "--idx-file", tmp_path / "empty-idx3-ubyte")
+    for bad in (np.full((2, 28, 28), np.nan, np.float32), np.full((2, 28, 28), 255.0)):
+        write_idx(tmp_path / "bad-idx3-ubyte", bad)
+        line = predict_error(capsys, model, "--idx-file", tmp_path / "bad-idx3-ubyte")
+        assert "finite numbers in [0, 1]" in line
+    write_idx(tmp_path / "ok-idx3-ubyte", np.full((1, 28, 28), 0.5, np.float64))
+    assert predict.main([str(model), "--idx-file", str(tmp_path / "ok-idx3-ubyte")]) == 0
+    assert capsys.readouterr().out.count("predicted:") == 1
+
+
+def test_offline_is_one_line_naming_files_mirrors_and_the_ways_to_supply_them(capsys, tmp_path,
+                                                                              monkeypatch):
+    import socket
+    with socket.socket() as sock:  # a port on 127.0.0.1 where nothing listens
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    mirrors = (f"http://127.0.0.1:{port}/a/", f"http://127.0.0.1:{port}/b/")
+    monkeypatch.setattr(mnist.MNIST, "mirrors", mirrors)
+    code, out, err = main(capsys, "--data-dir", tmp_path / "cache", "--no-progress")
+    line = [text for text in err.splitlines() if text.startswith("mnist.py: error: ")]
+    assert code == 1 and out == "" and len(line) == 1, err
+    line = line[0]
+    for name in ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
+                 "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"):
+        assert name in line
+    assert f"tried {mirrors[0]} (" in line and f", {mirrors[1]} (" in line
+    assert "--data-dir" in line and "TINYGRAD_LITE_DATA" in line
+    assert str(tmp_path / "cache" / "MNIST") in line
+    assert not (tmp_path / "cache").exists()  # no empty folder left behind
+    # the lines before it say which mirror was being tried
+    assert f"downloading train-images-idx3-ubyte.gz from {mirrors[0]}" in err

@@ -1,11 +1,11 @@
 """End to end on the real MNIST: one epoch of a 784-256-10 MLP through the public API must reach
 95% test accuracy, and predict.py must read the model back.
 
-The data is looked for in ``$TINYGRAD_LITE_MNIST`` or in ``shared/data/mnist`` beside the
-checkout; without it these tests are skipped (nothing is ever downloaded).
+The data is looked for as the examples look for it, in ``$TINYGRAD_LITE_DATA`` or
+``~/.cache/tinygrad_lite`` (then in ``shared/data/mnist`` beside the checkout); without it these
+tests are skipped (nothing is ever downloaded).
 """
 import importlib.util
-import os
 import re
 import subprocess
 import sys
@@ -14,27 +14,16 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers import NO_MNIST, real_mnist_root
 
 import tinygrad_lite as tg
 from tinygrad_lite import nn, optim
 from tinygrad_lite.data import MNIST, DataLoader
 
 ROOT = Path(__file__).resolve().parents[1]
-MNIST_DIR = Path(os.environ.get("TINYGRAD_LITE_MNIST")
-                 or Path(__file__).resolve().parents[2] / "shared" / "data" / "mnist")
-FILES = ("train-images-idx3-ubyte", "train-labels-idx1-ubyte",
-         "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")
+MNIST_DIR = real_mnist_root()
 
-
-def _has_mnist(directory):
-    return all((directory / f"{name}.gz").is_file() or (directory / name).is_file()
-               for name in FILES)
-
-
-pytestmark = pytest.mark.skipif(
-    not _has_mnist(MNIST_DIR),
-    reason=f"real MNIST not found in {MNIST_DIR} (set TINYGRAD_LITE_MNIST to a directory "
-           f"holding the four IDX files to run these tests)")
+pytestmark = pytest.mark.skipif(MNIST_DIR is None, reason=NO_MNIST)
 
 
 def load_example(name):

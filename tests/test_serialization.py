@@ -9,6 +9,8 @@ from collections import OrderedDict
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import tinygrad_lite as tg
 from tinygrad_lite import nn, serialization
@@ -233,3 +235,161 @@ def test_file_is_a_plain_zip_of_npy_entries(tmp_path):
         assert sorted(z.namelist()) == ["a0.npy", "structure.npy"]
         structure = json.loads(str(np.load(io.BytesIO(z.read("structure.npy")))[()]))
     assert structure["root"] == {"dict": [["w", {"tensor": ["a0", False]}]]}
+
+
+# --- saves that fail, are killed, overwrite or go through links ------------------------------------
+
+def temporaries(directory):
+    return sorted(n for n in os.listdir(directory) if n.endswith(".tinygrad_lite-tmp"))
+
+
+_KILLED_SAVE = """
+import os, signal, sys
+import numpy as np
+import tinygrad_lite as tg
+from tinygrad_lite import serialization
+
+def die_midway(file, **arrays):
+    file.write(b"PK\\x03\\x04 the first bytes of a large archive")
+    file.flush()
+    os.kill(os.getpid(), signal.SIGKILL)
+
+serialization.np.savez = die_midway
+tg.save({"w": np.zeros(10)}, sys.argv[1])
+"""
+
+
+@pytest.mark.skipif(os.name == "nt", reason="SIGKILL is POSIX")
+def test_a_killed_save_leaves_a_temporary_that_the_next_save_removes(tmp_path):
+    import subprocess
+    import sys
+    path = tmp_path / "ckpt.npz"
+    save({"epoch": 1}, path)
+    kills = []
+    for _ in range(2):
+        result = subprocess.run([sys.executable, "-c", _KILLED_SAVE, str(path)],
+                                cwd=os.path.dirname(os.path.dirname(serialization.__file__)))
+        assert result.returncode == -9
+        kills.append(temporaries(tmp_path))
+    # each killed save left its temporary; the second removed the first's; the old file holds
+    assert len(kills[0]) == 1 and len(kills[1]) == 1 and kills[0] != kills[1]
+    assert load(path) == {"epoch": 1}
+    # files that are not a dead writer's temporaries of this name are left alone
+    alive = f".ckpt.npz.{os.getppid()}.0123456789ab.tinygrad_lite-tmp"
+    others = [alive, ".ckpt.npz.abc123.tmp", ".other.npz.1.0123456789ab.tinygrad_lite-tmp",
+              "ckpt.npz.99999999.0123456789ab.tinygrad_lite-tmp"]
+    for name in others:
+        (tmp_path / name).write_bytes(b"not ours to delete")
+    save({"epoch": 2}, path)
+    assert load(path) == {"epoch": 2}
+    assert sorted(os.listdir(tmp_path)) == sorted(["ckpt.npz", *others])
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX permission bits")
+@pytest.mark.parametrize("mode", [0o600, 0o640, 0o444])
+def test_overwriting_keeps_the_files_permissions(tmp_path, mode):
+    path = tmp_path / "ckpt.npz"
+    save({"v": 1}, path)
+    os.chmod(path, mode)
+    save({"v": 2}, path)
+    assert load(path) == {"v": 2}
+    assert os.stat(path).st_mode & 0o7777 == mode
+
+
+@pytest.mark.skipif(os.name == "nt", reason="symbolic links need privileges on Windows")
+def test_saving_through_a_symlink_replaces_the_target_and_keeps_the_link(tmp_path):
+    (tmp_path / "runs").mkdir()
+    real = tmp_path / "runs" / "epoch-3.npz"
+    save({"v": 1}, real)
+    os.chmod(real, 0o600)
+    link = tmp_path / "latest.npz"
+    link.symlink_to(os.path.join("runs", "epoch-3.npz"))
+    save({"v": 2}, link)
+    assert link.is_symlink() and os.readlink(link) == os.path.join("runs", "epoch-3.npz")
+    assert load(real) == {"v": 2} and load(link) == {"v": 2}
+    assert os.stat(real).st_mode & 0o777 == 0o600
+    assert os.listdir(tmp_path / "runs") == ["epoch-3.npz"]
+    dangling = tmp_path / "new.npz"
+    dangling.symlink_to(tmp_path / "runs" / "new-target.npz")
+    save({"v": 3}, dangling)
+    assert dangling.is_symlink() and load(tmp_path / "runs" / "new-target.npz") == {"v": 3}
+
+
+def test_errors_name_the_users_path_not_the_temporary(tmp_path, monkeypatch):
+    import errno
+    path = tmp_path / "no-such-dir" / "ckpt.npz"
+    with pytest.raises(FileNotFoundError) as info:
+        save({"v": 1}, path)
+    assert info.value.filename == str(path) and "tinygrad_lite-tmp" not in str(info.value)
+    with pytest.raises(IsADirectoryError) as info:
+        save({"v": 1}, tmp_path)
+    assert info.value.filename == str(tmp_path)
+
+    def disk_full(file, **arrays):
+        raise OSError(errno.ENOSPC, "No space left on device", file.name)
+
+    monkeypatch.setattr(serialization.np, "savez", disk_full)
+    target = tmp_path / "ckpt.npz"
+    with pytest.raises(OSError) as info:
+        save({"v": 1}, target)
+    assert info.value.errno == errno.ENOSPC and info.value.filename == str(target)
+    assert "tinygrad_lite-tmp" not in str(info.value) and str(target) in str(info.value)
+    assert os.listdir(tmp_path) == []
+
+
+# --- any malformed checkpoint is a CheckpointError ------------------------------------------------
+
+def _with_root(tmp_path, root_json):
+    path = tmp_path / "ckpt.npz"
+    save({"x": np.zeros(2)}, path)
+    _rewrite(path, structure='{"format": "tinygrad_lite.checkpoint", "version": 1, "root": '
+                             + root_json + "}")
+    return path
+
+
+@pytest.mark.parametrize("depth", [900, 5000, 200_000])
+def test_deeply_nested_structure_is_a_checkpoint_error(tmp_path, depth):
+    path = _with_root(tmp_path, '{"list": [' * depth + "1" + "]}" * depth)
+    with pytest.raises(CheckpointError, match="ckpt.npz.*nested too deeply"):
+        load(path)
+    too_deep = [1]
+    for _ in range(depth):
+        too_deep = [too_deep]
+    if depth >= 5000:
+        with pytest.raises(ValueError, match="nested too deeply"):
+            save(too_deep, tmp_path / "deep.npz")
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=5)
+    | st.sampled_from(["a0", "structure", "tensor", "array", "dict", "list", "tuple", "odict"]),
+    lambda children: st.lists(children, max_size=3)
+    | st.dictionaries(st.sampled_from(["tensor", "array", "dict", "odict", "list", "tuple", "x"]),
+                      children, max_size=2),
+    max_leaves=12)
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(root=json_values)
+def test_any_structure_document_loads_or_is_a_checkpoint_error(tmp_path, root):
+    path = _with_root(tmp_path, json.dumps(root))
+    try:
+        load(path)
+    except CheckpointError as err:
+        assert err.path == str(path)
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_any_damaged_byte_gives_a_checkpoint_error_or_the_data(tmp_path, data):
+    path = tmp_path / "ckpt.npz"
+    save({"w": Tensor(np.arange(6, dtype=np.float32)), "n": [1, (2, "x")]}, path)
+    content = bytearray(path.read_bytes())
+    for _ in range(data.draw(st.integers(1, 3))):
+        content[data.draw(st.integers(0, len(content) - 1))] = data.draw(st.integers(0, 255))
+    cut = data.draw(st.integers(1, len(content)))
+    path.write_bytes(bytes(content[:cut]))
+    try:
+        load(path)
+    except CheckpointError:
+        pass

@@ -14,7 +14,6 @@ import contextlib
 import gzip
 import math
 import os
-import secrets
 import zlib
 
 import numpy as np
@@ -136,11 +135,14 @@ def atomic_open(path):
     """Open a temporary file beside ``path`` for binary writing; on success it replaces ``path``.
 
     If the body raises, the temporary file is removed and ``path`` is left untouched, so readers
-    never see a partial file.
+    never see a partial file. Temporaries are named as checkpoint saves name theirs, and those
+    left by a killed writer (a download interrupted by kill -9) are removed on the next write.
     """
+    from ..serialization import _remove_stale_temporaries, _temp_name
     path = os.fspath(path)
     directory, name = os.path.split(os.path.abspath(path))
-    temp = os.path.join(directory, f".{name}.{secrets.token_hex(6)}.part")
+    _remove_stale_temporaries(directory, name)
+    temp = os.path.join(directory, _temp_name(name))
     fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
     try:
         with os.fdopen(fd, "wb") as file:

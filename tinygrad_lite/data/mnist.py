@@ -42,9 +42,13 @@ class DownloadError(RuntimeError):
     MNIST train files are missing and download=False was given
     """
 
-    def __init__(self, message, failures=()):
+    def __init__(self, message, failures=(), *, dataset=None, directory=None, files=(), mirrors=()):
         super().__init__(message)
         self.failures = list(failures)
+        # What a command-line tool needs to say how to fix it (set by MNIST and FashionMNIST):
+        # the dataset's name, where its files belong, all its file names and the mirrors tried.
+        self.dataset, self.directory = dataset, directory
+        self.files, self.mirrors = tuple(files), tuple(mirrors)
 
 
 class DatasetError(ValueError):
@@ -97,11 +101,40 @@ class _Progress:
         sys.stderr.flush()
 
 
-def _fetch(url, target, md5, progress, timeout):
+def _opener(connect_timeout, read_timeout):
+    """A urllib opener whose connections give up after ``connect_timeout`` seconds when the
+    server does not answer (a dead mirror fails fast) but wait ``read_timeout`` seconds between
+    chunks once connected (a slow download goes on)."""
+    import http.client
+    import urllib.request
+
+    def connect_then_read(base):
+        class Connection(base):
+            def connect(self):
+                self.timeout = connect_timeout
+                super().connect()
+                self.sock.settimeout(read_timeout)
+        return Connection
+
+    http_connection = connect_then_read(http.client.HTTPConnection)
+    https_connection = connect_then_read(http.client.HTTPSConnection)
+
+    class HTTP(urllib.request.HTTPHandler):
+        def http_open(self, req):
+            return self.do_open(http_connection, req)
+
+    class HTTPS(urllib.request.HTTPSHandler):
+        def https_open(self, req):
+            return self.do_open(https_connection, req, context=self._context)
+
+    return urllib.request.build_opener(HTTP, HTTPS)
+
+
+def _fetch(url, target, md5, progress, timeout, connect_timeout):
     """Stream ``url`` into ``target`` atomically, checking the MD5 before the file appears."""
     import urllib.request  # the network modules load on the first download: 25 ms of import
     request = urllib.request.Request(url, headers={"User-Agent": _USER_AGENT})
-    with urllib.request.urlopen(request, timeout=timeout) as response:
+    with _opener(connect_timeout, timeout).open(request, timeout=timeout) as response:
         length = response.headers.get("Content-Length", "")
         total = int(length) if length.isdigit() else None
         bar = _Progress(os.path.basename(target), total) if progress else None
@@ -132,36 +165,86 @@ def _reason(exc):
     return str(exc) or type(exc).__name__
 
 
+def _unreachable(exc):
+    """Whether ``exc`` means the mirror could not be reached at all (no route, no DNS, refused,
+    timed out), so that asking it for the next file is pointless."""
+    import urllib.error
+    if isinstance(exc, urllib.error.HTTPError):
+        return False
+    return isinstance(exc, (urllib.error.URLError, TimeoutError, ConnectionError))
+
+
 def _url_list(mirrors):
     """``mirrors`` as a tuple of URLs; a single URL string counts as a list of one."""
     return (mirrors,) if isinstance(mirrors, str) else tuple(mirrors)
 
 
-def download(filename, directory, md5, mirrors, progress=True, timeout=30):
+def _missing_directories(directory):
+    """``directory`` and those of its parents that do not exist yet, deepest first."""
+    missing, path = [], os.path.abspath(directory)
+    while not os.path.exists(path):
+        missing.append(path)
+        parent = os.path.dirname(path)
+        if parent == path:
+            break
+        path = parent
+    return missing
+
+
+def _remove_empty(directories):
+    for path in directories:  # deepest first; stops at the first that is not empty
+        try:
+            os.rmdir(path)
+        except OSError:
+            return
+
+
+def download(filename, directory, md5, mirrors, progress=True, timeout=30, connect_timeout=5,
+             _skip=None):
     """Download ``filename`` into ``directory`` from the first mirror serving it with MD5 ``md5``.
 
-    ``mirrors`` is a list of base URLs (or one URL) that ``filename`` is appended to. The file
-    is streamed to a temporary file in ``directory`` and renamed into place only once its
-    checksum matches, so a failed or corrupted download never leaves a partial file. A progress
-    bar goes to stderr unless ``progress=False``. Returns the path of the file; raises
-    :class:`DownloadError` listing every mirror's failure if none works.
+    ``mirrors`` is a list of base URLs (or one URL) that ``filename`` is appended to. Each
+    mirror gets ``connect_timeout`` seconds to answer and then ``timeout`` seconds between
+    chunks of data. The file is streamed to a temporary file in ``directory`` and renamed into
+    place only once its checksum matches, so a failed or corrupted download never leaves a
+    partial file, and directories created for it are removed again if it fails. Unless
+    ``progress=False``, a line on stderr names each mirror tried and a progress bar follows
+    the download. Returns the path of the file; raises :class:`DownloadError` listing every
+    mirror's failure if none works.
 
     >>> download("t10k-labels-idx1-ubyte.gz", "/tmp/mnist",          # doctest: +SKIP
     ...          "ec29112dd5afa0611ce80d1b7f02629c", MNIST.mirrors)
     '/tmp/mnist/t10k-labels-idx1-ubyte.gz'
     """
     import http.client  # see _fetch
-    os.makedirs(directory, exist_ok=True)
+    directory = os.fspath(directory)
+    created = _missing_directories(directory)
     target = os.path.join(directory, filename)
     failures = []
-    for mirror in _url_list(mirrors):
-        url = mirror if mirror.endswith("/") else mirror + "/"
-        url += filename
-        try:
-            _fetch(url, target, md5, progress, timeout)
-            return target
-        except (OSError, http.client.HTTPException, ValueError, _ChecksumMismatch) as exc:
-            failures.append((url, _reason(exc)))
+    try:
+        os.makedirs(directory, exist_ok=True)
+        for mirror in _url_list(mirrors):
+            url = mirror if mirror.endswith("/") else mirror + "/"
+            url += filename
+            if _skip is not None and mirror in _skip:
+                failures.append((url, f"skipped: {_skip[mirror]}"))
+                continue
+            if progress:
+                sys.stderr.write(f"downloading {filename} from {mirror}\n")
+                sys.stderr.flush()
+            try:
+                _fetch(url, target, md5, progress, timeout, connect_timeout)
+                return target
+            except (OSError, http.client.HTTPException, ValueError, _ChecksumMismatch) as exc:
+                failures.append((url, _reason(exc)))
+                if progress:
+                    sys.stderr.write(f"  failed: {_reason(exc)}\n")
+                if _skip is not None and _unreachable(exc):
+                    _skip[mirror] = f"unreachable a moment ago ({_reason(exc)})"
+    except BaseException:
+        _remove_empty(created)
+        raise
+    _remove_empty(created)
     details = "".join(f"\n  {url}: {reason}" for url, reason in failures) or " (no mirrors given)"
     raise DownloadError(f"could not download {filename}:{details}", failures)
 
@@ -213,7 +296,7 @@ class MNIST(Dataset):
         missing = [name + ".gz" for name, path in zip(names, paths) if path is None]
         if missing:
             if not download:
-                raise DownloadError(self._missing_message(missing, mirrors, "download=False was given"))
+                raise self._error(missing, mirrors, "download=False was given")
             self._download(missing, mirrors)
             paths = [self._find(name) for name in names]
         self.paths = tuple(paths)
@@ -229,26 +312,29 @@ class MNIST(Dataset):
         return None
 
     def _download(self, missing, mirrors):
-        failures = []
+        failures, unreachable = [], {}  # a mirror that cannot be reached is not asked again
         for filename in missing:
             try:
-                download(filename, self.directory, self.checksums[filename], mirrors)
+                download(filename, self.directory, self.checksums[filename], mirrors,
+                         _skip=unreachable)
             except DownloadError as err:
                 failures += err.failures
         if failures:
             details = "".join(f"\n  {url}: {reason}" for url, reason in failures)
-            raise DownloadError(self._missing_message(missing, mirrors, "downloading failed:" + details),
-                                failures)
+            raise self._error(missing, mirrors, "downloading failed:" + details, failures)
 
-    def _missing_message(self, missing, mirrors, reason):
+    def _error(self, missing, mirrors, reason, failures=()):
         split = "train" if self.train else "test"
         source = f", e.g. from {mirrors[0].rstrip('/')}/" if mirrors else ""
         wanted = "".join(f"\n  {name}  (MD5 {self.checksums[name]}{source}{name})" for name in missing)
-        return (f"{type(self).__name__} {split} files are missing and {reason}\n"
-                f"Put these files in {self.directory} (gzip-compressed as published, or uncompressed "
-                f"without the .gz suffix):{wanted}\n"
-                f"or point root= or the TINYGRAD_LITE_DATA environment variable at a directory "
-                f"holding them.")
+        message = (f"{type(self).__name__} {split} files are missing and {reason}\n"
+                   f"Put these files in {self.directory} (gzip-compressed as published, or "
+                   f"uncompressed without the .gz suffix):{wanted}\n"
+                   f"or point root= or the TINYGRAD_LITE_DATA environment variable at a directory "
+                   f"holding them.")
+        return DownloadError(message, failures, dataset=type(self).__name__,
+                             directory=self.directory, files=tuple(self.checksums),
+                             mirrors=mirrors)
 
     @staticmethod
     def _load(image_path, label_path):
