@@ -38,7 +38,6 @@ import socket
 import sys
 import threading
 import time
-from contextlib import nullcontext
 from http import HTTPStatus
 from typing import Annotated, List, Optional, Union
 
@@ -275,23 +274,9 @@ def invalid_request_message(errors):
 # the model and the app
 # ---------------------------------------------------------------------------------------------
 
-def _grad_mode_is_per_thread():
-    """Whether tinygrad_lite's grad mode is per thread: a ``no_grad`` in one thread leaves
-    recording on in the others."""
-    seen = []
-    with tg.no_grad():
-        thread = threading.Thread(target=lambda: seen.append(tg.is_grad_enabled()))
-        thread.start()
-        thread.join()
-    return seen == [True]
-
-
 class Classifier:
-    """Answers /predict with ``model`` (which maps (N, 784) images to (N, 10) logits) from any
-    number of threads at once: a forward pass in evaluation mode under ``no_grad`` only reads
-    the model, and grad mode is per thread. (With an older tinygrad_lite whose grad mode is one
-    switch for the whole process, concurrent ``no_grad`` blocks could leave it switched off,
-    so there, and only there, forward passes take turns.)
+    """Answers /predict with ``model`` (which maps (N, 784) images to (N, 10) logits): a
+    forward pass in evaluation mode under ``no_grad``, which only reads the model.
 
     >>> classify = Classifier(mnist.MLP([784, 10]))
     >>> classify(np.zeros((28, 28)))
@@ -299,8 +284,6 @@ class Classifier:
     >>> sorted(classify(np.eye(28)))
     ['digit', 'image', 'probabilities']
     """
-
-    _turns = nullcontext() if _grad_mode_is_per_thread() else threading.Lock()
 
     def __init__(self, model):
         self.model = model.eval()
@@ -310,7 +293,7 @@ class Classifier:
         image = preprocess(pixels)
         if image is None:
             return {"digit": None, "probabilities": None, "image": None}
-        with self._turns, tg.no_grad():
+        with tg.no_grad():
             probabilities = self.model(tg.Tensor(image.reshape(1, -1))).softmax(1).numpy()[0]
         return {"digit": int(probabilities.argmax()), "probabilities": probabilities.tolist(),
                 "image": np.round(image.astype(np.float64), 3).ravel().tolist()}
@@ -377,8 +360,11 @@ def create_app(model, about, body_timeout=BODY_TIMEOUT):
         return {"status": "ok", **about}
 
     @app.post("/predict", response_model=Prediction)
-    def predict_digit(request: PredictRequest):
-        """Classify a drawing. Run in a worker thread: forward passes run concurrently."""
+    async def predict_digit(request: PredictRequest):
+        """Classify a drawing."""
+        # On the event loop, between network events: a forward pass of mnist.py's networks
+        # takes well under a millisecond, and worker threads, contending for the GIL with
+        # the loop, measured slower (bench/serve_load.py). No lock: nothing else runs one.
         return JSONResponse(classify(np.array(request.pixels, np.float64).reshape(SIDE, SIDE)))
 
     @app.exception_handler(RequestValidationError)

@@ -445,6 +445,21 @@ def test_validation_errors_are_400_with_the_first_problem_in_words():
                                                          "a string"
 
 
+def test_answers_are_not_held_back_by_nagles_algorithm(server):
+    """uvicorn writes an answer's head and body in separate sends: with Nagle's algorithm on,
+    a client on a kept-alive connection would wait for a delayed ACK (40 ms) for the body."""
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
+    try:
+        connection.request("GET", "/health")
+        connection.getresponse().read()
+        sockets = [c.transport.get_extra_info("socket")
+                   for c in server.server.server_state.connections]
+        assert sockets and all(s.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
+                               for s in sockets)
+    finally:
+        connection.close()
+
+
 # ---------------------------------------------------------------------------------------------
 # limits: slow, stalled and too many clients
 # ---------------------------------------------------------------------------------------------
