@@ -249,6 +249,9 @@ def main(argv=None):
     levels = [int(n) for n in args.clients.split(",")]
     info = common.machine_info()
     common.print_machine(info, uses_torch=False)
+    info["load_average"] = os.getloadavg()[0]
+    print(f"load average (1 min) before: {info['load_average']:.2f}: server and clients share "
+          f"the cores with whatever else runs")
     with tempfile.TemporaryDirectory() as tmp, open(os.path.join(tmp, "server.log"), "w+") as log:
         process = None
         if args.url:

@@ -347,7 +347,8 @@ def create_app(model, about, body_timeout=BODY_TIMEOUT):
                   description="Classify 28x28 drawings of digits with a tinygrad_lite model. "
                               "Every refused request gets a 4xx status and "
                               '`{"error": "what was wrong"}`.',
-                  responses={code: refused for code in (400, 404, 405, 408, 411, 413, 415)})
+                  responses={code: refused
+                             for code in (400, 404, 405, 408, 411, 413, 415, 431, 503)})
 
     @app.get("/", include_in_schema=False)
     async def drawing_page():
@@ -377,6 +378,10 @@ def create_app(model, about, body_timeout=BODY_TIMEOUT):
         if "Allow" in headers:  # (Starlette lists a route's methods in no particular order)
             headers["Allow"] = ", ".join(_allowed(exc))
         return error(exc.status_code, _describe_http_error(request, exc), headers)
+
+    @app.exception_handler(Exception)
+    async def failed(request, exc):  # a bug, not the client's fault (uvicorn logs it)
+        return error(500, f"the server failed: {type(exc).__name__}: {exc}")
 
     app.add_middleware(BodyGuard, paths={"/predict"}, max_body=MAX_BODY, timeout=body_timeout)
     app.add_middleware(HeadAsGet)

@@ -460,6 +460,18 @@ def test_answers_are_not_held_back_by_nagles_algorithm(server):
         connection.close()
 
 
+def test_a_failing_model_gets_500_in_json_and_the_server_keeps_serving():
+    class Broken(tg.nn.Module):
+        def forward(self, x):
+            raise RuntimeError("out of order")
+
+    with serve.ServerThread(serve.create_app(Broken(), {})) as broken:
+        status, _, answer = call(broken, "POST", "/predict", {"pixels": seven().tolist()})
+        assert (status, answer) == (500, {"error": "the server failed: RuntimeError: out of "
+                                                   "order"})
+        assert call(broken, "GET", "/health")[0] == 200
+
+
 # ---------------------------------------------------------------------------------------------
 # limits: slow, stalled and too many clients
 # ---------------------------------------------------------------------------------------------
