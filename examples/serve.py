@@ -510,14 +510,15 @@ class HTTPProtocol(H11Protocol):
     - a request h11 cannot parse (a bad request line or header, a Content-Length that is not a
       number, no Host, ...) gets a JSON 4xx answer saying so, not uvicorn's plain text;
     - a connection that has not sent a request's line and headers within ``header_timeout``
-      seconds is closed, with a 408 answer if it had sent part of them (slow clients cannot
-      hold connections open);
+      seconds (of opening, or of the previous answer) is closed, with a 408 answer if it had
+      sent part of them: slow clients cannot hold connections open;
     - a client that closes its side of the connection after sending a request (or part of its
       body) still gets the answer;
     - beyond ``max_connections`` open connections, requests get a JSON 503 (uvicorn's
       ``limit_concurrency``, answered in JSON);
-    - a refused body still being sent is read and dropped up to DISCARD_LIMIT bytes (so the
-      client can read the answer), then the connection is closed.
+    - a refused body still being sent is read and dropped (so the client can read the answer)
+      for up to ``header_timeout`` seconds and DISCARD_LIMIT bytes, then the connection is
+      closed.
     """
 
     header_timeout = HEADER_TIMEOUT
@@ -545,32 +546,43 @@ class HTTPProtocol(H11Protocol):
 
     def header_timed_out(self):
         self.header_timer = None
-        if self.transport.is_closing() or self.conn.their_state is not h11.IDLE:
+        if self.transport.is_closing():
             return
-        if self.conn.trailing_data[0]:
+        if self.draining():  # the rest of a refused body, still dripping in
+            self.transport.close()
+        elif self.conn.their_state is h11.IDLE and self.conn.trailing_data[0]:
             self.send_error_and_close(408, f"the request's line and headers did not arrive "
                                            f"within {self.header_timeout:g} s")
-        else:
+        elif self.conn.their_state is h11.IDLE:
             self.transport.close()
 
+    def draining(self):
+        """Whether the rest of a refused body is being read and dropped."""
+        return (self.cycle is not None and self.cycle.response_complete
+                and self.conn.their_state is h11.SEND_BODY)
+
     def data_received(self, data):
+        draining = self.draining()
         if self.conn.their_state is h11.IDLE:  # data for a new request: serve it, or say busy
             busy = (len(self.connections) > self.max_connections
                     or len(self.tasks) >= self.max_connections)
             self.app = _busy_app(self.max_connections) if busy else self.config.loaded_app
-        elif self.cycle is not None and self.cycle.response_complete:
-            self.discarded += len(data)  # the rest of a refused body
+        elif draining:
+            self.discarded += len(data)
             if self.discarded > DISCARD_LIMIT:
                 self.transport.close()
                 return
         super().data_received(data)
-        if self.conn.their_state is not h11.IDLE:
-            self.stop_header_timer()
+        if draining and self.conn.their_state is h11.IDLE:  # dropped it all: a new deadline
+            self.start_header_timer()
+        elif self.conn.their_state is not h11.IDLE and not self.draining():
+            self.stop_header_timer()  # a request's line and headers are in
 
     def on_response_complete(self):
         super().on_response_complete()
         self.discarded = 0
-        if not self.transport.is_closing() and self.conn.their_state is h11.IDLE:
+        waiting = self.conn.their_state is h11.IDLE or self.draining()
+        if waiting and not self.transport.is_closing():
             self.start_header_timer()
 
     def eof_received(self):

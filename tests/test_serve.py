@@ -506,6 +506,17 @@ def test_an_idle_connection_is_closed(strict_server):
         assert read_all(sock) == b""
 
 
+def test_a_refused_body_that_keeps_dripping_in_is_dropped(strict_server):
+    with socket.create_connection(("127.0.0.1", strict_server.port), timeout=60) as sock:
+        sock.sendall(JSON_HEAD + b"Content-Length: 10000000000\r\n\r\n")
+        assert parse_answer(sock.recv(65536))[0] == 413
+        sock.sendall(b"0" * 1000)  # ...and nothing more: closed after header_timeout
+        try:
+            assert sock.recv(65536) == b""
+        except ConnectionResetError:
+            pass
+
+
 def test_beyond_the_connection_limit_requests_get_503(strict_server):
     request = b"GET /health HTTP/1.1\r\nHost: test\r\n\r\n"
     with socket.create_connection(("127.0.0.1", strict_server.port), timeout=60) as first, \
