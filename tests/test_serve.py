@@ -496,11 +496,10 @@ def test_a_failing_model_gets_500_in_json_and_the_server_keeps_serving():
 
 @pytest.fixture(scope="module")
 def strict_server(model_path):
-    """A server with short timeouts (so a stalled client is dropped within a test) that serves
-    at most 2 connections at once."""
+    """A server with short timeouts, so that a stalled client is dropped within a test."""
     model, _ = serve.load_classifier(model_path)
     app = serve.create_app(model, {}, body_timeout=0.5)
-    with serve.ServerThread(app, header_timeout=0.5, max_connections=2) as server:
+    with serve.ServerThread(app, header_timeout=0.5) as server:
         yield server
 
 
@@ -535,14 +534,16 @@ def test_a_refused_body_that_keeps_dripping_in_is_dropped(strict_server):
             pass
 
 
-def test_beyond_the_connection_limit_requests_get_503(strict_server):
+def test_beyond_the_connection_limit_requests_get_503(model_path):
+    model, _ = serve.load_classifier(model_path)
     request = b"GET /health HTTP/1.1\r\nHost: test\r\n\r\n"
-    with socket.create_connection(("127.0.0.1", strict_server.port), timeout=60) as first, \
-            socket.create_connection(("127.0.0.1", strict_server.port), timeout=60) as second:
+    with serve.ServerThread(serve.create_app(model, {}), max_connections=2) as server, \
+            socket.create_connection(("127.0.0.1", server.port), timeout=60) as first, \
+            socket.create_connection(("127.0.0.1", server.port), timeout=60) as second:
         for sock in (first, second):  # two connections open: the limit
             sock.sendall(request)
             assert read_one_answer(sock).startswith(b"HTTP/1.1 200 OK\r\n")
-        status, answer = call_raw(strict_server, request)
+        status, answer = call_raw(server, request)
     assert status == 503 and "serves at most 2 connections at once" in answer["error"]
 
 
