@@ -16,6 +16,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -318,6 +319,17 @@ def test_concurrent_requests_get_their_own_answers(server):
     expected = [predict(server, d.tolist()) for d in drawings]
     with ThreadPoolExecutor(8) as pool:
         assert list(pool.map(lambda d: predict(server, d.tolist()), drawings * 3)) == expected * 3
+
+
+def test_no_thread_per_connection_or_request(server):
+    """The old server started a thread per connection, without bound; this one serves every
+    connection and runs every forward pass on its one event loop."""
+    predict(server, seven().tolist())
+    before = set(threading.enumerate())
+    with ThreadPoolExecutor(16, thread_name_prefix="client") as pool:
+        list(pool.map(lambda _: predict(server, seven().tolist()), range(64)))
+        new = set(threading.enumerate()) - before
+    assert new and all(thread.name.startswith("client") for thread in new)
 
 
 def test_health(server):
