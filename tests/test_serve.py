@@ -713,3 +713,12 @@ def test_ctrl_c_and_sigterm_finish_the_requests_in_flight_then_stop(start, model
     assert json.loads(data)["digit"] in range(10)
     assert process.wait(timeout=60) == 0
     assert process.stderr.read() == "serve.py: stopped\n"
+
+
+def test_without_the_serve_extra_it_says_how_to_install_it(tmp_path):
+    (tmp_path / "fastapi.py").write_text("raise ImportError('not here', name='fastapi')\n")
+    result = subprocess.run([sys.executable, str(SERVE), "--help"], capture_output=True,
+                            text=True, env=dict(os.environ, PYTHONPATH=str(tmp_path)), timeout=300)
+    assert result.returncode == 1 and result.stdout == ""
+    assert result.stderr == ("serve.py: error: fastapi is not installed; the demo server needs "
+                             "the 'serve' extra: python -m pip install -e \".[serve]\"\n")
