@@ -260,7 +260,8 @@ def main(argv=None):
         else:
             process, port = start_server(args.model or save_default_model(tmp), log)
             host = "127.0.0.1"
-        connections = "keep-alive connections" if args.keep_alive else "a new connection per request"
+        connections = ("keep-alive connections" if args.keep_alive
+                       else "a new connection per request")
         print(f"\nPOST /predict to {host}:{port}, {connections}, {args.duration:g} s per level:")
         print(f"  {'':34s} {'req/s':>8s} {'p50 ms':>8s} {'p99 ms':>8s} {'errors':>7s}")
         results = {"benchmark": "serve_load", "machine": info, "duration": args.duration,

@@ -1,9 +1,10 @@
 """The draw-a-digit page of examples/serve.py in a real browser: headless Chromium, driven by
 Selenium, draws on the canvas with mouse, pen and touch pointer input and reads the prediction.
 
-Needs Selenium and the server's FastAPI and uvicorn (the ``test`` extra) and Debian's ``chromium`` and ``chromium-driver`` packages
-(``.ci/run`` installs them); skips otherwise. Nothing leaves 127.0.0.1: Selenium is given the
-driver's path so it never looks for one online, and Chromium's background networking is off.
+Needs Selenium and the server's FastAPI and uvicorn (the ``test`` extra) and Debian's
+``chromium`` and ``chromium-driver`` packages (``.ci/run`` installs them); skips otherwise.
+Nothing leaves 127.0.0.1: Selenium is given the driver's path so it never looks for one online,
+and Chromium's background networking is off.
 """
 import importlib.util
 import os

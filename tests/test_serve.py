@@ -686,7 +686,8 @@ def test_a_port_in_use_is_a_one_line_error(tmp_path, model_path):
     assert result.stderr == f"serve.py: error: Address already in use: 127.0.0.1:{port}\n"
 
 
-@pytest.mark.parametrize("signal_number", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+@pytest.mark.parametrize("signal_number", [signal.SIGINT, signal.SIGTERM],
+                         ids=["SIGINT", "SIGTERM"])
 def test_ctrl_c_and_sigterm_finish_the_requests_in_flight_then_stop(start, model_path,
                                                                     signal_number):
     process, _, port = start("--model", model_path)
