@@ -208,7 +208,9 @@ def start_server(model, log):
     match = re.search(r"at http://127\.0\.0\.1:(\d+)/", line)
     if not match:
         process.kill()
-        raise SystemExit(f"serve_load.py: the server did not start: {line.strip()}")
+        process.wait()
+        log.seek(0)
+        raise SystemExit(f"serve_load.py: the server did not start:\n{line}{log.read()}")
     return process, int(match[1])
 
 
@@ -245,8 +247,11 @@ def parser():
 
 
 def main(argv=None):
-    args = parser().parse_args(argv)
+    cli = parser()
+    args = cli.parse_args(argv)
     levels = [int(n) for n in args.clients.split(",")]
+    if args.model and not os.path.isfile(args.model):  # (serve.py would train one there)
+        cli.error(f"--model {args.model}: no such file")
     info = common.machine_info()
     common.print_machine(info, uses_torch=False)
     info["load_average"] = os.getloadavg()[0]
