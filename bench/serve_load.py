@@ -120,11 +120,12 @@ class SlowClient:
 
     HEADERS = b"POST /predict HTTP/1.1\r\nHost: slow\r\nX-Slow: " + b"z" * 10000
 
-    def __init__(self, host, port, interval):
-        self.host, self.port, self.interval = host, port, interval
+    def __init__(self, host, port, interval, delay=0.0):
+        self.host, self.port, self.interval, self.delay = host, port, interval, delay
         self.connected, self.reconnects = False, 0
 
     async def run(self, stop):
+        await asyncio.sleep(self.delay)
         while not stop.is_set():
             try:
                 reader, writer = await asyncio.open_connection(self.host, self.port)
@@ -169,7 +170,8 @@ async def load(host, port, n, seconds, keep_alive, slow=0, interval=1.0, warmup=
     loop = asyncio.get_running_loop()
     request = request_bytes(host, port)
     stop = asyncio.Event()
-    slow_clients = [SlowClient(host, port, interval) for _ in range(slow)]
+    # (arriving over one interval, not all at once)
+    slow_clients = [SlowClient(host, port, interval, i * interval / slow) for i in range(slow)]
     slow_tasks = [asyncio.ensure_future(c.run(stop)) for c in slow_clients]
     if slow:  # let them connect before measuring
         await asyncio.sleep(min(2.0, 0.01 * slow + interval))
