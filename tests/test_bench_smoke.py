@@ -1,6 +1,7 @@
 """Smoke tests of the benchmark workloads in bench/ on small synthetic data: they run, and the
 hand-written NumPy reference agrees with tinygrad_lite (and PyTorch, when installed) step by
 step from the same initial weights. No timing is asserted here."""
+import json
 import os
 import sys
 
@@ -122,3 +123,23 @@ def test_mnist_loading_and_rss_readings(tmp_path):
     assert x.shape == (6, 784) and x.dtype == np.float32 and 0 <= x.min() and x.max() <= 1
     assert y.dtype == np.int64 and x_test.shape == (4, 784) and y_test.shape == (4,)
     assert common.current_rss_mb() > 0 and common.peak_rss_mb() >= common.current_rss_mb() * 0.5
+
+
+def test_serve_load_runs_every_level_without_errors_on_tiny_settings(tmp_path, capsys):
+    """bench/serve_load.py starts the server, loads it at each level and with slow clients,
+    and stops it (SIGINT) cleanly. No timing is asserted; every client finishes at least the
+    request it started, however slow the machine."""
+    for name in ("fastapi", "uvicorn"):
+        pytest.importorskip(name, reason="the server needs the serve extra")
+    import serve_load
+    out = tmp_path / "load.json"
+    assert serve_load.main(["--clients", "1,3", "--duration", "0.5", "--warmup", "0.1",
+                            "--slow-clients", "4", "--slow-interval", "0.1",
+                            "--json", str(out)]) == 0
+    results = json.loads(out.read_text())
+    levels = results["levels"] + [results["with_slow_clients"]]
+    assert [r["clients"] for r in levels] == [1, 3, 3]
+    for r in levels:
+        assert r["errors"] == 0 and r["requests"] >= r["clients"], r
+    printed = capsys.readouterr().out
+    assert "3 clients + 4 slow" in printed and "the server exited" not in printed

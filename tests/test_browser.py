@@ -1,13 +1,13 @@
 """The draw-a-digit page of examples/serve.py in a real browser: headless Chromium, driven by
 Selenium, draws on the canvas with mouse, pen and touch pointer input and reads the prediction.
 
-Needs Selenium (the ``test`` extra) and Debian's ``chromium`` and ``chromium-driver`` packages
-(``.ci/run`` installs them); skips otherwise. Nothing leaves 127.0.0.1: Selenium is given the
-driver's path so it never looks for one online, and Chromium's background networking is off.
+Needs Selenium and the server's FastAPI and uvicorn (the ``test`` extra) and Debian's
+``chromium`` and ``chromium-driver`` packages (``.ci/run`` installs them); skips otherwise.
+Nothing leaves 127.0.0.1: Selenium is given the driver's path so it never looks for one online,
+and Chromium's background networking is off.
 """
 import importlib.util
 import os
-import threading
 from pathlib import Path
 
 import numpy as np
@@ -27,6 +27,9 @@ from selenium.webdriver.common.actions.action_builder import ActionBuilder  # no
 from selenium.webdriver.common.actions.pointer_input import PointerInput  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
+
+for _name in ("fastapi", "uvicorn"):
+    pytest.importorskip(_name, reason="the server needs the serve extra (pip install -e '.[test]')")
 
 ROOT = Path(__file__).resolve().parents[1]
 MNIST_DIR = Path("/work/shared/data/mnist")
@@ -48,19 +51,15 @@ ONE = [[(140, 40), (140, 240)]]
 
 
 def start_server(model):
-    server = serve.DigitServer(("127.0.0.1", 0), model, {"model": "test"}, quiet=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
+    return serve.ServerThread(serve.create_app(model, {"model": "test"}))
 
 
 @pytest.fixture(scope="module")
 def url():
     """A page served by an untrained (seeded) network: any prediction will do for the page."""
     tg.manual_seed(0)
-    server = start_server(serve.mnist.MLP([784, 32, 10]))
-    yield f"http://127.0.0.1:{server.server_port}/"
-    server.shutdown()
-    server.server_close()
+    with start_server(serve.mnist.MLP([784, 32, 10])) as server:
+        yield f"http://127.0.0.1:{server.port}/"
 
 
 @pytest.fixture(scope="module")
@@ -154,12 +153,8 @@ def test_a_drawn_one_is_recognised_by_a_model_trained_on_mnist(browser, tmp_path
     path = tmp_path / "model.npz"
     assert serve.mnist.main(["--epochs", "1", "--hidden", "64", "--data-dir", str(MNIST_DIR),
                              "--no-download", "--no-progress", "--save", str(path)]) == 0
-    server = start_server(serve.load_classifier(path)[0])
-    try:
-        open_page(browser, f"http://127.0.0.1:{server.server_port}/")
+    with start_server(serve.load_classifier(path)[0]) as server:
+        open_page(browser, f"http://127.0.0.1:{server.port}/")
         draw(browser, ONE, "pen")
         digit, probabilities = wait_for_prediction(browser)
-        assert digit == "1", probabilities
-    finally:
-        server.shutdown()
-        server.server_close()
+    assert digit == "1", probabilities

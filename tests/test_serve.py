@@ -1,7 +1,10 @@
 """examples/serve.py: the MNIST-style preprocessing, the HTTP API (against a server on a free
-port of 127.0.0.1, with a small untrained model), bad requests, and the command line.
+port of 127.0.0.1, with a small untrained model), bad and hostile requests, the limits, and the
+command line (including graceful shutdown on SIGINT and SIGTERM).
 
-Nothing here needs the MNIST files except the two tests marked so, which skip without them.
+Needs the ``serve`` extra (FastAPI, uvicorn), which the ``test`` extra includes. Nothing here
+needs the MNIST files except the two tests marked so, which skip without them. Nothing here is
+timed: the server's behaviour under load is measured by bench/serve_load.py.
 """
 import doctest
 import http.client
@@ -9,10 +12,12 @@ import importlib.util
 import json
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -23,6 +28,9 @@ from hypothesis import strategies as st
 
 import tinygrad_lite as tg
 from tinygrad_lite.data import MNIST, write_idx
+
+pytest.importorskip("fastapi", reason="the server needs the serve extra: pip install -e '.[test]'")
+pytest.importorskip("uvicorn", reason="the server needs the serve extra: pip install -e '.[test]'")
 
 ROOT = Path(__file__).resolve().parents[1]
 SERVE = ROOT / "examples" / "serve.py"
@@ -193,13 +201,8 @@ def model_path(tmp_path_factory):
 @pytest.fixture(scope="module")
 def server(model_path):
     model, checkpoint = serve.load_classifier(model_path)
-    server = serve.DigitServer(("127.0.0.1", 0), model, {"model": "model.npz"}, quiet=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    with serve.ServerThread(serve.create_app(model, {"model": "model.npz"})) as server:
+        yield server
 
 
 def call(server, method, path, body=None, headers=None):
@@ -207,7 +210,7 @@ def call(server, method, path, body=None, headers=None):
     if isinstance(body, (dict, list)):
         body = json.dumps(body)
         headers = {"Content-Type": "application/json", **(headers or {})}
-    connection = http.client.HTTPConnection("127.0.0.1", server.server_port, timeout=60)
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
     try:
         connection.request(method, path, body=body, headers=headers or {})
         response = connection.getresponse()
@@ -218,17 +221,50 @@ def call(server, method, path, body=None, headers=None):
     return response.status, response, json.loads(data) if is_json else data.decode()
 
 
-def call_raw(server, request):
-    """Send the bytes of a whole request and parse the answer: (status, JSON body)."""
-    with socket.create_connection(("127.0.0.1", server.server_port), timeout=60) as sock:
-        sock.sendall(request)
-        sock.shutdown(socket.SHUT_WR)
-        answer = b""
-        while chunk := sock.recv(65536):
-            answer += chunk
+def read_all(sock):
+    answer = b""
+    while chunk := sock.recv(65536):
+        answer += chunk
+    return answer
+
+
+def parse_answer(answer):
+    """(status, lower-cased headers, JSON body) of a raw HTTP answer."""
     head, _, body = answer.partition(b"\r\n\r\n")
-    assert b"Content-Type: application/json" in head, answer
-    return int(head.split()[1]), json.loads(body)
+    lines = head.decode("latin-1").split("\r\n")
+    headers = dict(line.lower().split(": ", 1) for line in lines[1:])
+    assert headers["content-type"] == "application/json", answer
+    return int(lines[0].split()[1]), headers, json.loads(body)
+
+
+def read_one_answer(sock):
+    """The bytes of one answer on a connection that stays open (its head and body may come
+    in separate packets)."""
+    def more():
+        chunk = sock.recv(65536)
+        assert chunk, "the server closed the connection in the middle of an answer"
+        return chunk
+
+    answer = b""
+    while b"\r\n\r\n" not in answer:
+        answer += more()
+    head, _, body = answer.partition(b"\r\n\r\n")
+    length = int(re.search(rb"content-length: (\d+)", head, re.I)[1])
+    while len(body) < length:
+        body += more()
+    return head + b"\r\n\r\n" + body
+
+
+def call_raw(server, request, close=True):
+    """Send the bytes of a request and parse the answer: (status, JSON body). With ``close``,
+    the client then closes its side of the connection; otherwise it waits for the server to
+    answer and close."""
+    with socket.create_connection(("127.0.0.1", server.port), timeout=60) as sock:
+        sock.sendall(request)
+        if close:
+            sock.shutdown(socket.SHUT_WR)
+        status, _, answer = parse_answer(read_all(sock))
+    return status, answer
 
 
 def predict(server, pixels):
@@ -285,6 +321,17 @@ def test_concurrent_requests_get_their_own_answers(server):
         assert list(pool.map(lambda d: predict(server, d.tolist()), drawings * 3)) == expected * 3
 
 
+def test_no_thread_per_connection_or_request(server):
+    """The old server started a thread per connection, without bound; this one serves every
+    connection and runs every forward pass on its one event loop."""
+    predict(server, seven().tolist())
+    before = set(threading.enumerate())
+    with ThreadPoolExecutor(16, thread_name_prefix="client") as pool:
+        list(pool.map(lambda _: predict(server, seven().tolist()), range(64)))
+        new = set(threading.enumerate()) - before
+    assert new and all(thread.name.startswith("client") for thread in new)
+
+
 def test_health(server):
     status, _, answer = call(server, "GET", "/health")
     assert (status, answer) == (200, {"status": "ok", "model": "model.npz"})
@@ -332,28 +379,38 @@ def test_bad_bodies_get_400_saying_what_is_wrong_and_the_server_keeps_serving(se
     predict(server, seven().tolist())
 
 
+JSON_HEAD = b"POST /predict HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n"
+
 BAD_REQUESTS = [
-    (b"POST /predict HTTP/1.1\r\nContent-Type: application/json\r\n\r\n", 411,
-     "a Content-Length header is required"),
+    (JSON_HEAD + b"\r\n", 411, "a Content-Length header is required"),
     # (the chunked body is left out: the server answers without reading it, and closing a
     # socket with unread data resets the connection, which could lose the answer)
-    (b"POST /predict HTTP/1.1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n"
-     b"\r\n", 411, "not a Transfer-Encoding"),
-    (b"POST /predict HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: ten\r\n\r\n",
-     400, "Content-Length must be a number of bytes, got 'ten'"),
-    (b"POST /predict HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n"
-     b'{"pixels": []}', 400, "the body ended after 14 of 100 bytes"),
-    (b"POST /predict HTTP/1.1\r\nContent-Type: application/json\r\n"
-     b"Content-Length: 10000000000\r\n\r\n", 413, "the body has 10000000000 bytes; at most"),
-    (b"POST /predict HTTP/1.1\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\n{}", 415,
-     "Content-Type must be application/json, got 'text/plain'"),
-    (b"POST /predict HTTP/1.1\r\nContent-Length: 2\r\n\r\n{}", 415, "got 'none'"),
-    (b"GET /nowhere HTTP/1.1\r\n\r\n", 404, "there is nothing at /nowhere"),
-    (b"GET /predict HTTP/1.1\r\n\r\n", 405, "/predict answers POST only, not GET"),
-    (b"POST /health HTTP/1.1\r\nContent-Length: 0\r\n\r\n", 405, "answers GET only"),
-    (b"DELETE / HTTP/1.1\r\n\r\n", 405, "answers GET only, not DELETE"),
-    (b"BREW / HTTP/1.1\r\n\r\n", 501, "Unsupported method ('BREW')"),
-    (b"GET / and more HTTP/1.1\r\n\r\n", 400, "Bad request syntax"),
+    (JSON_HEAD + b"Transfer-Encoding: chunked\r\n\r\n", 411, "not a Transfer-Encoding"),
+    (JSON_HEAD + b"Content-Length: ten\r\n\r\n", 400,
+     "the request is not valid HTTP/1.1: bad Content-Length"),
+    (JSON_HEAD + "Content-Length: ²\r\n\r\n{}".encode(), 400, "bad Content-Length"),
+    (JSON_HEAD + b"Content-Length: -2\r\n\r\n{}", 400, "bad Content-Length"),
+    (JSON_HEAD + b"Content-Length: 2\r\nContent-Length: 3\r\n\r\n{}", 400,
+     "conflicting Content-Length headers"),
+    (JSON_HEAD + b"Content-Length: 100\r\n\r\n" + b'{"pixels": []}', 400,
+     "the body ended after 14 of 100 bytes"),
+    (JSON_HEAD + b"Content-Length: 10000000000\r\n\r\n", 413,
+     "the body has 10000000000 bytes; at most"),
+    (b"POST /predict HTTP/1.1\r\nHost: test\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n"
+     b"\r\n{}", 415, "Content-Type must be application/json, got 'text/plain'"),
+    (b"POST /predict HTTP/1.1\r\nHost: test\r\nContent-Length: 2\r\n\r\n{}", 415, "got 'none'"),
+    (b"GET /nowhere HTTP/1.1\r\nHost: test\r\n\r\n", 404, "there is nothing at /nowhere"),
+    (b"GET /predict HTTP/1.1\r\nHost: test\r\n\r\n", 405, "/predict answers POST only, not GET"),
+    (b"POST /health HTTP/1.1\r\nHost: test\r\nContent-Length: 0\r\n\r\n", 405,
+     "/health answers GET and HEAD only, not POST"),
+    (b"DELETE / HTTP/1.1\r\nHost: test\r\n\r\n", 405, "/ answers GET and HEAD only, not DELETE"),
+    (b"BREW / HTTP/1.1\r\nHost: test\r\n\r\n", 405, "not BREW"),
+    (b"GET / and more HTTP/1.1\r\nHost: test\r\n\r\n", 400,
+     "the request is not valid HTTP/1.1: illegal request line"),
+    (b"GET / HTTP/1.1\r\n\r\n", 400, "Missing mandatory Host: header"),
+    (b"GET / HTTP/1.1\r\nHost: test\r\nBad Header: x\r\n\r\n", 400, "not valid HTTP/1.1"),
+    (b"GET /health HTTP/1.1\r\nHost: test\r\nX: " + b"x" * 20_000, 431, "not valid HTTP/1.1"),
+    (b"GET /hea", 400, "the request's line and headers ended early"),
 ]
 
 
@@ -376,6 +433,144 @@ def test_a_too_large_body_gets_413_and_the_server_keeps_serving(server):
 def test_405_says_what_is_allowed(server):
     status, response, _ = call(server, "GET", "/predict")
     assert status == 405 and response.getheader("Allow") == "POST"
+    status, response, _ = call(server, "PUT", "/health")
+    assert status == 405 and response.getheader("Allow") == "GET, HEAD"
+
+
+@pytest.mark.parametrize("path, content_type", [("/", "text/html; charset=utf-8"),
+                                                ("/health", "application/json")])
+def test_head_answers_the_headers_of_get_without_the_body(server, path, content_type):
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
+    try:
+        connection.request("HEAD", path)
+        response = connection.getresponse()
+        assert (response.status, response.read()) == (200, b"")
+        length = int(response.getheader("Content-Length"))
+        connection.request("GET", path)  # the same connection still works
+        assert len(connection.getresponse().read()) == length > 0
+    finally:
+        connection.close()
+    assert response.getheader("Content-Type") == content_type
+
+
+def test_the_api_is_documented(server):
+    status, response, page = call(server, "GET", "/docs")
+    assert status == 200 and "swagger" in page.lower()
+    status, _, schema = call(server, "GET", "/openapi.json")
+    operation = schema["paths"]["/predict"]["post"]
+    assert status == 200 and "requestBody" in operation and "400" in operation["responses"]
+    assert schema["paths"]["/health"]["get"]
+
+
+def test_validation_errors_are_400_with_the_first_problem_in_words():
+    """FastAPI answers 422 with a list of pydantic errors; this server answers 400 with one
+    sentence, the structural problem first."""
+    errors = [{"type": "float_type", "loc": ("body", "pixels", "flat", 3), "input": "x",
+               "msg": "Input should be a valid number"},
+              {"type": "too_short", "loc": ("body", "pixels", "flat"), "input": [0] * 5,
+               "msg": "List should have at least 784 items"}]
+    assert serve.invalid_request_message(errors) == \
+        "pixels must have 784 values (a 28x28 image row by row), got 5"
+    assert serve.invalid_request_message(errors[:1]) == "pixels must be numbers, but value 3 is " \
+                                                         "a string"
+
+
+def test_answers_are_not_held_back_by_nagles_algorithm(server):
+    """uvicorn writes an answer's head and body in separate sends: with Nagle's algorithm on,
+    a client on a kept-alive connection would wait for a delayed ACK (40 ms) for the body."""
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
+    try:
+        connection.request("GET", "/health")
+        connection.getresponse().read()
+        sockets = [c.transport.get_extra_info("socket")
+                   for c in server.server.server_state.connections]
+        assert sockets and all(s.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
+                               for s in sockets)
+    finally:
+        connection.close()
+
+
+def test_a_failing_model_gets_500_in_json_and_the_server_keeps_serving():
+    class Broken(tg.nn.Module):
+        def forward(self, x):
+            raise RuntimeError("out of order")
+
+    with serve.ServerThread(serve.create_app(Broken(), {})) as broken:
+        status, _, answer = call(broken, "POST", "/predict", {"pixels": seven().tolist()})
+        assert (status, answer) == (500, {"error": "the server failed: RuntimeError: out of "
+                                                   "order"})
+        assert call(broken, "GET", "/health")[0] == 200
+
+
+# ---------------------------------------------------------------------------------------------
+# limits: slow, stalled and too many clients
+# ---------------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def strict_server(model_path):
+    """A server with short timeouts, so that a stalled client is dropped within a test."""
+    model, _ = serve.load_classifier(model_path)
+    app = serve.create_app(model, {}, body_timeout=0.5)
+    with serve.ServerThread(app, header_timeout=0.5) as server:
+        yield server
+
+
+def test_a_body_that_stops_arriving_gets_408_and_the_connection_closes(strict_server):
+    # Content-Length 200000 with a 2-byte body, the client waiting: the old server hung 10 s
+    # and closed without an answer
+    status, answer = call_raw(strict_server, JSON_HEAD + b"Content-Length: 200000\r\n\r\n{}",
+                              close=False)
+    assert (status, answer["error"]) == (408, "the body ended after 2 of 200000 bytes: the rest "
+                                              "did not arrive within 0.5 s")
+
+
+def test_headers_that_stop_arriving_get_408_and_the_connection_closes(strict_server):
+    status, answer = call_raw(strict_server, b"POST /predict HTTP/1.1\r\nHost: te", close=False)
+    assert (status, answer["error"]) == (408, "the request's line and headers did not arrive "
+                                              "within 0.5 s")
+
+
+def test_an_idle_connection_is_closed(strict_server):
+    with socket.create_connection(("127.0.0.1", strict_server.port), timeout=60) as sock:
+        assert read_all(sock) == b""
+
+
+def test_a_refused_body_that_keeps_dripping_in_is_dropped(strict_server):
+    with socket.create_connection(("127.0.0.1", strict_server.port), timeout=60) as sock:
+        sock.sendall(JSON_HEAD + b"Content-Length: 10000000000\r\n\r\n")
+        assert parse_answer(read_one_answer(sock))[0] == 413
+        sock.sendall(b"0" * 1000)  # ...and nothing more: closed after header_timeout
+        try:
+            assert sock.recv(65536) == b""
+        except ConnectionResetError:
+            pass
+
+
+def test_beyond_the_connection_limit_requests_get_503(model_path):
+    model, _ = serve.load_classifier(model_path)
+    request = b"GET /health HTTP/1.1\r\nHost: test\r\n\r\n"
+    with serve.ServerThread(serve.create_app(model, {}), max_connections=2) as server, \
+            socket.create_connection(("127.0.0.1", server.port), timeout=60) as first, \
+            socket.create_connection(("127.0.0.1", server.port), timeout=60) as second:
+        for sock in (first, second):  # two connections open: the limit
+            sock.sendall(request)
+            assert read_one_answer(sock).startswith(b"HTTP/1.1 200 OK\r\n")
+        status, answer = call_raw(server, request)
+    assert status == 503 and "serves at most 2 connections at once" in answer["error"]
+
+
+def test_a_refused_body_is_not_read_forever(server):
+    """A client sending a body over the limit gets 413 at once; the server reads and drops
+    up to DISCARD_LIMIT bytes more (so the client can read the answer) and then closes."""
+    with socket.create_connection(("127.0.0.1", server.port), timeout=60) as sock:
+        sock.sendall(JSON_HEAD + b"Content-Length: 10000000000\r\n\r\n")
+        status, _, answer = parse_answer(read_one_answer(sock))
+        assert status == 413
+        chunk = b"0" * (1 << 20)
+        with pytest.raises(OSError):  # the server hangs up after about 16 MB
+            for _ in range(4 * serve.DISCARD_LIMIT // len(chunk)):
+                sock.sendall(chunk)
+    predict(server, seven().tolist())
 
 
 @needs_mnist
@@ -384,15 +579,10 @@ def test_the_served_model_recognises_mnist_test_digits(tmp_path):
     assert serve.mnist.main(["--epochs", "1", "--hidden", "64", "--data-dir", str(MNIST_DIR),
                              "--no-download", "--no-progress", "--save", path]) == 0
     model, _ = serve.load_classifier(path)
-    server = serve.DigitServer(("127.0.0.1", 0), model, {}, quiet=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
+    with serve.ServerThread(serve.create_app(model, {})) as server:
         test = MNIST(root=MNIST_DIR, train=False, download=False)
         right = [predict(server, (image / 255).tolist())["digit"] == label
                  for image, label in zip(test.images[:300], test.labels[:300])]
-    finally:
-        server.shutdown()
-        server.server_close()
     assert np.mean(right) > 0.9
 
 
@@ -494,3 +684,42 @@ def test_a_port_in_use_is_a_one_line_error(tmp_path, model_path):
         result = run(tmp_path, "--model", model_path, "--port", port)
     assert result.returncode == 1
     assert result.stderr == f"serve.py: error: Address already in use: 127.0.0.1:{port}\n"
+
+
+@pytest.mark.parametrize("signal_number", [signal.SIGINT, signal.SIGTERM],
+                         ids=["SIGINT", "SIGTERM"])
+def test_ctrl_c_and_sigterm_finish_the_requests_in_flight_then_stop(start, model_path,
+                                                                    signal_number):
+    process, _, port = start("--model", model_path)
+    body = json.dumps({"pixels": seven().ravel().tolist()}).encode()
+    with socket.create_connection(("127.0.0.1", port), timeout=60) as in_flight:
+        # a request in flight: its headers and half its body are sent...
+        in_flight.sendall(JSON_HEAD + b"Content-Length: %d\r\n\r\n" % len(body) + body[:1000])
+        assert get_health(port)["status"] == "ok"  # (sent after it, so read after it)
+        process.send_signal(signal_number)
+        # ...the server stops accepting connections...
+        for _ in range(6000):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=60).close()
+            except ConnectionRefusedError:
+                break
+            time.sleep(0.01)
+        else:
+            raise AssertionError("the server kept accepting connections for a minute")
+        # ...but still answers the request in flight, then closes the connection
+        in_flight.sendall(body[1000:])
+        answer = read_all(in_flight)
+    head, _, data = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 200 OK\r\n"), answer
+    assert json.loads(data)["digit"] in range(10)
+    assert process.wait(timeout=60) == 0
+    assert process.stderr.read() == "serve.py: stopped\n"
+
+
+def test_without_the_serve_extra_it_says_how_to_install_it(tmp_path):
+    (tmp_path / "fastapi.py").write_text("raise ImportError('not here', name='fastapi')\n")
+    result = subprocess.run([sys.executable, str(SERVE), "--help"], capture_output=True,
+                            text=True, env=dict(os.environ, PYTHONPATH=str(tmp_path)), timeout=300)
+    assert result.returncode == 1 and result.stdout == ""
+    assert result.stderr == ("serve.py: error: fastapi is not installed; the demo server needs "
+                             "the 'serve' extra: python -m pip install -e \".[serve]\"\n")
