@@ -56,10 +56,10 @@ def values_of(arg, dtype, rng):
 
 
 def _draw(shape, kind, dtype, rng):
-    if kind == "mask" or dtype == "bool":
-        return rng.random(shape) < 0.5
     if kind.startswith("index:"):
         return rng.integers(0, int(kind[6:]), shape).astype(np.int64)
+    if kind == "mask" or dtype == "bool":
+        return rng.random(shape) < 0.5
     if kind == "prob":
         return rng.uniform(0.05, 0.95, shape).astype(dtype)
     if kind == "pos":
@@ -158,6 +158,7 @@ def as_numpy(t):
 
 
 def assert_tensor_close(mine, theirs, what, tol=TOL, compare_values=True):
+    __tracebackhide__ = True  # a failure's report is its message (keeps 10,000 cases fast)
     assert isinstance(mine, tg.Tensor), f"{what}: tinygrad_lite gave {type(mine).__name__}, torch a tensor"
     assert dtype_name(mine.dtype) == dtype_name(theirs.dtype), \
         f"{what}: dtype {dtype_name(mine.dtype)}, torch {dtype_name(theirs.dtype)}"
@@ -175,6 +176,7 @@ def assert_tensor_close(mine, theirs, what, tol=TOL, compare_values=True):
 
 
 def assert_same_result(mine, theirs, compare_values):
+    __tracebackhide__ = True  # a failure's report is its message (keeps 10,000 cases fast)
     ms, ts = leaves(mine), leaves(theirs)
     assert len(ms) == len(ts), f"result has {len(ms)} parts, torch's {len(ts)}"
     for i, (a, b) in enumerate(zip(ms, ts)):
@@ -190,6 +192,7 @@ def assert_same_result(mine, theirs, compare_values):
 
 def check_gradients(mine_in, theirs_in, mine_out, theirs_out, rng):
     """Backward of a random weighted sum of the float outputs; compare every float input's .grad."""
+    __tracebackhide__ = True  # a failure's report is its message (keeps 10,000 cases fast)
     pairs = [(a, b) for a, b in zip(leaves(mine_out), leaves(theirs_out))
              if isinstance(b, torch.Tensor) and b.requires_grad]
     if not pairs:
@@ -217,6 +220,7 @@ def check_gradients(mine_in, theirs_in, mine_out, theirs_out, rng):
 
 
 def run_case(o, dtype, kind, args, dt2, grad=True):
+    __tracebackhide__ = True  # a failure's report is its message (keeps 10,000 cases fast)
     case_id = f"{o.name}-{dtype}-{kind}"
     rng = np.random.default_rng(zlib.crc32(case_id.encode()))
     drawn = draw_inputs(args, dtype, dt2, rng)
@@ -232,7 +236,7 @@ def run_case(o, dtype, kind, args, dt2, grad=True):
                                         f"{describe_exc(g_exc)}, not a {base.__name__}"
         return
     if g_exc is not None:
-        raise AssertionError(f"tinygrad_lite raises {describe_exc(g_exc)}; torch returns {theirs!r}") from g_exc
+        raise AssertionError(f"tinygrad_lite raises {describe_exc(g_exc)}; torch returns {theirs!r}") from None
     assert_same_result(mine, theirs, o.values)
     if grad and o.values:  # random results (dropout) have random gradients
         check_gradients(mine_in, theirs_in, mine, theirs, rng)
@@ -242,14 +246,32 @@ def run_case(o, dtype, kind, args, dt2, grad=True):
 
 def _params():
     for o, dtype, kind, args, dt2 in cases():
-        k = known(o.name, dtype, kind)
-        marks = [pytest.mark.xfail(strict=True, reason=k.why)] if k else []
-        yield pytest.param(o, dtype, kind, args, dt2, id=f"{o.name}-{dtype}-{kind}", marks=marks)
+        yield pytest.param(o, dtype, kind, args, dt2, id=f"{o.name}-{dtype}-{kind}")
 
 
 @pytest.mark.parametrize("o, dtype, kind, args, dt2", list(_params()))
 def test_parity(o, dtype, kind, args, dt2):
-    run_case(o, dtype, kind, args, dt2)
+    """A case covered by a KNOWN entry is a strict xfail, written out rather than as a marker:
+    pytest formats a full traceback for every failing case, xfail or not, which would take minutes
+    over thousands of known cases; ``pytest.xfail`` reports one line."""
+    k = known(o.name, dtype, kind)
+    try:
+        with warnings.catch_warnings(), np.errstate(all="ignore"):  # inf and nan inputs are meant
+            warnings.simplefilter("ignore")
+            run_case(o, dtype, kind, args, dt2)
+    except AssertionError as e:
+        if k is None:
+            raise
+        message = f"known difference: {k.why} ({str(e).splitlines()[0][:200]})"
+        raise pytest.xfail.Exception(message, pytrace=False) from None  # pytest.xfail, no traceback
+    if k is not None:
+        pytest.fail(f"XPASS(strict): this case now agrees with PyTorch; remove or narrow its entry in "
+                    f"parity_cases.KNOWN: K({k.ops!r}, {k.where!r}, {k.why!r})", pytrace=False)
+
+
+def test_op_names_are_unique():
+    names = [o.name for o in OPS]
+    assert len(names) == len(set(names)), sorted(n for n in names if names.count(n) > 1)
 
 
 def _names_used(fn):
