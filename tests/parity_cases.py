@@ -45,7 +45,7 @@ class Py:
 UNARY = {"0d": (A(()),), "1d": (A((5,)),), "2d": (A((3, 4)),), "empty": (A((0, 3)),),
          "T": (A((3, 4), layout="T"),), "strided": (A((3, 4), layout="strided"),),
          "ext": (A((3, 4), values="extreme"),)}
-REDUCE = {**UNARY, "3d": (A((2, 3, 4)),)}
+REDUCE = {**UNARY, "3d": (A((2, 3, 4)),), "empty_last": (A((3, 0)),)}
 BINARY = {"0d": (A(()), A(())), "same": (A((3, 4)), A((3, 4))), "bcast": (A((3, 1)), A((4,))),
           "t0d": (A((3, 4)), A(())), "empty": (A((0, 4)), A((4,))),
           "T": (A((3, 4), layout="T"), A((3, 4), layout="strided")),
@@ -375,7 +375,7 @@ KNOWN = [
     K('pow_fn', 'bool:-py_float,py_int', 'torch: "pow" not implemented for \'Bool\''),
     K('rev_and rev_or', 'floats:same', 'torch: "bitwise_and_cpu" not implemented for \'Half\''),
     K('rpow', 'bool:py_bool,same', 'torch: "pow" not implemented for \'Bool\''),
-    K('softmax softmax_0 log_softmax log_softmax_0 F.softmax F.log_softmax', 'ints,bool:-0d,empty', 'torch: "softmax_lastdim_kernel_impl" not implemented for \'Bool\''),
+    K('softmax softmax_0 log_softmax log_softmax_0 F.softmax F.log_softmax', 'ints,bool:-0d,empty,empty_last', 'torch: "softmax_lastdim_kernel_impl" not implemented for \'Bool\''),
     # tinygrad_lite raises TypeError; torch returns a result
     K('F.adaptive_avg_pool2d F.adaptive_avg_pool2d_none', 'ints,bool:empty', 'ours: adaptive_avg_pool2d: expected a floating-point input, got in'),
     K('F.avg_pool2d F.avg_pool2d_pad', 'int64:*', 'ours: avg_pool2d: expected a floating-point input, got int64'),
@@ -386,11 +386,11 @@ KNOWN = [
     K('F.max_pool2d F.max_pool2d_pad', 'ints:*', 'ours: max_pool2d: expected a floating-point input, got uint8'),
     K('abs_builtin sub_alpha', 'numeric:*', "ours: bad operand type for abs(): 'Tensor'"),
     K('add_alpha', '*:*', "ours: Tensor.__add__() got an unexpected keyword argument 'alpha'"),
-    K('amin min', 'bool:-empty', 'ours: neg: cannot apply to dtypes bool: The numpy boolean negative'),
-    K('amin_dim logsumexp_dims', 'bool:-0d,1d,empty', 'ours: neg: cannot apply to dtypes bool: The numpy boolean negative'),
+    K('amin min', 'bool:-empty,empty_last', 'ours: neg: cannot apply to dtypes bool: The numpy boolean negative'),
+    K('amin_dim logsumexp_dims', 'bool:-0d,1d,empty,empty_last', 'ours: neg: cannot apply to dtypes bool: The numpy boolean negative'),
     K('clamp_tensor_min', '*:-py_float,py_int', "ours: clamp: cannot apply to dtypes bool: operand 'Tensor' does no"),
     K('floordiv', 'floats,uint8,int8,int16,int32:*; bool:py_float,py_int; int64:-same', "ours: unsupported operand type(s) for //: 'Tensor' and 'Tensor'"),
-    K('logsumexp', 'bool:-0d', 'ours: sub: cannot apply to dtypes bool, bool: numpy boolean subtra'),
+    K('logsumexp', 'bool:-0d,empty_last', 'ours: sub: cannot apply to dtypes bool, bool: numpy boolean subtra'),
     K('lshift rshift', 'ints:-py_float; bool:py_int', "ours: unsupported operand type(s) for <<: 'Tensor' and 'Tensor'"),
     K('mod', 'floats,int8,int32,int64:*; bool:py_float,py_int; uint8:-bcast; int16:-bcast,same', "ours: unsupported operand type(s) for %: 'Tensor' and 'Tensor'"),
     K('rev_and rev_or', 'ints,bool:py_bool,py_int', "ours: unsupported operand type(s) for &: 'int' and 'Tensor'"),
@@ -441,6 +441,7 @@ KNOWN = [
     K('pow_2', 'bool:*', 'int8 instead of int64'),
     K('rev_and rev_or', 'ints:same', 'bool instead of uint8'),
     K('softmax log_softmax F.softmax', 'ints,bool:empty', 'float32 instead of bool'),
+    K('softmax_0 log_softmax_0 F.log_softmax', 'ints,bool:empty_last', 'float32 instead of bool'),
     K('sum', 'uint8:*', 'uint64 instead of int64'),
     K('sum_dim sum_keepdim', 'uint8:-0d', 'uint64 instead of int64'),
     K('sum_dims', 'uint8:-0d,1d', 'uint64 instead of int64'),
@@ -450,31 +451,35 @@ KNOWN = [
     K('F.l1_loss', 'ints:bcast', 'torch: mean(): could not infer output dtype. Input dtype must be ei'),
     K('F.one_hot_dtype', 'ints:*', 'torch: one_hot is only applicable to index tensor of type LongTenso'),
     K('amin_dim', 'numeric:0d,1d', 'torch: dim 0 appears multiple times in the list of dims'),
-    K('argmax argmin argmin_keepdim', 'bool:empty', 'torch: argmin(): does not support bool input'),
+    K('argmax argmin', 'bool:empty,empty_last', 'torch: argmax(): does not support bool input'),
+    K('argmax_dim', 'bool:empty_last', 'torch: argmax(): does not support bool input'),
+    K('argmin_keepdim', 'bool:empty', 'torch: argmin(): does not support bool input'),
     K('clamp_none permute_dup', '*:*', "torch: torch.clamp: At least one of 'min' or 'max' must not be None"),
     K('item py_bool', '*:2d', 'torch: a Tensor with 12 elements cannot be converted to Scalar'),
     K('sum_dims logsumexp_dims', '*:0d,1d', 'torch: dim 0 appears multiple times in the list of dims'),
-    # torch raises RuntimeError; tinygrad_lite returns a result
-    K('F.dropout F.dropout2d', 'ints,bool:-empty', "torch: result type Float can't be cast to the desired output type B"),
-    K('F.one_hot_infer', '*:empty', 'torch: Can not infer total number of classes from empty tensor.'),
-    K('F.pad_value', 'uint8:-0d', 'torch: value cannot be converted to type uint8_t without overflow'),
-    K('arange_empty', 'None:*', 'torch: upper bound and lower bound inconsistent with step sign'),
-    K('argmax argmin argmin_keepdim', 'bool:-empty', 'torch: argmin(): does not support bool input'),
-    K('pos argmax_dim', 'bool:*', 'torch: argmax(): does not support bool input'),
-    K('pow_neg1', 'bool,int8,int16,int32,int64:empty', 'torch: Integers to negative integer powers are not allowed.'),
-    K('rsub', 'numeric:py_bool; bool:py_float,py_int', 'torch: Subtraction, the `-` operator, with a bool tensor is not sup'),
-    K('sub', 'numeric:py_bool,xbool; bool:py_float,py_int,x*', 'torch: Subtraction, the `-` operator, with a bool tensor is not sup'),
-    K('sub_fn', 'bool:py_float,py_int', 'torch: Subtraction, the `-` operator, with a bool tensor is not sup'),
-    K('view', '*:T', "torch: view size is not compatible with input tensor's size and str"),
     # tinygrad_lite raises ShapeError; torch returns a result
     K('flatten_1', '*:empty', 'ours: reshape: cannot apply to shape (0, 3): cannot reshape array '),
     K('pow', 'bool,uint8:xint16,xint32,xint64,xint8; int8:0d,T,bcast,ext,same,t0d,xint16,xint32,xint64; int16:0d,T,bcast,ext,same,xint32,xint64,xint8; int32:T,bcast,ext,same,xint16,xint64,xint8; int64:0d,T,bcast,ext,same,t0d,xint16,xint32,xint8', 'ours: pow: cannot apply to shape (3, 4) and shape (3, 4): Integers'),
     K('pow_fn', 'int8,int16,int32,int64:bcast,same', 'ours: pow: cannot apply to shape (3, 4) and shape (3, 4): Integers'),
     K('rpow', 'int8,int16,int32,int64:-py_float', 'ours: pow: cannot apply to shape () and shape (3, 4): Integers to '),
     K('rpow_int', 'int8,int32:-0d,empty; int16,int64:-empty', 'ours: pow: cannot apply to shape () and shape (3, 4): Integers to '),
-    K('softmax log_softmax F.softmax', 'floats:0d', 'ours: softmax: cannot apply to shape (): axis 0 is out of bounds f'),
+    K('softmax log_softmax F.softmax', 'ints,bool:empty_last; floats:0d,empty_last', 'ours: softmax: cannot apply to shape (3, 0): zero-size array to re'),
     K('softmax_0 log_softmax_0 F.log_softmax', 'ints,bool:empty; floats:0d,empty', 'ours: logsoftmax: cannot apply to shape (0, 3): zero-size array to'),
     K('sum_dim sum_keepdim amax_dim', '*:0d', 'ours: sum: cannot apply to shape (): axis 0 is out of bounds for a'),
+    # torch raises RuntimeError; tinygrad_lite returns a result
+    K('F.dropout F.dropout2d', 'ints,bool:-empty', "torch: result type Float can't be cast to the desired output type B"),
+    K('F.one_hot_infer', '*:empty', 'torch: Can not infer total number of classes from empty tensor.'),
+    K('F.pad_value', 'uint8:-0d', 'torch: value cannot be converted to type uint8_t without overflow'),
+    K('arange_empty', 'None:*', 'torch: upper bound and lower bound inconsistent with step sign'),
+    K('argmax argmin', 'bool:-empty,empty_last', 'torch: argmax(): does not support bool input'),
+    K('argmax_dim', 'bool:-empty_last', 'torch: argmax(): does not support bool input'),
+    K('argmin_keepdim', 'bool:-empty', 'torch: argmin(): does not support bool input'),
+    K('pos', 'bool:*', 'torch: The `+` operator, on a bool tensor is not supported.'),
+    K('pow_neg1', 'bool,int8,int16,int32,int64:empty', 'torch: Integers to negative integer powers are not allowed.'),
+    K('rsub', 'numeric:py_bool; bool:py_float,py_int', 'torch: Subtraction, the `-` operator, with a bool tensor is not sup'),
+    K('sub', 'numeric:py_bool,xbool; bool:py_float,py_int,x*', 'torch: Subtraction, the `-` operator, with a bool tensor is not sup'),
+    K('sub_fn', 'bool:py_float,py_int', 'torch: Subtraction, the `-` operator, with a bool tensor is not sup'),
+    K('view', '*:T', "torch: view size is not compatible with input tensor's size and str"),
     # result values differ
     K('F.bce_with_logits_pos_weight', 'float16:2d', ''),
     K('amin', 'uint8,int8,int16,int32:ext', ''),
@@ -483,12 +488,22 @@ KNOWN = [
     K('gelu F.gelu', 'float32:ext', ''),
     K('getitem_mixed', '*:3d,T', ''),
     K('linspace_dtype', 'ints:*', ''),
-    K('logsumexp', 'int16,int64:ext; uint8:-0d,empty; int8:-0d,1d,empty', ''),
-    K('logsumexp_dims', 'uint8,int8:-0d,1d,empty; int16:ext', ''),
+    K('logsumexp', 'int16,int64:ext; uint8:-0d,empty,empty_last; int8:-0d,1d,empty,empty_last', ''),
+    K('logsumexp_dims', 'uint8,int8:-0d,1d,empty,empty_last; int16:ext', ''),
     K('lt le gt lt_method ge_method', 'uint8:py_int', ''),
-    K('mean mean_keepdim F.mse_loss F.l1_loss F.nll_loss F.binary_cross_entropy F.binary_cross_entropy_with_logits', 'floats:empty', ''),
+    K('mean', 'floats:empty,empty_last', ''),
+    K('mean_dim', 'floats:empty_last', ''),
+    K('mean_keepdim F.mse_loss F.l1_loss F.nll_loss F.binary_cross_entropy F.binary_cross_entropy_with_logits', 'floats:empty', ''),
     K('pow_half', 'float16:ext', ''),
     K('sign', 'floats:ext', ''),
+    # raises ValueError where torch raises IndexError
+    K('F.nll_loss', 'float16,float64:out_of_range', 'torch: Target 7 is out of bounds.'),
+    K('F.nll_loss_none', 'floats:out_of_range', 'torch: Target 8 is out of bounds.'),
+    K('argmax argmin', 'numeric:empty,empty_last', 'torch: argmax(): Expected reduction dim to be specified for input.n'),
+    K('argmax_dim', 'numeric:empty_last', 'torch: argmax(): Expected reduction dim 1 to have non-zero size.'),
+    K('argmin_keepdim', 'numeric:empty', 'torch: argmin(): Expected reduction dim 0 to have non-zero size.'),
+    K('max_dim min_dim', '*:empty_last', 'torch: max(): Expected reduction dim 1 to have non-zero size.'),
+    K('max_keepdim', '*:empty', 'torch: max(): Expected reduction dim 0 to have non-zero size.'),
     # raises UFuncTypeError where torch raises RuntimeError
     K('add_ mul_ iadd', 'ints:py_float; bool:py_float,py_int', "torch: result type Float can't be cast to the desired output type B"),
     K('add_alpha_', 'ints:py_float; bool:-bcast,same', "torch: result type Float can't be cast to the desired output type B"),
@@ -504,6 +519,12 @@ KNOWN = [
     K('maximum', 'floats,bool,int8,int16,int32,int64:py_bool,py_float,py_int; uint8:py_bool,py_float', "torch: maximum(): argument 'other' (position 2) must be Tensor, not"),
     K('minimum', '*:py_float,py_int', "torch: minimum(): argument 'other' (position 2) must be Tensor, not"),
     K('permute_rev', '*:0d', 'torch: permute() missing 1 required positional arguments: "dims"'),
+    # tinygrad_lite raises ValueError; torch returns a result
+    K('F.l1_loss_sum', 'numeric:bcast', 'ours: l1_loss: target shape (4,) does not match input shape (3, 4)'),
+    K('F.mse_loss F.mse_loss_none F.l1_loss', 'floats:bcast', 'ours: mse_loss: target shape (4,) does not match input shape (3, 4'),
+    K('F.pad_reflect', 'numeric:*', "ours: pad: only mode='constant' is supported, got 'reflect'"),
+    K('logsumexp', '*:empty_last', 'ours: zero-size array to reduction operation maximum which has no '),
+    K('logsumexp_dims', '*:empty,empty_last', 'ours: zero-size array to reduction operation maximum which has no '),
     # raises ShapeError where torch raises NotImplementedError
     K('F.cross_entropy', 'bool,uint8,int8,int64:out_of_range', 'torch: "log_softmax_lastdim_kernel_impl" not implemented for \'Bool\''),
     K('F.cross_entropy_none', 'ints,bool:out_of_range', 'torch: "log_softmax_lastdim_kernel_impl" not implemented for \'Bool\''),
@@ -517,16 +538,11 @@ KNOWN = [
     # raises IndexError where torch raises RuntimeError
     K('gather_0', 'bool,int8,int16,int32,float16:-empty; int64,float64:2d,T; uint8:2d,bad; float32:T', 'torch: index 3 is out of bounds for dimension 0 with size 3'),
     K('var_dim var_biased std_dim', 'ints,bool:0d', 'torch: std and var only support floating point and complex dtypes'),
-    # raises ValueError where torch raises IndexError
-    K('F.nll_loss', 'float16,float64:out_of_range', 'torch: Target 7 is out of bounds.'),
-    K('F.nll_loss_none', 'floats:out_of_range', 'torch: Target 8 is out of bounds.'),
-    K('argmax argmin argmin_keepdim', 'numeric:empty', 'torch: argmax(): Expected reduction dim to be specified for input.n'),
-    K('max_keepdim', '*:empty', 'torch: max(): Expected reduction dim 0 to have non-zero size.'),
-    # tinygrad_lite raises ValueError; torch returns a result
-    K('F.l1_loss_sum', 'numeric:bcast', 'ours: l1_loss: target shape (4,) does not match input shape (3, 4)'),
-    K('F.mse_loss F.mse_loss_none F.l1_loss', 'floats:bcast', 'ours: mse_loss: target shape (4,) does not match input shape (3, 4'),
-    K('F.pad_reflect', 'numeric:*', "ours: pad: only mode='constant' is supported, got 'reflect'"),
-    K('logsumexp_dims', '*:empty', 'ours: zero-size array to reduction operation maximum which has no '),
+    # raises ShapeError where torch raises IndexError
+    K('F.cross_entropy F.cross_entropy_smooth', 'floats:out_of_range', 'torch: Target 8 is out of bounds.'),
+    K('F.cross_entropy_none', 'float32,float64:out_of_range', 'torch: Target 8 is out of bounds.'),
+    K('amax_dim', '*:empty_last', 'torch: amax(): Expected reduction dim -1 to have non-zero size.'),
+    K('amin_dim', 'numeric:empty,empty_last', 'torch: amin(): Expected reduction dim 0 to have non-zero size.'),
     # raises ValueError where torch raises NotImplementedError
     K('F.bce_with_logits_pos_weight', 'bool:bcast', 'torch: "abs_cpu" not implemented for \'Bool\''),
     K('F.mse_loss F.mse_loss_none', 'ints,bool:bcast', 'torch: "mse_cpu" not implemented for \'Bool\''),
@@ -543,10 +559,6 @@ KNOWN = [
     K('sign', 'floats:-ext', ''),
     # AssertionError: torch raises RuntimeError: permute(sparse_coo): number of dimens
     K('permute_10', '*:0d,1d', 'torch: permute(sparse_coo): number of dimensions in the tensor inpu'),
-    # raises ShapeError where torch raises IndexError
-    K('F.cross_entropy F.cross_entropy_smooth', 'floats:out_of_range', 'torch: Target 8 is out of bounds.'),
-    K('F.cross_entropy_none', 'float32,float64:out_of_range', 'torch: Target 8 is out of bounds.'),
-    K('amin_dim', 'numeric:empty', 'torch: amin(): Expected reduction dim 0 to have non-zero size.'),
     # AssertionError: torch raises RuntimeError: Negation, the `-` operator, on a bool
     K('neg neg_fn', 'bool:*', 'torch: Negation, the `-` operator, on a bool tensor is not supporte'),
     # tinygrad_lite raises OverflowError; torch returns a result
@@ -583,18 +595,18 @@ KNOWN = [
     K('F.cross_entropy F.cross_entropy_none F.cross_entropy_smooth', 'bool:4d', 'torch: "log_softmax_kernel_impl" not implemented for \'Bool\''),
     # AssertionError: torch raises NotImplementedError: "nll_loss_out_frame" not imple
     K('F.cross_entropy F.cross_entropy_none F.cross_entropy_smooth', 'bool:empty', 'torch: "nll_loss_out_frame" not implemented for \'Bool\''),
+    # AssertionError: torch raises RuntimeError: amin(): Expected reduction dim to be 
+    K('amin', 'bool:empty,empty_last', 'torch: amin(): Expected reduction dim to be specified for input.num'),
+    # raises TypeError where torch raises IndexError
+    K('amin_dim', 'bool:empty,empty_last', 'torch: amin(): Expected reduction dim 0 to have non-zero size.'),
+    # AssertionError: torch raises RuntimeError: min(): Expected reduction dim to be s
+    K('min', 'bool:empty,empty_last', 'torch: min(): Expected reduction dim to be specified for input.nume'),
     # AssertionError: torch raises RuntimeError: Subtraction, the `-` operator, with a
     K('sub_', 'bool:py_float,py_int', 'torch: Subtraction, the `-` operator, with a bool tensor is not sup'),
     # AssertionError: torch raises NotImplementedError: "nll_loss2d_forward_out_frame"
     K('F.nll_loss F.nll_loss_none', 'bool:4d', 'torch: "nll_loss2d_forward_out_frame" not implemented for \'Bool\''),
     # raises OverflowError where torch raises TypeError
     K('maximum', 'uint8:py_int', "torch: maximum(): argument 'other' (position 2) must be Tensor, not"),
-    # AssertionError: torch raises RuntimeError: amin(): Expected reduction dim to be 
-    K('amin', 'bool:empty', 'torch: amin(): Expected reduction dim to be specified for input.num'),
-    # raises TypeError where torch raises IndexError
-    K('amin_dim', 'bool:empty', 'torch: amin(): Expected reduction dim 0 to have non-zero size.'),
-    # AssertionError: torch raises RuntimeError: min(): Expected reduction dim to be s
-    K('min', 'bool:empty', 'torch: min(): Expected reduction dim to be specified for input.nume'),
     # raises ZeroDivisionError where torch raises RuntimeError
     K('arange_zero_step', 'None:*', 'torch: step must be nonzero'),
 ]

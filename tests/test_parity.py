@@ -14,12 +14,13 @@ import zlib
 
 import numpy as np
 import pytest
-from hypothesis import assume, given
+from hypothesis import given
 from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
 
 import tinygrad_lite as tg
 import tinygrad_lite.nn.functional as tgF
-from parity_cases import DTYPES, FLOATS, OPS, UNARY, A, Py, cases, known
+from parity_cases import BINARY, FLOATS, OPS, REDUCE, UNARY, A, Py, cases, known
 
 torch = pytest.importorskip("torch", reason="PyTorch is not installed: the parity harness compares "
                                             "tinygrad_lite with it (pip install torch, CPU build)")
@@ -219,10 +220,10 @@ def check_gradients(mine_in, theirs_in, mine_out, theirs_out, rng):
         assert_tensor_close(ta, tb, f"grad of input {i}", tol=GRAD_TOL)
 
 
-def run_case(o, dtype, kind, args, dt2, grad=True):
+def run_case(o, dtype, kind, args, dt2, grad=True, seed=None):
     __tracebackhide__ = True  # a failure's report is its message (keeps 10,000 cases fast)
     case_id = f"{o.name}-{dtype}-{kind}"
-    rng = np.random.default_rng(zlib.crc32(case_id.encode()))
+    rng = np.random.default_rng(zlib.crc32(case_id.encode()) if seed is None else seed)
     drawn = draw_inputs(args, dtype, dt2, rng)
     mine_fn, their_fn = o.fn if isinstance(o.fn, tuple) else (o.fn, o.fn)
     mine_in, theirs_in = make_inputs("tg", drawn, grad), make_inputs("torch", drawn, grad)
@@ -272,6 +273,40 @@ def test_parity(o, dtype, kind, args, dt2):
 def test_op_names_are_unique():
     names = [o.name for o in OPS]
     assert len(names) == len(set(names)), sorted(n for n in names if names.count(n) > 1)
+
+
+# --- random shapes (Hypothesis) for the ops and dtypes with no known difference -------------------
+
+def _clean(o, dtype):
+    return all(known(o.name, dtype, kind) is None for kind in o.shapes)
+
+
+ONE_TENSOR = [(o, d) for o in OPS if o.shapes is UNARY or o.shapes is REDUCE for d in o.dtypes
+              if o.values and _clean(o, d)]
+TWO_TENSORS = [(o, d) for o in OPS if o.shapes.get("bcast") == BINARY["bcast"] for d in o.dtypes
+               if _clean(o, d)]
+layouts = st.sampled_from(["C", "T", "strided"])
+
+
+@given(case=st.sampled_from(ONE_TENSOR), seed=st.integers(0, 2 ** 32 - 1), layout=layouts,
+       shape=hnp.array_shapes(min_dims=0, max_dims=4, min_side=0, max_side=4))
+def test_parity_random_shapes(case, seed, layout, shape):
+    """Elementwise ops, reductions and shape ops on random shapes (with zero-size dims) and layouts."""
+    o, dtype = case
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        run_case(o, dtype, "hypothesis", (A(shape, layout=layout),), None, seed=seed)
+
+
+@given(case=st.sampled_from(TWO_TENSORS), seed=st.integers(0, 2 ** 32 - 1), layout=layouts,
+       shapes=hnp.mutually_broadcastable_shapes(num_shapes=2, min_dims=0, max_dims=4, min_side=0, max_side=3))
+def test_parity_random_broadcasts(case, seed, layout, shapes):
+    """Binary ops on random mutually broadcastable shapes."""
+    o, dtype = case
+    args = tuple(A(s, layout=layout) for s in shapes.input_shapes)
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        run_case(o, dtype, "hypothesis", args, None, seed=seed)
 
 
 def _names_used(fn):
