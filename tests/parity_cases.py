@@ -2,18 +2,20 @@
 
 Each entry of ``OPS`` is one line: a name, how to call it (one function ``fn(m, *args)`` that runs
 unchanged in both frameworks, or a pair ``(tinygrad_lite_fn, torch_fn)``), which dtypes it is tried
-with and which argument layouts (``SHAPES``). ``m`` is the framework's namespace: ``m.exp``,
+with and which argument layouts (a dict of shape kind -> arguments, e.g. ``UNARY``, ``BINARY``;
+``binop`` adds every pair of dtypes as kinds ``x<dtype>``). ``m`` is the framework's namespace: ``m.exp``,
 ``m.F.relu``, ``m.float32``, ``m.dt`` (the case's dtype in that framework) and ``m.dt2`` (the second
 dtype of a mixed-dtype case). Every op is run for every (dtype, shape kind) of its entry; the
 harness compares values, dtypes, shapes, gradients and exception types with PyTorch.
 
-``KNOWN`` lists the differences found and not yet fixed. Each of its entries marks exactly the
-cases it matches as ``xfail(strict=True)``: a fix turns them into XPASS failures, which forces the
-entry's removal.
+``KNOWN`` lists the differences found and not yet fixed (issue 15), grouped by cause. The cases an
+entry matches are strict xfails: they must fail, and a fix that makes one pass fails the run
+("XPASS(strict)") until the entry is removed or narrowed. A new op is one line in ``OPS``; run the
+harness and either fix what it finds or add a ``K`` line saying what differs.
 """
 import fnmatch
 from dataclasses import dataclass, field
-from typing import Any, Callable, Optional
+from typing import Any, Optional
 
 DTYPES = ("bool", "uint8", "int8", "int16", "int32", "int64", "float16", "float32", "float64")
 FLOATS = ("float16", "float32", "float64")

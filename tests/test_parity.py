@@ -7,7 +7,6 @@ case's id (so every run, local or CI, sees the same numbers), in every dtype of 
 every shape kind (0-d, empty, broadcast, transposed and strided non-contiguous, Python scalars, ...).
 A Hypothesis test adds random shapes and dims for the elementwise ops and reductions.
 """
-import builtins
 import math
 import warnings
 import zlib
