@@ -1,0 +1,663 @@
+"""The case table of the PyTorch parity harness (``tests/test_parity.py``).
+
+Each entry of ``OPS`` is one line: a name, how to call it (one function ``fn(m, *args)`` that runs
+unchanged in both frameworks, or a pair ``(tinygrad_lite_fn, torch_fn)``), which dtypes it is tried
+with and which argument layouts (a dict of shape kind -> arguments, e.g. ``UNARY``, ``BINARY``;
+``binop`` adds every pair of dtypes as kinds ``x<dtype>``). ``m`` is the framework's namespace: ``m.exp``,
+``m.F.relu``, ``m.float32``, ``m.dt`` (the case's dtype in that framework) and ``m.dt2`` (the second
+dtype of a mixed-dtype case). Every op is run for every (dtype, shape kind) of its entry; the
+harness compares values, dtypes, shapes, gradients and exception types with PyTorch.
+
+``KNOWN`` lists the differences found and not yet fixed (issue 15), grouped by cause. The cases an
+entry matches are strict xfails: they must fail, and a fix that makes one pass fails the run
+("XPASS(strict)") until the entry is removed or narrowed. A new op is one line in ``OPS``; run the
+harness and either fix what it finds or add a ``K`` line saying what differs.
+"""
+import fnmatch
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+DTYPES = ("bool", "uint8", "int8", "int16", "int32", "int64", "float16", "float32", "float64")
+FLOATS = ("float16", "float32", "float64")
+INTS = ("uint8", "int8", "int16", "int32", "int64")
+NUMERIC = INTS + FLOATS
+
+
+@dataclass(frozen=True)
+class A:
+    """One tensor argument. ``dtype`` None is the case's dtype, "dt2" the case's second dtype;
+    ``values`` is a domain: "any" (floats 0.1 <= |x| <= 3, ints -9..9, 8-bit ints their whole
+    range, bools), "extreme" (inf, nan, +-0, the type's min and max, ...), "pos" (0.1..3), "prob"
+    (0.05..0.95), "index:N" (int64 in 0..N-1), "mask" (bool); ``layout`` "C", "T" (built transposed then .T) or "strided"
+    (every other element of a wider array)."""
+    shape: tuple
+    dtype: Optional[str] = None
+    values: str = "any"
+    layout: str = "C"
+    grad: bool = True
+
+
+@dataclass(frozen=True)
+class Py:
+    """A Python number argument: kind "int", "float" or "bool"."""
+    kind: str
+
+
+# --- argument layouts, by shape kind -------------------------------------------------------------
+UNARY = {"0d": (A(()),), "1d": (A((5,)),), "2d": (A((3, 4)),), "empty": (A((0, 3)),),
+         "T": (A((3, 4), layout="T"),), "strided": (A((3, 4), layout="strided"),),
+         "ext": (A((3, 4), values="extreme"),)}
+REDUCE = {**UNARY, "3d": (A((2, 3, 4)),), "empty_last": (A((3, 0)),)}
+BINARY = {"0d": (A(()), A(())), "same": (A((3, 4)), A((3, 4))), "bcast": (A((3, 1)), A((4,))),
+          "t0d": (A((3, 4)), A(())), "empty": (A((0, 4)), A((4,))),
+          "T": (A((3, 4), layout="T"), A((3, 4), layout="strided")),
+          "py_int": (A((3, 4)), Py("int")), "py_float": (A((3, 4)), Py("float")),
+          "py_bool": (A((3, 4)), Py("bool")), "mismatch": (A((3, 4)), A((2, 4))),
+          "ext": (A((3, 4), values="extreme"), A((3, 4), values="extreme"))}
+MIXED = (A((3, 4)), A((3, 4), dtype="dt2"))  # binary ops: one case per pair of dtypes (kind "x<dt2>")
+TERNARY_WHERE = {"same": (A((3, 4), values="mask"), A((3, 4)), A((3, 4))),
+                 "bcast": (A((3, 1), values="mask"), A((4,)), A(())),
+                 "0d": (A((), values="mask"), A(()), A(())),
+                 "empty": (A((0, 4), values="mask"), A((4,)), A((0, 4))),
+                 "T": (A((3, 4), values="mask", layout="T"), A((3, 4), layout="T"), A((3, 4), layout="strided"))}
+COND_ONE = {k: v[:2] for k, v in TERNARY_WHERE.items()}  # where(cond, x, scalar)
+MATMUL = {"mm": (A((3, 4)), A((4, 5))), "mv": (A((3, 4)), A((4,))), "vm": (A((4,)), A((4, 5))),
+          "vv": (A((4,)), A((4,))), "bmm": (A((2, 3, 4)), A((2, 4, 5))), "bcast": (A((2, 3, 4)), A((4, 5))),
+          "empty": (A((0, 4)), A((4, 5))), "T": (A((3, 4), layout="T"), A((4, 5), layout="strided")),
+          "0d": (A(()), A(())), "mismatch": (A((3, 4)), A((3, 4)))}
+INDEXED = {"3d": (A((2, 3, 4)),), "T": (A((2, 3, 4), layout="T"),), "empty": (A((0, 3, 4)),),
+           "0d": (A(()),)}
+INDEX_T = {"3d": (A((2, 3, 4)), A((3,), values="index:2")), "T": (A((2, 3, 4), layout="T"), A((3,), values="index:2")),
+           "0d": (A(()), A((3,), values="index:2")), "empty_idx": (A((2, 3, 4)), A((0,), values="index:2"))}
+MASKED = {"3d": (A((2, 3, 4)), A((2, 3, 4), values="mask")), "row": (A((2, 3, 4)), A((2,), values="mask")),
+          "T": (A((2, 3, 4), layout="T"), A((2, 3, 4), values="mask", layout="T")),
+          "bad": (A((2, 3, 4)), A((3,), values="mask"))}
+GATHER = {"2d": (A((3, 4)), A((3, 2), values="index:4")), "T": (A((3, 4), layout="T"), A((3, 2), values="index:4")),
+          "empty": (A((3, 4)), A((3, 0), values="index:4")), "bad": (A((3, 4)), A((4, 2), values="index:4"))}
+SETVAL = {"tensor": (A((2, 3, 4), grad=False), A((4,), grad=False)),
+          "py_int": (A((2, 3, 4), grad=False), Py("int")), "py_float": (A((2, 3, 4), grad=False), Py("float"))}
+INPLACE = {"same": (A((3, 4), grad=False), A((3, 4), grad=False)), "bcast": (A((3, 4), grad=False), A((4,), grad=False)),
+           "py_int": (A((3, 4), grad=False), Py("int")), "py_float": (A((3, 4), grad=False), Py("float")),
+           "grow": (A((4,), grad=False), A((3, 4), grad=False))}
+INPLACE1 = {"2d": (A((3, 4), grad=False),), "0d": (A((), grad=False),), "empty": (A((0, 3), grad=False),)}
+CAT = {"same": (A((2, 3)), A((2, 3))), "diff": (A((2, 3)), A((4, 3))), "empty": (A((0, 3)), A((2, 3))),
+       "T": (A((2, 3), layout="T"), A((2, 3), layout="strided")), "0d": (A(()), A(())),
+       "mismatch": (A((2, 3)), A((2, 4)))}
+NONE = {"-": ()}
+IMAGE = {"4d": (A((2, 3, 6, 6)),), "3d": (A((3, 6, 6)),), "T": (A((2, 3, 6, 6), layout="T"),),
+         "small": (A((1, 1, 2, 2)),), "empty": (A((0, 3, 6, 6)),)}
+CONV = {"bias": (A((2, 3, 6, 6)), A((4, 3, 3, 3)), A((4,))), "nobias": (A((2, 3, 6, 6)), A((4, 3, 3, 3))),
+        "3d": (A((3, 6, 6)), A((4, 3, 3, 3)), A((4,))), "T": (A((2, 3, 6, 6), layout="T"), A((4, 3, 3, 3), layout="strided")),
+        "big_kernel": (A((1, 3, 2, 2)), A((4, 3, 3, 3))), "channels": (A((2, 2, 6, 6)), A((4, 3, 3, 3)))}
+LINEAR = {"2d": (A((2, 3)), A((4, 3)), A((4,))), "1d": (A((3,)), A((4, 3)), A((4,))),
+          "3d": (A((2, 2, 3)), A((4, 3)), A((4,))), "nobias": (A((2, 3)), A((4, 3))),
+          "empty": (A((0, 3)), A((4, 3)), A((4,))), "T": (A((2, 3), layout="T"), A((4, 3), layout="T"), A((4,))),
+          "mismatch": (A((2, 5)), A((4, 3)))}
+LOSS = {"1d": (A((5,)), A((5,))), "2d": (A((3, 4)), A((3, 4))), "0d": (A(()), A(())),
+        "empty": (A((0, 4)), A((0, 4))), "T": (A((3, 4), layout="T"), A((3, 4), layout="strided")),
+        "bcast": (A((3, 4)), A((4,)))}
+PROB = {k: tuple(A(a.shape, a.dtype, "prob", a.layout) for a in v) for k, v in LOSS.items()}
+CLASSES = {"2d": (A((4, 5)), A((4,), values="index:5")), "1d": (A((5,)), A((), values="index:5")),
+           "4d": (A((2, 5, 2, 3)), A((2, 2, 3), values="index:5")), "T": (A((4, 5), layout="T"), A((4,), values="index:5")),
+           "empty": (A((0, 5)), A((0,), values="index:5")), "out_of_range": (A((4, 5)), A((4,), values="index:9")),
+           "float_target": (A((4, 5)), A((4, 5), values="prob"))}
+NORMED = {"3d": (A((2, 3, 4)), A((4,)), A((4,))), "2d": (A((3, 4)), A((4,)), A((4,))),
+          "T": (A((2, 3, 4), layout="T"), A((4,)), A((4,))), "mismatch": (A((2, 3, 5)), A((4,)), A((4,)))}
+BATCHED = {"2d": (A((4, 3)), A((3,), grad=False), A((3,), values="pos", grad=False), A((3,)), A((3,))),
+           "4d": (A((2, 3, 2, 2)), A((3,), grad=False), A((3,), values="pos", grad=False), A((3,)), A((3,))),
+           "T": (A((4, 3), layout="T"), A((3,), grad=False), A((3,), values="pos", grad=False), A((3,)), A((3,)))}
+EMBED = {"1d": (A((4,), values="index:5"), A((5, 3))), "2d": (A((2, 3), values="index:5"), A((5, 3))),
+         "0d": (A((), values="index:5"), A((5, 3))), "out_of_range": (A((4,), values="index:9"), A((5, 3)))}
+INDICES = {"1d": (A((4,), values="index:5"),), "2d": (A((2, 3), values="index:5"),), "0d": (A((), values="index:5"),),
+           "empty": (A((0,), values="index:5"),)}
+
+
+@dataclass(frozen=True)
+class Op:
+    name: str
+    fn: Any                           # fn(m, *args), or (tinygrad_lite_fn, torch_fn)
+    shapes: dict = field(default_factory=lambda: UNARY)
+    dtypes: tuple = DTYPES            # (None,) for ops that take no dtype
+    mixed: Optional[tuple] = None     # args for every pair of dtypes (kinds "x<dt2>", m.dt2 set)
+    values: bool = True               # False: compare shapes and dtypes only (random results)
+
+
+def op(name, fn, shapes=UNARY, dtypes=DTYPES, mixed=None, values=True):
+    return Op(name, fn, shapes, tuple(dtypes), mixed, values)
+
+
+def setitem(x, index, value):
+    x[index] = value
+    return x
+
+
+def binop(name, fn):  # an operator or binary function: all shape kinds and all dtype pairs
+    return op(name, fn, BINARY, mixed=MIXED)
+
+
+def fbinop(name, fn):  # another spelling of a binary op, or a rarer one: fewer shape kinds
+    return op(name, fn, {k: BINARY[k] for k in ("same", "bcast", "empty", "py_int", "py_float")})
+
+
+def rbinop(name, fn):  # a reflected operator: mostly Python numbers on the left
+    return op(name, fn, {k: BINARY[k] for k in ("same", "py_int", "py_float", "py_bool")})
+
+
+OPS = [
+    # --- elementwise, one tensor ---------------------------------------------------------------
+    op("neg", lambda m, x: -x), op("neg_fn", lambda m, x: m.neg(x)), op("pos", lambda m, x: +x),
+    op("abs", lambda m, x: m.abs(x)), op("abs_builtin", lambda m, x: abs(x)),
+    op("exp", lambda m, x: m.exp(x)), op("log", lambda m, x: m.log(x)), op("sqrt", lambda m, x: m.sqrt(x)),
+    op("sin", lambda m, x: m.sin(x)), op("cos", lambda m, x: m.cos(x)), op("erf", lambda m, x: m.erf(x)),
+    op("sign", lambda m, x: m.sign(x)), op("relu", lambda m, x: m.relu(x)), op("sigmoid", lambda m, x: m.sigmoid(x)),
+    op("tanh", lambda m, x: m.tanh(x)), op("invert", lambda m, x: ~x),
+    op("leaky_relu", (lambda m, x: x.leaky_relu(0.2), lambda m, x: m.F.leaky_relu(x, 0.2))),
+    op("gelu", (lambda m, x: x.gelu(), lambda m, x: m.F.gelu(x))),
+    op("gelu_tanh", (lambda m, x: x.gelu(approximate="tanh"), lambda m, x: m.F.gelu(x, approximate="tanh"))),
+    op("silu", (lambda m, x: x.silu(), lambda m, x: m.F.silu(x))),
+    op("clamp", lambda m, x: m.clamp(x, -1, 1)), op("clamp_float", lambda m, x: x.clamp(-1.5, 0.5)),
+    op("clamp_min", lambda m, x: x.clamp(min=0)), op("clamp_max", lambda m, x: x.clamp(max=0.5)),
+    op("clamp_none", lambda m, x: x.clamp()), op("clip", lambda m, x: m.clip(x, -1, 1)),
+    op("pow_2", lambda m, x: x ** 2), op("pow_half", lambda m, x: x ** 0.5), op("pow_neg1", lambda m, x: x ** -1),
+    op("pow_0", lambda m, x: x ** 0), op("rpow_float", lambda m, x: 2.5 ** x), op("rpow_int", lambda m, x: 2 ** x),
+    op("clone", lambda m, x: x.clone()), op("detach", lambda m, x: x.detach()),
+    op("contiguous", lambda m, x: x.contiguous()),
+    # --- conversions -----------------------------------------------------------------------------
+    op("to", lambda m, x: x.to(m.dt2), {}, mixed=(A((3, 4), layout="T"),)),
+    op("float", lambda m, x: x.float()), op("double", lambda m, x: x.double()), op("long", lambda m, x: x.long()),
+    op("int", lambda m, x: x.int()), op("bool", lambda m, x: x.bool()), op("half", lambda m, x: x.half()),
+    op("item", lambda m, x: x.item(), {"0d": (A(()),), "1elem": (A((1, 1)),), "2d": (A((3, 4)),)}),
+    op("tolist", lambda m, x: x.tolist()), op("numel", lambda m, x: x.numel()), op("dim", lambda m, x: x.dim()),
+    op("size", lambda m, x: tuple(x.size())), op("size_dim", lambda m, x: x.size(-1)),
+    op("shape", lambda m, x: tuple(x.shape)), op("len", lambda m, x: len(x)),
+    op("py_bool", lambda m, x: bool(x), {"0d": (A(()),), "2d": (A((3, 4)),)}),
+    op("py_float", lambda m, x: float(x), {"0d": (A(()),), "2d": (A((3, 4)),)}),
+    op("py_int", lambda m, x: int(x), {"0d": (A(()),), "2d": (A((3, 4)),)}),
+    # --- operators and binary functions ------------------------------------------------------------
+    binop("add", lambda m, x, y: x + y), rbinop("radd", lambda m, x, y: y + x), fbinop("add_fn", lambda m, x, y: m.add(x, y)),
+    binop("sub", lambda m, x, y: x - y), rbinop("rsub", lambda m, x, y: y - x), fbinop("sub_fn", lambda m, x, y: m.sub(x, y)),
+    binop("mul", lambda m, x, y: x * y), rbinop("rmul", lambda m, x, y: y * x), fbinop("mul_fn", lambda m, x, y: m.mul(x, y)),
+    binop("div", lambda m, x, y: x / y), rbinop("rdiv", lambda m, x, y: y / x), fbinop("div_fn", lambda m, x, y: m.div(x, y)),
+    binop("pow", lambda m, x, y: x ** y), rbinop("rpow", lambda m, x, y: y ** x), fbinop("pow_fn", lambda m, x, y: m.pow(x, y)),
+    fbinop("floordiv", lambda m, x, y: x // y), fbinop("mod", lambda m, x, y: x % y),
+    binop("and", lambda m, x, y: x & y), rbinop("rev_and", lambda m, x, y: y & x), binop("or", lambda m, x, y: x | y),
+    rbinop("rev_or", lambda m, x, y: y | x), binop("xor", lambda m, x, y: x ^ y), rbinop("rev_xor", lambda m, x, y: y ^ x),
+    fbinop("lshift", lambda m, x, y: x << y), fbinop("rshift", lambda m, x, y: x >> y),
+    binop("eq", lambda m, x, y: x == y), fbinop("ne", lambda m, x, y: x != y), binop("lt", lambda m, x, y: x < y),
+    fbinop("le", lambda m, x, y: x <= y), fbinop("gt", lambda m, x, y: x > y), fbinop("ge", lambda m, x, y: x >= y),
+    fbinop("eq_method", lambda m, x, y: x.eq(y)), fbinop("ne_method", lambda m, x, y: x.ne(y)),
+    fbinop("lt_method", lambda m, x, y: x.lt(y)), fbinop("le_method", lambda m, x, y: x.le(y)),
+    fbinop("gt_method", lambda m, x, y: x.gt(y)), fbinop("ge_method", lambda m, x, y: x.ge(y)),
+    binop("maximum", lambda m, x, y: m.maximum(x, y)), fbinop("minimum", lambda m, x, y: m.minimum(x, y)),
+    fbinop("max_binary", lambda m, x, y: x.max(y)), fbinop("min_binary", lambda m, x, y: x.min(y)),
+    fbinop("clamp_tensor_min", lambda m, x, y: x.clamp(min=y)),
+    fbinop("add_alpha", lambda m, x, y: x.add(y, alpha=2)), fbinop("sub_alpha", lambda m, x, y: x.sub(y, alpha=2)),
+    op("matmul", lambda m, x, y: x @ y, MATMUL), op("matmul_fn", lambda m, x, y: m.matmul(x, y), MATMUL),
+    op("where", lambda m, c, x, y: m.where(c, x, y), TERNARY_WHERE),
+    op("where_scalar", lambda m, c, x: m.where(c, x, 0.5), COND_ONE),
+    op("where_method", lambda m, c, x, y: x.where(c, y), TERNARY_WHERE),
+    # --- reductions ----------------------------------------------------------------------------
+    op("sum", lambda m, x: x.sum(), REDUCE), op("sum_dim", lambda m, x: m.sum(x, -1), REDUCE),
+    op("sum_keepdim", lambda m, x: x.sum(0, keepdim=True), REDUCE), op("sum_dims", lambda m, x: x.sum((0, -1)), REDUCE),
+    op("sum_dtype", lambda m, x: x.sum(dtype=m.float64), REDUCE),
+    op("mean", lambda m, x: x.mean(), REDUCE), op("mean_dim", lambda m, x: m.mean(x, -1), REDUCE),
+    op("mean_keepdim", lambda m, x: x.mean(0, keepdim=True), REDUCE),
+    op("var", lambda m, x: x.var(), REDUCE), op("var_dim", lambda m, x: m.var(x, -1), REDUCE),
+    op("var_biased", lambda m, x: x.var(0, correction=0), REDUCE),
+    op("std", lambda m, x: x.std(), REDUCE), op("std_dim", lambda m, x: m.std(x, -1, keepdim=True), REDUCE),
+    op("amax", lambda m, x: x.amax(), REDUCE), op("amax_dim", lambda m, x: m.amax(x, -1), REDUCE),
+    op("amin", lambda m, x: x.amin(), REDUCE), op("amin_dim", lambda m, x: m.amin(x, (0, -1), keepdim=True), REDUCE),
+    op("max", lambda m, x: x.max(), REDUCE), op("max_dim", lambda m, x: tuple(m.max(x, -1)), REDUCE),
+    op("max_keepdim", lambda m, x: tuple(x.max(0, keepdim=True)), REDUCE),
+    op("min", lambda m, x: x.min(), REDUCE), op("min_dim", lambda m, x: tuple(m.min(x, -1)), REDUCE),
+    op("argmax", lambda m, x: x.argmax(), REDUCE), op("argmax_dim", lambda m, x: m.argmax(x, -1), REDUCE),
+    op("argmin", lambda m, x: m.argmin(x), REDUCE), op("argmin_keepdim", lambda m, x: x.argmin(0, keepdim=True), REDUCE),
+    op("logsumexp", lambda m, x: m.logsumexp(x, -1), REDUCE), op("logsumexp_dims", lambda m, x: x.logsumexp((0, -1)), REDUCE),
+    op("softmax", lambda m, x: m.softmax(x, -1), REDUCE), op("softmax_0", lambda m, x: x.softmax(0), REDUCE),
+    op("log_softmax", lambda m, x: m.log_softmax(x, -1), REDUCE), op("log_softmax_0", lambda m, x: x.log_softmax(0), REDUCE),
+    # --- shape ---------------------------------------------------------------------------------
+    op("reshape", lambda m, x: m.reshape(x, (-1,)), REDUCE), op("reshape_2", lambda m, x: x.reshape(2, -1), REDUCE),
+    op("view", lambda m, x: x.view(-1), REDUCE), op("flatten", lambda m, x: m.flatten(x), REDUCE),
+    op("flatten_1", lambda m, x: x.flatten(1), REDUCE),
+    op("transpose", lambda m, x: m.transpose(x, 0, -1), REDUCE), op("swapaxes", lambda m, x: x.swapaxes(0, -1), REDUCE),
+    op("permute_rev", lambda m, x: x.permute(*reversed(range(x.ndim))), REDUCE),
+    op("permute_10", lambda m, x: m.permute(x, (1, 0)), REDUCE), op("permute_dup", lambda m, x: x.permute(0, 0), REDUCE),
+    op("T", lambda m, x: x.T, REDUCE),
+    op("squeeze", lambda m, x: m.squeeze(x), REDUCE), op("squeeze_0", lambda m, x: x.squeeze(0), REDUCE),
+    op("unsqueeze", lambda m, x: m.unsqueeze(x, 0), REDUCE), op("unsqueeze_last", lambda m, x: x.unsqueeze(-1), REDUCE),
+    op("expand", lambda m, x: x.expand(2, *x.shape), REDUCE), op("expand_m1", lambda m, x: x.unsqueeze(0).expand(3, *[-1] * x.ndim), REDUCE),
+    op("expand_as", lambda m, x, y: x.expand_as(y), {"bcast": (A((3, 1)), A((2, 3, 4))), "bad": (A((3, 2)), A((3, 4)))}),
+    op("cat", lambda m, x, y: m.cat([x, y]), CAT), op("cat_last", lambda m, x, y: m.cat((x, y), dim=-1), CAT),
+    op("concatenate", lambda m, x, y: m.concatenate([x, y]), CAT),
+    op("stack", lambda m, x, y: m.stack([x, y]), CAT), op("stack_last", lambda m, x, y: m.stack([x, y], -1), CAT),
+    op("gather", lambda m, x, i: m.gather(x, 1, i), GATHER), op("gather_0", lambda m, x, i: x.gather(0, i), GATHER),
+    op("pad", (lambda m, x: m.pad(x, (1, 2)), lambda m, x: m.F.pad(x, (1, 2))), REDUCE),
+    op("pad_method", (lambda m, x: x.pad((0, 1, 2, 0), value=1.5), lambda m, x: m.F.pad(x, (0, 1, 2, 0), value=1.5)), REDUCE),
+    # --- indexing ------------------------------------------------------------------------------
+    op("getitem_int", lambda m, x: x[1], INDEXED), op("getitem_neg", lambda m, x: x[-1], INDEXED),
+    op("getitem_out_of_range", lambda m, x: x[5], INDEXED),
+    op("getitem_slice", lambda m, x: x[1:], INDEXED), op("getitem_step", lambda m, x: x[..., ::2], INDEXED),
+    op("getitem_tuple", lambda m, x: x[0, 1:, -1], INDEXED), op("getitem_none", lambda m, x: x[None, ..., 1], INDEXED),
+    op("getitem_ellipsis", lambda m, x: x[...], INDEXED), op("getitem_list", lambda m, x: x[[0, 1]], INDEXED),
+    op("getitem_tensor", lambda m, x, i: x[i], INDEX_T), op("getitem_mixed", lambda m, x, i: x[0, :, i], INDEX_T),
+    op("getitem_mixed_split", lambda m, x, i: x[i, :, i], INDEX_T), op("getitem_mixed_slice", lambda m, x, i: x[:, i, 1:], INDEX_T),
+    op("getitem_mask", lambda m, x, b: x[b], MASKED),
+    op("setitem_int", lambda m, x, v: setitem(x, 0, v), SETVAL), op("setitem_slice", lambda m, x, v: setitem(x, (slice(None), 1), v), SETVAL),
+    op("setitem_mask", lambda m, x, v: setitem(x, x > 0, v), {k: v for k, v in SETVAL.items() if k != "tensor"}),
+    op("setitem_tensor_index", lambda m, x, i, v: setitem(x, (0, i), v),
+       {"py_int": (A((2, 3, 4), grad=False), A((2,), values="index:3"), Py("int"))}),
+    # --- in place --------------------------------------------------------------------------------
+    op("add_", lambda m, x, y: x.add_(y), INPLACE), op("sub_", lambda m, x, y: x.sub_(y), INPLACE),
+    op("mul_", lambda m, x, y: x.mul_(y), INPLACE), op("div_", lambda m, x, y: x.div_(y), INPLACE),
+    op("iadd", lambda m, x, y: x.__iadd__(y), INPLACE), op("copy_", lambda m, x, y: x.copy_(y), INPLACE),
+    op("add_alpha_", lambda m, x, y: x.add_(y, alpha=2), INPLACE),
+    op("clamp_", lambda m, x: x.clamp_(-1, 1), INPLACE1), op("zero_", lambda m, x: x.zero_(), INPLACE1),
+    op("fill_", lambda m, x: x.fill_(2.5), INPLACE1),
+    op("uniform_", lambda m, x: x.uniform_(), INPLACE1, values=False), op("normal_", lambda m, x: x.normal_(), INPLACE1, values=False),
+    # --- creation --------------------------------------------------------------------------------
+    op("tensor_floats", lambda m: m.tensor([1.5, -2.0]), NONE, (None,)), op("tensor_ints", lambda m: m.tensor([[1, 2], [3, 4]]), NONE, (None,)),
+    op("tensor_bools", lambda m: m.tensor([True, False]), NONE, (None,)), op("tensor_scalar", lambda m: m.tensor(3), NONE, (None,)),
+    op("tensor_empty", lambda m: m.tensor([]), NONE, (None,)), op("tensor_mixed", lambda m: m.tensor([1, 2.5, True]), NONE, (None,)),
+    op("tensor_dtype", lambda m: m.tensor([1.7, -2.7, 0.0], dtype=m.dt), NONE),
+    op("tensor_of_tensor", lambda m, x: m.tensor(x), UNARY),
+    op("from_numpy", (lambda m, x: m.from_numpy(x.numpy()), lambda m, x: m.from_numpy(x.detach().numpy())), UNARY),
+    op("zeros", lambda m: m.zeros(2, 3, dtype=m.dt), NONE), op("ones", lambda m: m.ones((2, 3), dtype=m.dt), NONE),
+    op("zeros_default", lambda m: m.zeros(2, 0), NONE, (None,)), op("ones_0d", lambda m: m.ones(()), NONE, (None,)),
+    op("full", lambda m: m.full((2, 3), 7, dtype=m.dt), NONE),
+    op("full_int", lambda m: m.full((2,), 7), NONE, (None,)), op("full_float", lambda m: m.full((2,), 7.5), NONE, (None,)),
+    op("full_bool", lambda m: m.full((2,), True), NONE, (None,)),
+    op("empty", lambda m: m.empty(2, 3, dtype=m.dt), NONE, values=False),
+    op("randn", lambda m: m.randn(2, 3, dtype=m.dt), NONE, FLOATS, values=False),
+    op("rand", lambda m: m.rand(2, 3, dtype=m.dt), NONE, FLOATS, values=False),
+    op("randn_default", lambda m: m.randn(2, 3), NONE, (None,), values=False),
+    op("randint", lambda m: m.randint(0, 5, (2, 3)), NONE, (None,), values=False),
+    op("randint_dtype", lambda m: m.randint(0, 5, (2, 3), dtype=m.dt), NONE, NUMERIC, values=False),
+    op("arange", lambda m: m.arange(5), NONE, (None,)), op("arange_step", lambda m: m.arange(1, 8, 3), NONE, (None,)),
+    op("arange_float", lambda m: m.arange(0, 1, 0.25), NONE, (None,)), op("arange_neg", lambda m: m.arange(5, -5, -3), NONE, (None,)),
+    op("arange_dtype", lambda m: m.arange(0, 10, 3, dtype=m.dt), NONE, NUMERIC),
+    op("arange_empty", lambda m: m.arange(3, 1), NONE, (None,)), op("arange_zero_step", lambda m: m.arange(0, 3, 0), NONE, (None,)),
+    op("linspace", lambda m: m.linspace(0, 1, 5), NONE, (None,)), op("linspace_dtype", lambda m: m.linspace(5, -5, 20, dtype=m.dt), NONE, NUMERIC),
+    op("linspace_1", lambda m: m.linspace(2, 3, 1), NONE, (None,)),
+    op("eye", lambda m: m.eye(3, dtype=m.dt), NONE), op("eye_rect", lambda m: m.eye(2, 4), NONE, (None,)),
+    op("zeros_like", lambda m, x: m.zeros_like(x), UNARY), op("ones_like", lambda m, x: m.ones_like(x), UNARY),
+    op("full_like", lambda m, x: m.full_like(x, 3), UNARY), op("empty_like", lambda m, x: m.empty_like(x), UNARY, values=False),
+    op("randn_like", lambda m, x: m.randn_like(x), UNARY, FLOATS, values=False),
+    op("rand_like", lambda m, x: m.rand_like(x), UNARY, FLOATS, values=False),
+    op("zeros_like_dtype", lambda m, x: m.zeros_like(x, dtype=m.float64), UNARY),
+    # --- nn.functional -------------------------------------------------------------------------
+    op("F.relu", lambda m, x: m.F.relu(x)), op("F.leaky_relu", lambda m, x: m.F.leaky_relu(x, 0.1)),
+    op("F.sigmoid", lambda m, x: m.F.sigmoid(x)), op("F.tanh", lambda m, x: m.F.tanh(x)),
+    op("F.softmax", lambda m, x: m.F.softmax(x, dim=-1), REDUCE), op("F.log_softmax", lambda m, x: m.F.log_softmax(x, 0), REDUCE),
+    op("F.gelu", lambda m, x: m.F.gelu(x)), op("F.gelu_tanh", lambda m, x: m.F.gelu(x, approximate="tanh")),
+    op("F.silu", lambda m, x: m.F.silu(x)),
+    op("F.linear", lambda m, x, w, b=None: m.F.linear(x, w, b), LINEAR),
+    op("F.pad", lambda m, x: m.F.pad(x, (1, 1, 0, 2)), REDUCE), op("F.pad_value", lambda m, x: m.F.pad(x, (2, 0), value=-1), REDUCE),
+    op("F.pad_reflect", lambda m, x: m.F.pad(x, (1, 1), mode="reflect"), {"3d": (A((2, 3, 4)),)}),
+    op("F.pad_typo", lambda m, x: m.F.pad(x, (1, 1), mode="typo"), {"3d": (A((2, 3, 4)),)}),
+    op("F.one_hot", lambda m, i: m.F.one_hot(i, 6), INDICES), op("F.one_hot_infer", lambda m, i: m.F.one_hot(i), INDICES),
+    op("F.one_hot_dtype", lambda m, x: m.F.one_hot(x, 3), {"1d": (A((4,)),)}),
+    op("F.dropout_eval", lambda m, x: m.F.dropout(x, 0.5, training=False)), op("F.dropout_p0", lambda m, x: m.F.dropout(x, 0.0)),
+    op("F.dropout_p1", lambda m, x: m.F.dropout(x, 1.0)), op("F.dropout", lambda m, x: m.F.dropout(x, 0.5), values=False),
+    op("F.dropout_bad_p", lambda m, x: m.F.dropout(x, 1.5)),
+    op("F.dropout2d_eval", lambda m, x: m.F.dropout2d(x, 0.3, training=False), IMAGE),
+    op("F.dropout2d", lambda m, x: m.F.dropout2d(x, 0.3), IMAGE, values=False),
+    op("F.layer_norm", lambda m, x, w, b: m.F.layer_norm(x, (x.shape[-1],), w, b), NORMED),
+    op("F.layer_norm_plain", lambda m, x, w, b: m.F.layer_norm(x, (x.shape[-1],)), NORMED),
+    op("F.batch_norm_eval", lambda m, x, rm, rv, w, b: m.F.batch_norm(x, rm, rv, w, b, training=False), BATCHED),
+    op("F.batch_norm_train", lambda m, x, rm, rv, w, b: m.F.batch_norm(x, rm, rv, w, b, training=True), BATCHED),
+    op("F.embedding", lambda m, i, w: m.F.embedding(i, w), EMBED),
+    op("F.embedding_pad", lambda m, i, w: m.F.embedding(i, w, padding_idx=1), EMBED),
+    op("F.conv2d", lambda m, x, w, b=None: m.F.conv2d(x, w, b), CONV),
+    op("F.conv2d_stride_pad", lambda m, x, w, b=None: m.F.conv2d(x, w, b, stride=2, padding=1), CONV),
+    op("F.conv2d_same", lambda m, x, w, b=None: m.F.conv2d(x, w, b, padding="same", dilation=(1, 2)), CONV),
+    op("F.max_pool2d", lambda m, x: m.F.max_pool2d(x, 2), IMAGE),
+    op("F.max_pool2d_pad", lambda m, x: m.F.max_pool2d(x, 3, stride=2, padding=1), IMAGE),
+    op("F.avg_pool2d", lambda m, x: m.F.avg_pool2d(x, 2), IMAGE),
+    op("F.avg_pool2d_pad", lambda m, x: m.F.avg_pool2d(x, 3, 2, 1, count_include_pad=False), IMAGE),
+    op("F.adaptive_avg_pool2d", lambda m, x: m.F.adaptive_avg_pool2d(x, (2, 4)), IMAGE),
+    op("F.adaptive_avg_pool2d_none", lambda m, x: m.F.adaptive_avg_pool2d(x, (None, 1)), IMAGE),
+    op("F.mse_loss", lambda m, x, y: m.F.mse_loss(x, y), LOSS), op("F.mse_loss_none", lambda m, x, y: m.F.mse_loss(x, y, reduction="none"), LOSS),
+    op("F.l1_loss", lambda m, x, y: m.F.l1_loss(x, y), LOSS), op("F.l1_loss_sum", lambda m, x, y: m.F.l1_loss(x, y, reduction="sum"), LOSS),
+    op("F.cross_entropy", lambda m, x, t: m.F.cross_entropy(x, t), CLASSES),
+    op("F.cross_entropy_none", lambda m, x, t: m.F.cross_entropy(x, t, reduction="none"), CLASSES),
+    op("F.cross_entropy_smooth", lambda m, x, t: m.F.cross_entropy(x, t, label_smoothing=0.2, reduction="sum"), CLASSES),
+    op("F.nll_loss", lambda m, x, t: m.F.nll_loss(x, t), CLASSES),
+    op("F.nll_loss_none", lambda m, x, t: m.F.nll_loss(x, t, reduction="none"), CLASSES),
+    op("F.binary_cross_entropy", lambda m, x, y: m.F.binary_cross_entropy(x, y), PROB),
+    op("F.binary_cross_entropy_weight", lambda m, x, y: m.F.binary_cross_entropy(x, y, weight=y.detach(), reduction="sum"), PROB),
+    op("F.binary_cross_entropy_with_logits", lambda m, x, y: m.F.binary_cross_entropy_with_logits(x, y), LOSS),
+    op("F.bce_with_logits_pos_weight", lambda m, x, y: m.F.binary_cross_entropy_with_logits(x, y, pos_weight=y.detach().abs(), reduction="none"), LOSS),
+]
+
+
+# --- known differences (issue 15): what to fix in tinygrad_lite ----------------------------------
+ALIASES = {"*": DTYPES + ("None",), "ints": INTS, "floats": FLOATS, "numeric": NUMERIC}
+
+
+@dataclass(frozen=True)
+class K:
+    """Known difference: ``ops`` (space-separated names) fail on the cases ``where`` describes:
+    ``dtypes:kinds`` parts joined by ``;``. dtypes is a comma list of names or aliases (``*``,
+    ``ints``, ``floats``, ``numeric``); kinds is ``*``, a comma list of shape kinds (fnmatch
+    patterns: ``x*`` is every mixed-dtype case), or ``-a,b`` for every kind but a and b."""
+    ops: str
+    where: str
+    why: str
+
+    def covers(self, name, dtype, kind):
+        if name not in self.ops.split():
+            return False
+        for part in self.where.split(";"):
+            dtypes, kinds = part.strip().split(":")
+            names = {n for d in dtypes.split(",") for n in ALIASES.get(d, (d,))}
+            if str(dtype) not in names:
+                continue
+            if kinds == "*":
+                return True
+            negate = kinds.startswith("-")
+            hit = any(fnmatch.fnmatchcase(kind, p) for p in kinds.lstrip("-").split(","))
+            if hit != negate:
+                return True
+        return False
+
+
+KNOWN = [
+    # --- A. Silent wrong answers: tinygrad_lite returns different values, dtypes or shapes
+    K('F.l1_loss_sum', 'uint8:-bcast', 'uint8 sum: uint64 instead of int64 (NumPy sum promotion)'),
+    K('and or', 'ints:-mismatch,py_float,xfloat16,xfloat32,xfloat64; bool:py_int,xint16,xint32,xint64,xint8,xuint8', '& | on ints are logical: bool result and wrong values (torch: bitwise, int64)'),
+    K('clamp_float clamp_max', 'ints,bool:*', 'clamp of an int tensor by a float bound gives float64 (torch: float32)'),
+    K('clamp_tensor_min', 'ints,bool:py_float', 'clamp of an int tensor by a float bound gives float64 (torch: float32)'),
+    K('pow', 'bool:py_bool', 'int8 instead of bool'),
+    K('pow_2', 'bool:*', 'int8 instead of int64'),
+    K('rev_and rev_or', 'ints:same', 'reflected & | on ints are logical: bool result (torch: bitwise)'),
+    K('softmax log_softmax F.softmax', 'ints,bool:empty', 'softmax of an empty int/bool tensor answers float32 (torch raises for int/bool)'),
+    K('softmax_0 log_softmax_0 F.log_softmax', 'ints,bool:empty_last', 'softmax of an empty int/bool tensor answers float32 (torch raises for int/bool)'),
+    K('sum', 'uint8:*', 'uint8 sum gives uint64 (torch: int64; NumPy sum promotion)'),
+    K('sum_dim sum_keepdim', 'uint8:-0d', 'uint8 sum gives uint64 (torch: int64; NumPy sum promotion)'),
+    K('sum_dims', 'uint8:-0d,1d', 'uint8 sum gives uint64 (torch: int64; NumPy sum promotion)'),
+    K('getitem_mixed', '*:empty_idx', "x[0, :, idx] with an empty idx: shape (0, 3) instead of (3, 0) (NumPy's mixed-index rule)"),
+    K('F.bce_with_logits_pos_weight', 'float16:2d', 'float16 loss computed step by step in float16 (torch computes in float32): 0.0312 vs 0.0283'),
+    K('amin', 'uint8,int8,int16,int32:ext', "amin as -max(-x): wrong at the type's min (int32 -2**31 gives -2**31+1) and for uint8"),
+    K('amin_dim min', 'ints:ext', "min as -max(-x): wrong at the type's min and for uint8"),
+    K('clamp clip', 'uint8:ext', "uint8 clamp(-1, 1) leaves 0 at 0 (torch gives 1: its -1 bound wraps to 255)"),
+    K('gelu F.gelu', 'float32:ext', 'gelu(inf) and gelu(float32 max) give nan (torch: inf, max)'),
+    K('getitem_mixed', '*:3d,T', "x[0, :, idx]: NumPy's mixed-index rule puts the indexed dim first (torch keeps it in place)"),
+    K('linspace_dtype', 'ints:*', 'linspace with an int dtype floors (torch truncates toward zero)'),
+    K('logsumexp', 'int16,int64:ext; uint8:-0d,empty,empty_last; int8:-0d,1d,empty,empty_last', 'logsumexp of ints computed in the int dtype (inf, wrapped) where torch computes in float'),
+    K('logsumexp_dims', 'uint8,int8:-0d,1d,empty,empty_last; int16:ext', 'logsumexp of ints computed in the int dtype (inf, wrapped) where torch computes in float'),
+    K('lt le gt lt_method ge_method', 'uint8:py_int', 'uint8 tensor compared with a negative Python int: the int wraps, e.g. x < -2 is False for all x'),
+    K('mean', 'floats:empty,empty_last', 'mean over zero elements is 0 (torch: nan)'),
+    K('mean_dim', 'floats:empty_last', 'mean over zero elements is 0 (torch: nan)'),
+    K('mean_keepdim F.mse_loss F.l1_loss F.nll_loss F.binary_cross_entropy F.binary_cross_entropy_with_logits', 'floats:empty', 'mean over zero elements, and losses of empty tensors, are 0 (torch: nan)'),
+    K('pow_half', 'float16:ext', 'float16 x ** 0.5 at inf/-inf/max differs from torch'),
+    K('sign', 'floats:ext', 'sign(nan) is nan (torch: 0)'),
+    # --- B. Gradients that differ (or are missing)
+    K('abs maximum var_dim var_biased max min F.relu', 'floats:ext', 'gradient at 0, inf or nan differs (abs at nan, ties with inf in max/maximum, var of inf, relu at nan)'),
+    K('gelu_tanh logsumexp logsumexp_dims', 'float16:ext', "float16 gradient at inf/max is nan where torch's is finite (float16 intermediates)"),
+    K('pow', 'uint8,int8:xfloat16; int32,int64:xfloat32; bool:xfloat16,xfloat32,xfloat64; float16:ext,xfloat32,xfloat64; float32:ext,xfloat64; float64:ext', 'pow gradient at 0/negative/inf bases (nan where torch gives 0/inf), and mixed float dtypes differentiated in the lower precision'),
+    K('relu silu pow_half F.silu', 'float32,float64:ext', 'gradient at tiny, inf or nan differs (relu at tiny > 0 gives 0, silu(inf) nan, sqrt at -inf sign)'),
+    K('sign', 'floats:-ext', 'sign() has no gradient (torch: zeros)'),
+    # --- C. Missing operators, methods and arguments (tinygrad_lite raises TypeError/AttributeError/ValueError, PyTorch answers)
+    K('half', '*:*', "ours: 'Tensor' object has no attribute 'half'"),
+    K('F.cross_entropy F.cross_entropy_none F.cross_entropy_smooth', 'floats:float_target', 'ours: cross_entropy: target class indices must be integers (int64)'),
+    K('abs_builtin', 'numeric:*', "ours: bad operand type for abs(): 'Tensor'"),
+    K('add_alpha', '*:*', "ours: Tensor.__add__() got an unexpected keyword argument 'alpha'"),
+    K('floordiv', 'floats,uint8,int8,int16,int32:*; bool:py_float,py_int; int64:-same', "ours: unsupported operand type(s) for //: 'Tensor' and 'Tensor'"),
+    K('lshift', 'ints:-py_float; bool:py_int', "ours: unsupported operand type(s) for <<: 'Tensor' and 'Tensor'"),
+    K('mod', 'floats,int8,int32,int64:*; bool:py_float,py_int; uint8:-bcast; int16:-bcast,same', "ours: unsupported operand type(s) for %: 'Tensor' and 'Tensor'"),
+    K('rev_and', 'ints,bool:py_bool,py_int', "ours: unsupported operand type(s) for &: 'int' and 'Tensor'"),
+    K('rev_or', 'ints,bool:py_bool,py_int', "ours: unsupported operand type(s) for |: 'int' and 'Tensor'"),
+    K('rev_xor', 'ints,bool:-py_float', "ours: unsupported operand type(s) for ^: 'Tensor' and 'Tensor'"),
+    K('rshift', 'ints:-py_float; bool:py_int', "ours: unsupported operand type(s) for >>: 'Tensor' and 'Tensor'"),
+    K('sub_alpha', 'numeric:*', "ours: Tensor.__sub__() got an unexpected keyword argument 'alpha'"),
+    K('xor', 'ints,bool:-mismatch,py_float,xfloat16,xfloat32,xfloat64', "ours: unsupported operand type(s) for ^: 'Tensor' and 'Tensor'"),
+    K('F.l1_loss', 'floats:bcast', 'ours: l1_loss: target shape (4,) does not match input shape (3, 4)'),
+    K('F.l1_loss_sum', 'numeric:bcast', 'ours: l1_loss: target shape (4,) does not match input shape (3, 4)'),
+    K('F.mse_loss F.mse_loss_none', 'floats:bcast', 'ours: mse_loss: target shape (4,) does not match input shape (3, 4'),
+    K('F.pad_reflect', 'numeric:*', "ours: pad: only mode='constant' is supported, got 'reflect'"),
+    # --- D. Refused inputs PyTorch accepts (0-d tensors with a dim, integer inputs to conv/pool, empty reductions, ...)
+    # tinygrad_lite raises AxisError; torch returns a result
+    K('logsumexp', '*:0d', 'ours: axis 0 is out of bounds for array of dimension 0'),
+    # tinygrad_lite raises IndexError; torch returns a result
+    K('max_dim max_keepdim min_dim', '*:0d', 'ours: getitem: bad index for shape (): too many indices for array:'),
+    K('mean_dim mean_keepdim var_dim var_biased std_dim', 'floats:0d', 'ours: tuple index out of range'),
+    K('transpose swapaxes', '*:0d', 'ours: list assignment index out of range'),
+    # tinygrad_lite raises OverflowError; torch returns a result
+    K('add sub mul_fn rpow setitem_mask add_ sub_ mul_', 'uint8:py_int', 'ours: Python integer -2 out of bounds for uint8'),
+    K('add_alpha_', 'uint8:py_int', 'ours: Python integer -4 out of bounds for uint8'),
+    K('add_fn sub_fn mul iadd', 'uint8:py_int', 'ours: Python integer -3 out of bounds for uint8'),
+    K('rsub', 'uint8:py_int', 'ours: Python integer -1 out of bounds for uint8'),
+    # tinygrad_lite raises ShapeError; torch returns a result
+    K('amax_dim', '*:0d', 'ours: max: cannot apply to shape (): axis 0 is out of bounds for a'),
+    K('flatten_1', '*:empty', 'ours: reshape: cannot apply to shape (0, 3): cannot reshape array '),
+    K('log_softmax', 'ints,bool:empty_last; floats:0d,empty_last', 'ours: logsoftmax: cannot apply to shape (3, 0): zero-size array to'),
+    K('log_softmax_0 F.log_softmax', 'ints,bool:empty; floats:0d,empty', 'ours: logsoftmax: cannot apply to shape (0, 3): zero-size array to'),
+    K('pow', 'bool,uint8:xint16,xint32,xint64,xint8; int8:0d,T,bcast,ext,same,t0d,xint16,xint32,xint64; int16:0d,T,bcast,ext,same,xint32,xint64,xint8; int32:T,bcast,ext,same,xint16,xint64,xint8; int64:0d,T,bcast,ext,same,t0d,xint16,xint32,xint8', 'ours: pow: cannot apply to shape (3, 4) and shape (3, 4): Integers'),
+    K('pow_fn', 'int8,int16,int32,int64:bcast,same', 'ours: pow: cannot apply to shape (3, 4) and shape (3, 4): Integers'),
+    K('rpow', 'int8,int16,int32,int64:-py_float', 'ours: pow: cannot apply to shape () and shape (3, 4): Integers to '),
+    K('rpow_int', 'int8,int32:-0d,empty; int16,int64:-empty', 'ours: pow: cannot apply to shape () and shape (3, 4): Integers to '),
+    K('softmax F.softmax', 'ints,bool:empty_last; floats:0d,empty_last', 'ours: softmax: cannot apply to shape (3, 0): zero-size array to re'),
+    K('softmax_0', 'ints,bool:empty; floats:0d,empty', 'ours: softmax: cannot apply to shape (0, 3): zero-size array to re'),
+    K('sum_dim sum_keepdim', '*:0d', 'ours: sum: cannot apply to shape (): axis 0 is out of bounds for a'),
+    # tinygrad_lite raises TypeError; torch returns a result
+    K('F.adaptive_avg_pool2d F.adaptive_avg_pool2d_none', 'ints,bool:empty', 'ours: adaptive_avg_pool2d: expected a floating-point input, got in'),
+    K('F.avg_pool2d F.avg_pool2d_pad', 'int64:*', 'ours: avg_pool2d: expected a floating-point input, got int64'),
+    K('F.conv2d', 'ints:-big_kernel,channels', 'ours: conv2d: expected a floating-point input, got uint8'),
+    K('F.conv2d_same', 'int64:-channels', 'ours: conv2d: expected a floating-point input, got int64'),
+    K('F.conv2d_stride_pad', 'ints:-channels', 'ours: conv2d: expected a floating-point input, got uint8'),
+    K('F.max_pool2d F.max_pool2d_pad', 'ints:*', 'ours: max_pool2d: expected a floating-point input, got uint8'),
+    K('amin min', 'bool:-empty,empty_last', 'ours: neg: cannot apply to dtypes bool: The numpy boolean negative'),
+    K('amin_dim', 'bool:-0d,1d,empty,empty_last', 'ours: neg: cannot apply to dtypes bool: The numpy boolean negative'),
+    K('clamp_tensor_min', '*:-py_float,py_int', "ours: clamp: cannot apply to dtypes bool: operand 'Tensor' does no"),
+    K('logsumexp', 'bool:-0d,empty_last', 'ours: sub: cannot apply to dtypes bool, bool: numpy boolean subtra'),
+    K('logsumexp_dims', 'bool:-0d,1d,empty,empty_last', 'ours: sub: cannot apply to dtypes bool, bool: numpy boolean subtra'),
+    # tinygrad_lite raises UFuncTypeError; torch returns a result
+    K('add_alpha_', 'bool:bcast,same', "ours: Cannot cast ufunc 'add' output from dtype('int64') to dtype("),
+    K('sign', 'bool:*', "ours: ufunc 'sign' did not contain a loop with signature matching "),
+    # tinygrad_lite raises ValueError; torch returns a result
+    K('logsumexp', '*:empty_last', 'ours: zero-size array to reduction operation maximum which has no '),
+    K('logsumexp_dims', '*:empty,empty_last', 'ours: zero-size array to reduction operation maximum which has no '),
+    # --- E. Accepted inputs PyTorch refuses (dtypes the op does not support, scalars where a tensor is needed, ...)
+    # torch raises IndexError; tinygrad_lite returns a result
+    K('flatten_1', '*:0d', 'torch: Dimension out of range (expected to be in range of [-1, 0], '),
+    # torch raises NotImplementedError; tinygrad_lite returns a result
+    K('F.batch_norm_eval', 'ints:*', 'torch: "batch_norm" not implemented for \'Byte\''),
+    K('F.binary_cross_entropy F.binary_cross_entropy_weight', 'ints,bool:-bcast', 'torch: "binary_cross_entropy" not implemented for \'Bool\''),
+    K('F.binary_cross_entropy_with_logits F.bce_with_logits_pos_weight', 'ints:-bcast', 'torch: "log_sigmoid_cpu" not implemented for \'Byte\''),
+    K('F.linear', 'bool:-empty,mismatch', 'torch: "addmm_impl_cpu_" not implemented for \'Bool\''),
+    K('F.mse_loss_none', 'ints:-bcast', 'torch: "mse_cpu" not implemented for \'Byte\''),
+    K('F.nll_loss_none', 'uint8,int8,int32,int64:-float_target,out_of_range; int16:-float_target', 'torch: "nll_loss_out_frame" not implemented for \'Short\''),
+    K('abs', 'bool:*', 'torch: "abs_cpu" not implemented for \'Bool\''),
+    K('and', 'ints,bool:py_float,xfloat16,xfloat32,xfloat64; floats:-mismatch', 'torch: "bitwise_and_cpu" not implemented for \'Float\''),
+    K('gelu gelu_tanh F.gelu F.gelu_tanh', 'ints,bool:*', 'torch: "GeluKernelImpl" not implemented for \'Bool\''),
+    K('leaky_relu F.leaky_relu', 'ints,bool:*', 'torch: "leaky_relu_cpu" not implemented for \'Bool\''),
+    K('log_softmax', 'ints,bool:-0d,empty,empty_last', 'torch: "log_softmax_lastdim_kernel_impl" not implemented for \'Bool\''),
+    K('log_softmax_0 F.log_softmax', 'ints,bool:-0d,empty,empty_last', 'torch: "log_softmax_kernel_impl" not implemented for \'Bool\''),
+    K('matmul matmul_fn', 'bool:-0d,empty,mismatch', 'torch: "addmm_impl_cpu_" not implemented for \'Bool\''),
+    K('normal_', 'ints,bool:-empty', 'torch: "normal_kernel_cpu" not implemented for \'Bool\''),
+    K('or', 'ints,bool:py_float,xfloat16,xfloat32,xfloat64; floats:-mismatch', 'torch: "bitwise_or_cpu" not implemented for \'Float\''),
+    K('pow', 'bool:-mismatch,py_bool,py_float,py_int,x*', 'torch: "pow" not implemented for \'Bool\''),
+    K('pow_fn', 'bool:-py_float,py_int', 'torch: "pow" not implemented for \'Bool\''),
+    K('rev_and', 'floats:same', 'torch: "bitwise_and_cpu" not implemented for \'Half\''),
+    K('rev_or', 'floats:same', 'torch: "bitwise_or_cpu" not implemented for \'Half\''),
+    K('rpow', 'bool:py_bool,same', 'torch: "pow" not implemented for \'Bool\''),
+    K('silu F.silu', 'ints,bool:*', 'torch: "silu_cpu" not implemented for \'Bool\''),
+    K('softmax F.softmax', 'ints,bool:-0d,empty,empty_last', 'torch: "softmax_lastdim_kernel_impl" not implemented for \'Bool\''),
+    K('softmax_0', 'ints,bool:-0d,empty,empty_last', 'torch: "softmax_kernel_impl" not implemented for \'Bool\''),
+    K('uniform_', 'ints,bool:*', 'torch: "check_uniform_bounds" not implemented for \'Bool\''),
+    # torch raises RuntimeError; tinygrad_lite returns a result
+    K('F.dropout F.dropout2d', 'ints,bool:-empty', "torch: result type Float can't be cast to the desired output type B"),
+    K('F.one_hot_infer', '*:empty', 'torch: Can not infer total number of classes from empty tensor.'),
+    K('F.pad_value', 'uint8:-0d', 'torch: value cannot be converted to type uint8_t without overflow'),
+    K('arange_empty', 'None:*', 'torch: upper bound and lower bound inconsistent with step sign'),
+    K('argmax', 'bool:-empty,empty_last', 'torch: argmax(): does not support bool input'),
+    K('argmax_dim', 'bool:-empty_last', 'torch: argmax(): does not support bool input'),
+    K('argmin', 'bool:-empty,empty_last', 'torch: argmin(): does not support bool input'),
+    K('argmin_keepdim', 'bool:-empty', 'torch: argmin(): does not support bool input'),
+    K('pos', 'bool:*', 'torch: The `+` operator, on a bool tensor is not supported.'),
+    K('pow_neg1', 'bool,int8,int16,int32,int64:empty', 'torch: Integers to negative integer powers are not allowed.'),
+    K('rsub', 'numeric:py_bool; bool:py_float,py_int', 'torch: Subtraction, the `-` operator, with a bool tensor is not sup'),
+    K('sub', 'numeric:py_bool,xbool; bool:py_float,py_int,x*', 'torch: Subtraction, the `-` operator, with a bool tensor is not sup'),
+    K('sub_fn', 'bool:py_float,py_int', 'torch: Subtraction, the `-` operator, with a bool tensor is not sup'),
+    K('view', '*:T', "torch: view size is not compatible with input tensor's size and str"),
+    # torch raises TypeError; tinygrad_lite returns a result
+    K('maximum', 'floats,bool,int8,int16,int32,int64:py_bool,py_float,py_int; uint8:py_bool,py_float', "torch: maximum(): argument 'other' (position 2) must be Tensor, not"),
+    K('minimum', '*:py_float,py_int', "torch: minimum(): argument 'other' (position 2) must be Tensor, not"),
+    K('permute_rev', '*:0d', 'torch: permute() missing 1 required positional arguments: "dims"'),
+    # --- F. Both raise, with a different exception type (tinygrad_lite's is not an instance of PyTorch's)
+    # raises IndexError where torch raises RuntimeError
+    K('gather_0', 'bool,int8,int16,int32,float16:-empty; int64,float64:2d,T; uint8:2d,bad; float32:T', 'torch: index 3 is out of bounds for dimension 0 with size 3'),
+    K('var_dim var_biased std_dim', 'ints,bool:0d', 'torch: std and var only support floating point and complex dtypes'),
+    # raises OverflowError where torch raises RuntimeError
+    K('pow pow_fn', 'uint8:py_int', 'torch: Integers to negative integer powers are not allowed.'),
+    K('pow_neg1', 'uint8:*', 'torch: Integers to negative integer powers are not allowed.'),
+    K('setitem_int setitem_mask', 'uint8:py_float', 'torch: value cannot be converted to type uint8_t without overflow'),
+    K('tensor_dtype', 'uint8:*', 'torch: value cannot be converted to type uint8 without overflow'),
+    # raises OverflowError where torch raises TypeError
+    K('maximum', 'uint8:py_int', "torch: maximum(): argument 'other' (position 2) must be Tensor, not"),
+    # raises ShapeError where torch raises IndexError
+    K('F.cross_entropy F.cross_entropy_smooth', 'floats:out_of_range', 'torch: Target 8 is out of bounds.'),
+    K('F.cross_entropy_none', 'float32,float64:out_of_range', 'torch: Target 8 is out of bounds.'),
+    K('amax_dim', '*:empty_last', 'torch: amax(): Expected reduction dim -1 to have non-zero size.'),
+    K('amin_dim', 'numeric:empty,empty_last', 'torch: amin(): Expected reduction dim 0 to have non-zero size.'),
+    # raises ShapeError where torch raises NotImplementedError
+    K('F.cross_entropy', 'bool,uint8,int8,int64:out_of_range', 'torch: "log_softmax_lastdim_kernel_impl" not implemented for \'Bool\''),
+    K('F.cross_entropy_none', 'ints,bool:out_of_range', 'torch: "log_softmax_lastdim_kernel_impl" not implemented for \'Bool\''),
+    K('F.cross_entropy_smooth', 'bool,uint8,int16,int32,int64:out_of_range', 'torch: "log_softmax_lastdim_kernel_impl" not implemented for \'Bool\''),
+    K('log_softmax log_softmax_0 F.log_softmax', 'ints,bool:0d', 'torch: "log_softmax_lastdim_kernel_impl" not implemented for \'Bool\''),
+    K('softmax softmax_0 F.softmax', 'ints,bool:0d', 'torch: "softmax_lastdim_kernel_impl" not implemented for \'Bool\''),
+    # raises TypeError where torch raises IndexError
+    K('amin_dim', 'bool:empty,empty_last', 'torch: amin(): Expected reduction dim 0 to have non-zero size.'),
+    # raises TypeError where torch raises NotImplementedError
+    K('F.adaptive_avg_pool2d F.adaptive_avg_pool2d_none', 'ints,bool:-empty', 'torch: "adaptive_avg_pool2d" not implemented for \'Bool\''),
+    K('F.avg_pool2d F.avg_pool2d_pad', 'bool,uint8,int8,int16,int32:*', 'torch: "avg_pool2d" not implemented for \'Bool\''),
+    K('F.bce_with_logits_pos_weight', 'bool:-bcast', 'torch: "abs_cpu" not implemented for \'Bool\''),
+    K('F.binary_cross_entropy_with_logits', 'bool:-bcast', 'torch: "log_sigmoid_cpu" not implemented for \'Bool\''),
+    K('F.conv2d', 'bool:-big_kernel,channels', 'torch: "slow_conv2d_cpu" not implemented for \'Bool\''),
+    K('F.conv2d_same', 'bool,uint8,int8,int16,int32:-channels', 'torch: "slow_conv_dilated<>" not implemented for \'Bool\''),
+    K('F.conv2d_stride_pad', 'bool:-channels', 'torch: "slow_conv2d_cpu" not implemented for \'Bool\''),
+    K('F.cross_entropy', 'uint8,int8,int64:-float_target,out_of_range; int16,int32:-float_target', 'torch: "log_softmax_lastdim_kernel_impl" not implemented for \'Short'),
+    K('F.cross_entropy_none', 'ints:-float_target,out_of_range', 'torch: "log_softmax_lastdim_kernel_impl" not implemented for \'Byte\''),
+    K('F.cross_entropy_smooth', 'uint8,int16,int32,int64:-float_target,out_of_range; int8:-float_target', 'torch: "log_softmax_lastdim_kernel_impl" not implemented for \'Char\''),
+    K('F.layer_norm', 'ints,bool:-mismatch', 'torch: "LayerNormKernelImpl" not implemented for \'Bool\''),
+    K('F.layer_norm_plain', 'ints,bool:*', 'torch: "LayerNormKernelImpl" not implemented for \'Bool\''),
+    K('F.max_pool2d F.max_pool2d_pad', 'bool:*', 'torch: "max_pool2d" not implemented for \'Bool\''),
+    K('F.mse_loss', 'ints:-bcast', 'torch: "mse_cpu" not implemented for \'Byte\''),
+    K('F.nll_loss', 'uint8,int8,int32,int64:-float_target,out_of_range; bool:-4d,float_target,out_of_range; int16:-float_target', 'torch: "nll_loss_out_frame" not implemented for \'Short\''),
+    K('F.nll_loss_none', 'bool:-4d,float_target', 'torch: "nll_loss_out_frame" not implemented for \'Bool\''),
+    K('abs_builtin', 'bool:*', 'torch: "abs_cpu" not implemented for \'Bool\''),
+    K('floordiv', 'bool:-py_float,py_int', 'torch: "div_floor_cpu" not implemented for \'Bool\''),
+    K('lshift', 'ints:py_float; floats:*; bool:-py_int', 'torch: "lshift_cpu" not implemented for \'Float\''),
+    K('mod', 'bool:-py_float,py_int', 'torch: "remainder_cpu" not implemented for \'Bool\''),
+    K('rev_and', 'ints,bool:py_float; floats:-same', 'torch: "bitwise_and_cpu" not implemented for \'Float\''),
+    K('rev_or', 'ints,bool:py_float; floats:-same', 'torch: "bitwise_or_cpu" not implemented for \'Float\''),
+    K('rev_xor', 'ints,bool:py_float; floats:*', 'torch: "bitwise_xor_cpu" not implemented for \'Float\''),
+    K('rshift', 'ints:py_float; floats:*; bool:-py_int', 'torch: "rshift_cpu" not implemented for \'Float\''),
+    K('xor', 'ints,bool:py_float,xfloat16,xfloat32,xfloat64; floats:-mismatch', 'torch: "bitwise_xor_cpu" not implemented for \'Float\''),
+    # raises TypeError where torch raises RuntimeError
+    K('F.conv2d', 'ints,bool:big_kernel,channels', 'torch: Calculated padded input size per channel: (2 x 2). Kernel si'),
+    K('F.conv2d_stride_pad F.conv2d_same', 'ints,bool:channels', 'torch: Given groups=1, weight of size [4, 3, 3, 3], expected input['),
+    K('F.cross_entropy F.cross_entropy_none F.cross_entropy_smooth', 'bool:float_target', 'torch: Expected floating point type for target with class probabili'),
+    K('F.l1_loss', 'ints:-bcast', 'torch: mean(): could not infer output dtype. Input dtype must be ei'),
+    K('F.layer_norm', 'ints,bool:mismatch', 'torch: Expected weight to be of same shape as normalized_shape, but'),
+    K('F.nll_loss F.nll_loss_none', 'floats,bool:float_target', 'torch: 0D or 1D target tensor expected, multi-target not supported'),
+    K('F.one_hot_dtype', 'floats,bool:*', 'torch: one_hot is only applicable to index tensor of type LongTenso'),
+    K('amin_dim', 'bool:0d,1d', 'torch: dim 0 appears multiple times in the list of dims'),
+    K('floordiv', 'int64:same', 'torch: ZeroDivisionError'),
+    K('mean mean_dim mean_keepdim', 'ints,bool:*', 'torch: mean(): could not infer output dtype. Input dtype must be ei'),
+    K('mod', 'uint8:bcast; int16:bcast,same', 'torch: ZeroDivisionError'),
+    K('relu F.relu', 'bool:*', 'torch: Boolean inputs not supported for relu'),
+    K('sub_alpha', 'bool:*', 'torch: Subtraction, the `-` operator, with two bool tensors is not '),
+    K('var std', 'ints,bool:*', 'torch: std and var only support floating point and complex dtypes'),
+    K('var_dim var_biased std_dim', 'ints,bool:-0d', 'torch: std and var only support floating point and complex dtypes'),
+    K('xor', '*:mismatch', 'torch: The size of tensor a (3) must match the size of tensor b (2)'),
+    # raises UFuncTypeError where torch raises NotImplementedError
+    K('F.batch_norm_train', 'ints,bool:-T', 'torch: "batch_norm" not implemented for \'Bool\''),
+    # raises UFuncTypeError where torch raises RuntimeError
+    K('add_ mul_ iadd', 'ints:py_float; bool:py_float,py_int', "torch: result type Float can't be cast to the desired output type B"),
+    K('add_alpha_', 'ints:py_float; bool:-bcast,same', "torch: result type Float can't be cast to the desired output type B"),
+    K('clamp_', 'bool:*', "torch: result type Long can't be cast to the desired output type bo"),
+    K('div_', 'ints,bool:*', "torch: result type Float can't be cast to the desired output type B"),
+    K('sub_', 'ints:py_float', "torch: result type Float can't be cast to the desired output type B"),
+    # raises ValueError where torch raises IndexError
+    K('F.nll_loss', 'float16,float64:out_of_range', 'torch: Target 7 is out of bounds.'),
+    K('F.nll_loss_none', 'floats:out_of_range', 'torch: Target 8 is out of bounds.'),
+    K('argmax', 'numeric:empty,empty_last', 'torch: argmax(): Expected reduction dim to be specified for input.n'),
+    K('argmax_dim', 'numeric:empty_last', 'torch: argmax(): Expected reduction dim 1 to have non-zero size.'),
+    K('argmin', 'numeric:empty,empty_last', 'torch: argmin(): Expected reduction dim to be specified for input.n'),
+    K('argmin_keepdim', 'numeric:empty', 'torch: argmin(): Expected reduction dim 0 to have non-zero size.'),
+    K('max_dim', '*:empty_last', 'torch: max(): Expected reduction dim 1 to have non-zero size.'),
+    K('max_keepdim', '*:empty', 'torch: max(): Expected reduction dim 0 to have non-zero size.'),
+    K('min_dim', '*:empty_last', 'torch: min(): Expected reduction dim 1 to have non-zero size.'),
+    # raises ValueError where torch raises NotImplementedError
+    K('F.bce_with_logits_pos_weight', 'bool:bcast', 'torch: "abs_cpu" not implemented for \'Bool\''),
+    K('F.mse_loss F.mse_loss_none', 'ints,bool:bcast', 'torch: "mse_cpu" not implemented for \'Bool\''),
+    K('F.nll_loss', 'bool,uint8,int8,int32,int64:out_of_range', 'torch: "nll_loss_out_frame" not implemented for \'Bool\''),
+    K('F.nll_loss_none', 'uint8,int8,int32,int64:out_of_range', 'torch: "nll_loss_out_frame" not implemented for \'Byte\''),
+    K('F.pad_reflect', 'bool:*', 'torch: "reflection_pad1d" not implemented for \'Bool\''),
+    K('F.pad_typo', '*:*', 'torch: Unrecognised padding mode typo'),
+    # raises ValueError where torch raises RuntimeError
+    K('F.conv2d F.conv2d_stride_pad F.conv2d_same', 'floats:channels', 'torch: Given groups=1, weight of size [4, 3, 3, 3], expected input['),
+    K('F.cross_entropy F.cross_entropy_none F.cross_entropy_smooth', 'ints:float_target', 'torch: Expected floating point type for target with class probabili'),
+    K('F.l1_loss', 'ints:bcast', 'torch: mean(): could not infer output dtype. Input dtype must be ei'),
+    K('F.nll_loss F.nll_loss_none', 'ints:float_target', 'torch: 0D or 1D target tensor expected, multi-target not supported'),
+    K('F.one_hot_dtype', 'ints:*', 'torch: one_hot is only applicable to index tensor of type LongTenso'),
+    K('amin_dim', 'numeric:0d,1d', 'torch: dim 0 appears multiple times in the list of dims'),
+    K('argmax', 'bool:empty,empty_last', 'torch: argmax(): does not support bool input'),
+    K('argmax_dim', 'bool:empty_last', 'torch: argmax(): does not support bool input'),
+    K('argmin', 'bool:empty,empty_last', 'torch: argmin(): does not support bool input'),
+    K('argmin_keepdim', 'bool:empty', 'torch: argmin(): does not support bool input'),
+    K('clamp_none', '*:*', "torch: torch.clamp: At least one of 'min' or 'max' must not be None"),
+    K('item', '*:2d', 'torch: a Tensor with 12 elements cannot be converted to Scalar'),
+    K('permute_dup', '*:*', 'torch: permute(): duplicate dims are not allowed.'),
+    K('py_bool', '*:2d', 'torch: Boolean value of Tensor with more than one value is ambiguou'),
+    K('sum_dims logsumexp_dims', '*:0d,1d', 'torch: dim 0 appears multiple times in the list of dims'),
+    # raises ZeroDivisionError where torch raises RuntimeError
+    K('arange_zero_step', 'None:*', 'torch: step must be nonzero'),
+    # torch raises NotImplementedError
+    K('F.batch_norm_eval', 'bool:*', 'torch: "batch_norm" not implemented for \'Bool\''),
+    K('F.cross_entropy F.cross_entropy_none F.cross_entropy_smooth', 'bool:1d,2d,T', 'torch: "log_softmax_lastdim_kernel_impl" not implemented for \'Bool\''),
+    K('F.cross_entropy F.cross_entropy_none F.cross_entropy_smooth', 'bool:4d', 'torch: "log_softmax_kernel_impl" not implemented for \'Bool\''),
+    K('F.cross_entropy F.cross_entropy_none F.cross_entropy_smooth', 'bool:empty', 'torch: "nll_loss_out_frame" not implemented for \'Bool\''),
+    K('F.mse_loss F.mse_loss_none', 'bool:-bcast', 'torch: "mse_cpu" not implemented for \'Bool\''),
+    K('F.nll_loss F.nll_loss_none', 'bool:4d', 'torch: "nll_loss2d_forward_out_frame" not implemented for \'Bool\''),
+    # torch raises RuntimeError
+    K('F.batch_norm_train', 'ints,bool:T', 'torch: mean(): could not infer output dtype. Input dtype must be ei'),
+    K('F.conv2d', 'floats:big_kernel', 'torch: Calculated padded input size per channel: (2 x 2). Kernel si'),
+    K('F.l1_loss F.l1_loss_sum', 'bool:*', 'torch: Subtraction, the `-` operator, with two bool tensors is not '),
+    K('amin', 'bool:empty,empty_last', 'torch: amin(): Expected reduction dim to be specified for input.num'),
+    K('min', 'bool:empty,empty_last', 'torch: min(): Expected reduction dim to be specified for input.nume'),
+    K('neg neg_fn', 'bool:*', 'torch: Negation, the `-` operator, on a bool tensor is not supporte'),
+    K('permute_10', '*:0d,1d', 'torch: permute(sparse_coo): number of dimensions in the tensor inpu'),
+    K('rsub', 'bool:py_bool,same', 'torch: Subtraction, the `-` operator, with two bool tensors is not '),
+    K('sub', 'bool:-py_float,py_int,x*', 'torch: Subtraction, the `-` operator, with two bool tensors is not '),
+    K('sub_', 'bool:py_float,py_int', 'torch: Subtraction, the `-` operator, with a bool tensor is not sup'),
+    K('sub_fn sub_', 'bool:-py_float,py_int', 'torch: Subtraction, the `-` operator, with two bool tensors is not '),
+]
+
+
+def known(name, dtype, kind):
+    """The ``K`` entry that covers this case, or None."""
+    if not _BY_OP:
+        for k in KNOWN:
+            for n in k.ops.split():
+                _BY_OP.setdefault(n, []).append(k)
+    for k in _BY_OP.get(name, ()):
+        if k.covers(name, dtype, kind):
+            return k
+    return None
+
+
+_BY_OP = {}
+
+
+def cases():
+    """Every (op, dtype, kind, args) of the table."""
+    for o in OPS:
+        for dtype in o.dtypes:
+            for kind, args in o.shapes.items():
+                yield o, dtype, kind, args, None
+            if o.mixed:
+                for dt2 in DTYPES:
+                    if dt2 != dtype or not o.shapes:
+                        yield o, dtype, "x" + dt2, o.mixed, dt2
