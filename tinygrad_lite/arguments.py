@@ -1,7 +1,7 @@
 """Argument checks and normalisation shared by the ops, creation functions and layers."""
 import numbers
 
-__all__ = ["ShapeError", "DTypeError", "normalize_dims", "reduce_dims", "shape_from_args", "int_pair"]
+__all__ = ["ShapeError", "DTypeError", "UnsupportedDTypeError", "normalize_dims", "reduce_dims", "shape_from_args", "int_pair"]
 
 
 class ShapeError(ValueError, RuntimeError):
@@ -12,6 +12,10 @@ class ShapeError(ValueError, RuntimeError):
 class DTypeError(TypeError, RuntimeError):
     """Operands whose dtypes do not fit the operation. Catchable as TypeError or as RuntimeError
     (PyTorch's type for it)."""
+
+
+class UnsupportedDTypeError(DTypeError, NotImplementedError):
+    """An operation that has no kernel for this dtype (PyTorch's NotImplementedError)."""
 
 
 def normalize_dims(dim, ndim, op, unique=True):

@@ -293,7 +293,7 @@ def _safetensors_bytes(obj):
         if not isinstance(value, (Tensor, np.ndarray)):
             raise TypeError(f"save: obj[{key!r}] is a {type(value).__name__}; a .safetensors file "
                             f"holds only Tensors and arrays (use a .npz path for other objects)")
-        array = value.data if isinstance(value, Tensor) else value
+        array = value.numpy() if isinstance(value, Tensor) else value
         # not np.ascontiguousarray: it turns a 0-d array (num_batches_tracked) into shape (1,)
         tensors[key] = array if array.flags.c_contiguous else array.copy(order="C")
     st = _safetensors_numpy()

@@ -8,7 +8,7 @@ import numbers
 import numpy as np
 
 from .. import primitives as P
-from ..arguments import DTypeError, ShapeError, reduce_dims
+from ..arguments import ShapeError, UnsupportedDTypeError, reduce_dims
 from ..tensor import Tensor
 from .operands import as_tensor, binary_operands, to_float
 
@@ -79,7 +79,19 @@ def _compare(fn):
 
 eq, ne, lt, le, gt, ge = map(_compare, (np.equal, np.not_equal, np.less, np.less_equal,
                                         np.greater, np.greater_equal))
-logical_and, logical_or, logical_xor = map(_compare, (np.logical_and, np.logical_or, np.logical_xor))
+def _logical(fn):
+    compare = _compare(fn)
+
+    def logical(input, other):
+        if not isinstance(other, Tensor):
+            raise TypeError(f"{fn.__name__}(): other must be a Tensor, got {type(other).__name__}")
+        return compare(input, other)
+    logical.__name__ = logical.__qualname__ = fn.__name__
+    logical.__doc__ = f"Elementwise ``{fn.__name__}`` of two tensors (nonzero is true), as a bool tensor."
+    return logical
+
+
+logical_and, logical_or, logical_xor = map(_logical, (np.logical_and, np.logical_or, np.logical_xor))
 
 
 def logical_not(input):
@@ -87,14 +99,14 @@ def logical_not(input):
     return Tensor(np.logical_not(input._array))
 
 
-def _bitwise(fn, name):
+def _bitwise(fn, name, bools=True):
     def bitwise(input, other):
         a, b = (x._array if isinstance(x, Tensor) else x for x in (input, other))
         for v in (a, b):
             kind = v.dtype.kind if isinstance(v, np.ndarray) else ("b" if isinstance(v, bool) else
                                                                    "i" if isinstance(v, numbers.Integral) else "f")
-            if kind not in "biu":
-                raise DTypeError(f"{name}: needs integer or bool operands, got "
+            if kind not in ("biu" if bools else "iu"):
+                raise UnsupportedDTypeError(f"{name}: needs integer{' or bool' if bools else ''} operands, got "
                                  f"{v.dtype if isinstance(v, np.ndarray) else type(v).__name__}")
         try:
             return Tensor(np.asarray(fn(a, b)))
@@ -108,8 +120,8 @@ def _bitwise(fn, name):
 bitwise_and = _bitwise(np.bitwise_and, "bitwise_and")
 bitwise_or = _bitwise(np.bitwise_or, "bitwise_or")
 bitwise_xor = _bitwise(np.bitwise_xor, "bitwise_xor")
-bitwise_left_shift = _bitwise(np.left_shift, "bitwise_left_shift")
-bitwise_right_shift = _bitwise(np.right_shift, "bitwise_right_shift")
+bitwise_left_shift = _bitwise(np.left_shift, "bitwise_left_shift", bools=False)
+bitwise_right_shift = _bitwise(np.right_shift, "bitwise_right_shift", bools=False)
 
 
 def bitwise_not(input):
@@ -119,7 +131,7 @@ def bitwise_not(input):
     (tensor([False,  True]), tensor([-1, -6]))
     """
     if input.dtype.kind not in "biu":
-        raise DTypeError(f"bitwise_not: needs an integer or bool tensor, got {input.dtype}")
+        raise UnsupportedDTypeError(f"bitwise_not: needs an integer or bool tensor, got {input.dtype}")
     return Tensor(np.invert(input._array))
 
 

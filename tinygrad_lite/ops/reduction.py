@@ -108,12 +108,13 @@ def argmin(input, dim=None, keepdim=False):
 
 
 def _arg(input, fn, dim, keepdim):
-    if input._array.size == 0:
-        raise IndexError(f"{fn.__name__}(): cannot take it of an empty tensor (shape {input.shape})")
-    if dim is None or input.ndim == 0:
-        normalize_dims(dim, input.ndim, fn.__name__)
+    dims = normalize_dims(dim, input.ndim, fn.__name__)
+    if input._array.size == 0 and (dims is None or input.shape[dims[0]] == 0):
+        raise IndexError(f"{fn.__name__}(): cannot take it over no elements (shape {input.shape}, "
+                         f"dim {dim})")
+    if dims is None or input.ndim == 0:
         return Tensor(np.array(fn(input._array), dtype=np.int64))
-    (axis,) = normalize_dims(dim, input.ndim, fn.__name__)
+    (axis,) = dims
     return Tensor(fn(input._array, axis=axis, keepdims=keepdim).astype(np.int64))
 
 
