@@ -32,7 +32,7 @@ def test_and_or_xor_are_bitwise_on_integers_and_logical_on_bools():
 
 @pytest.mark.parametrize("op", [lambda x: x & x, lambda x: x | 1, lambda x: ~x, lambda x: x << 1])
 def test_bitwise_ops_refuse_floats_with_pytorchs_error_type(op):
-    with pytest.raises(NotImplementedError, match="needs integer"):
+    with pytest.raises(NotImplementedError, match="needs (an )?integer"):
         op(Tensor([1.0]))
 
 
