@@ -88,6 +88,7 @@ UNARY = [
     ("where_scalar_other", lambda x: tg.where(x > 0, x, 0.5), lambda a: np.where(a > 0, a, 0.5), "nonzero"),
     ("where_scalar_input", lambda x: tg.where(x > 0, 0.5, x), lambda a: np.where(a > 0, 0.5, a), "nonzero"),
     ("clone", lambda x: x.clone(), lambda a: a, "any"),
+    ("sign", lambda x: x.sign() * x, lambda a: np.abs(a), "nonzero"),  # sign's gradient is 0
 ]
 
 
@@ -858,3 +859,19 @@ def test_gradcheck_fails_when_the_numerical_derivative_is_nan():
     with np.errstate(invalid="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore")
         assert tg.gradcheck(lambda x: (x - 1.0).sqrt(), (x,), raise_exception=False) is False
+
+
+@given(shape=shapes(min_dims=2, max_dims=2), seed=seeds, transposed=st.booleans())
+def test_binary_cross_entropy_gradient(shape, seed, transposed):
+    """Fused BCE against central differences in both arguments, also on transposed
+    (non-contiguous) inputs, and against its closed form."""
+    rng = rng_of(seed)
+    p, y = rng.uniform(0.05, 0.95, shape), rng.uniform(0, 1, shape)
+    if transposed:
+        p, y = p.T, y.T  # leaves that share the transposed memory
+    inputs = [Tensor(a, requires_grad=True) for a in (p, y)]
+    assert inputs[0].numpy().flags.c_contiguous != transposed or min(shape) == 1
+    check(lambda p, y: tg.nn.functional.binary_cross_entropy(p, y, reduction="none"), *inputs)
+    pt = Tensor(p, requires_grad=True)
+    tg.nn.functional.binary_cross_entropy(pt, Tensor(y), reduction="sum").backward()
+    np.testing.assert_allclose(pt.grad.numpy(), (p - y) / (p * (1 - p)), rtol=1e-12)
