@@ -27,7 +27,7 @@ def _version_error(t, ctx):
 
 
 def _initial_grad(root, gradient, create_graph):
-    if not root.requires_grad:
+    if not root._requires_grad:
         raise RuntimeError("backward: the tensor does not require grad and has no grad_fn "
                            "(did you forget requires_grad=True, or compute it under no_grad?)")
     data = root._array
@@ -71,7 +71,8 @@ def run_backward(roots, gradients, retain_graph=False, create_graph=False, input
     wanted = None if inputs is None else {id(t): i for i, t in enumerate(inputs)}
     captured = [None] * (0 if inputs is None else len(inputs))
     g = None  # the gradient of the node being processed
-    previous_mode = grad_mode.set_mode(create_graph)  # a recorded backward records; else nothing
+    mode = grad_mode.state  # set directly (not through set_mode): this runs on every step
+    previous_mode, mode.enabled = mode.enabled, create_graph  # a recorded backward records
     try:
         while True:
             for p, need, gp in arriving:
@@ -115,7 +116,7 @@ def run_backward(roots, gradients, retain_graph=False, create_graph=False, input
             if not retain_graph:
                 ctx.__dict__.clear()  # free the saved arrays; a later backward here is an error
     finally:
-        grad_mode.restore(previous_mode)
+        mode.enabled = previous_mode
     for t in leaves:
         g = grads.pop(id(t))
         if wanted is None:
@@ -127,19 +128,20 @@ def run_backward(roots, gradients, retain_graph=False, create_graph=False, input
 
 def _accumulate(t, g, create_graph):
     """Add ``g`` to ``t.grad``. Stored arrays are never shared with another tensor's gradient."""
+    grad = t._grad  # the slot behind the .grad property (whose setter checks what users assign)
     if create_graph:  # a clone, so no two leaves ever hold the same gradient tensor
-        t.grad = g.clone() if t.grad is None else t.grad + g
+        t._grad = g.clone() if grad is None else grad + g
         return
     data = t._array
     if g.dtype is not data.dtype:
         g = np.asarray(g, dtype=data.dtype)
     if g.shape != data.shape:
         raise RuntimeError(f"internal error: gradient of shape {g.shape} for a tensor of shape {t.shape}")
-    if t.grad is None:
+    if grad is None:
         if g.base is not None or not g.flags.writeable:  # a view may alias another gradient
             g = g.copy()
-        t.grad = type(t)._wrap(g)
-    elif t.grad._array.flags.writeable and t.grad.shape == g.shape:
-        np.add(t.grad._array, g, out=t.grad._array)
+        t._grad = type(t)._wrap(g)
+    elif grad._array.flags.writeable and grad._array.shape == g.shape:
+        np.add(grad._array, g, out=grad._array)
     else:
-        t.grad = type(t)(t.grad._array + g)
+        t._grad = type(t)._wrap(grad._array + g)

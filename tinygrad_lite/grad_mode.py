@@ -34,8 +34,8 @@ def is_inference_mode_enabled():
 
 def set_mode(enabled, inference=None):
     """Switch recording in this thread (None keeps a setting as it is); returns the previous
-    ``(enabled, inference)`` pair for :func:`restore`. The switches below and the backward engine
-    go through here."""
+    ``(enabled, inference)`` pair for :func:`restore`. The switches below go through here (the
+    backward engine sets ``state.enabled`` itself, restoring it in a ``finally``)."""
     previous = (state.enabled, state.inference)
     if enabled is not None:
         state.enabled = enabled

@@ -476,7 +476,7 @@ def _class_scores(input, target, fname, check_range=True):
     """Validate class-index targets for (C,), (N, C) or (N, C, d1, ...) scores and flatten both:
     returns scores (M, C), int64 targets (M,) and the per-element loss shape. ``check_range=False``
     leaves the class range to the caller (primitives.CrossEntropy checks it itself)."""
-    shape = input.numpy().shape
+    shape = input.shape
     if not shape:
         raise ValueError(f"{fname}: input must have a class dimension, got a 0-d tensor")
     classes = _integer_array(target, fname, "target class indices")

@@ -231,13 +231,13 @@ class Optimizer:
         """
         for group in self.param_groups:
             for p in group["params"]:
-                grad = p.grad
+                grad = p._grad  # the slot behind .grad: the optimizers run on every step
                 if grad is None:
                     continue
                 if set_to_none:
-                    p.grad = None
+                    p._grad = None
                 else:
-                    grad.numpy().fill(0)
+                    grad._array.fill(0)
                     grad._version += 1
 
     def step(self, closure=None):
@@ -260,11 +260,11 @@ class Optimizer:
         for group in self.param_groups:
             options = self._options(group)
             for p in group["params"]:
-                grad = p.grad
+                grad = p._grad  # the slots behind .grad and numpy(): this runs on every step
                 if grad is None:
                     continue
-                grad = grad.numpy() if isinstance(grad, Tensor) else np.asarray(grad)
-                param = p.numpy()
+                grad = grad._array if isinstance(grad, Tensor) else np.asarray(grad)
+                param = p._array
                 if grad.shape != param.shape:
                     raise ValueError(f"gradient of shape {grad.shape} does not match its "
                                      f"parameter's shape {param.shape}")
