@@ -4,8 +4,8 @@
 output gradient, the output and the inputs, and returns one gradient per input (or None). Each
 rule is written once. Plain primitives: their backward runs on NumPy arrays normally and on
 Tensors when the backward pass is itself recorded (``create_graph=True``); the few helpers below
-(``sum_to``, ``_sum``, ``_where``, ...) dispatch on that. Fused primitives (``Linear`` aside:
-``CrossEntropy``, ``BatchNorm``, ``Conv2d``, ``MaxPool2d``) have a NumPy-only backward and a
+(``sum_to``, ``_sum``, ``_where``, ...) dispatch on that. Fused primitives (``CrossEntropy``,
+``BinaryCrossEntropy``, ``BatchNorm``, ``Conv2d``, ``MaxPool2d``) have a NumPy-only backward and a
 ``composite``: the same output built from plain primitives, which the engine differentiates
 instead under ``create_graph``, so no rule is written twice. Constant masks are NumPy arrays.
 
@@ -33,8 +33,10 @@ def sum_to(g, shape):
     axes that were 1). The one place broadcasting is undone."""
     if g.shape == shape:
         return g
-    if isinstance(g, Tensor):
-        return SumTo.apply(g, shape=shape)
+    if isinstance(g, Tensor):  # the axes kernels.sum_to sums, as recorded primitives
+        lead = g.ndim - len(shape)
+        axes = tuple(range(lead)) + tuple(i + lead for i, s in enumerate(shape) if s == 1)
+        return Reshape.apply(Sum.apply(g, axis=axes, keepdims=False), shape=shape)
     return kernels.sum_to(g, shape)
 
 
@@ -264,23 +266,6 @@ class Erf(Function):
         return (g * (2 / math.sqrt(math.pi)) * _exp(-(x * x)),)
 
 
-class Clamp(Function):
-    """clip(x, lo, hi); the gradient passes where lo <= x <= hi, as PyTorch."""
-
-    def forward(self, x, lo, hi):
-        self.lo, self.hi = lo, hi
-        return np.clip(x, lo, hi)
-
-    def backward(self, g, out, x):
-        xd = _data(x)
-        mask = np.ones(xd.shape, bool)
-        if self.lo is not None:
-            mask &= xd >= self.lo
-        if self.hi is not None:
-            mask &= xd <= self.hi
-        return (g * mask,)
-
-
 class Cast(Function):
     """A copy of x with another dtype (also used for clone)."""
 
@@ -303,16 +288,6 @@ class Relu(Function):
         if isinstance(g, Tensor):
             return (g * (_data(out) > 0),)
         return (kernels.mask_positive(g, out),)
-
-
-class LeakyRelu(Function):
-    def forward(self, x, slope):
-        self.slope = slope
-        return np.where(x > 0, x, x * slope)
-
-    def backward(self, g, out, x):
-        xd = _data(x)
-        return (g * np.where(xd > 0, 1, self.slope).astype(xd.dtype),)
 
 
 class Sigmoid(Function):
@@ -396,16 +371,6 @@ class Min(Max):
     def forward(self, x, axis, keepdims):
         self.axis, self.keepdims = axis, keepdims
         return x.min(axis=axis, keepdims=keepdims)
-
-
-class SumTo(Function):
-    """Sum a broadcast array back to ``shape`` (used by recorded backward passes)."""
-
-    def forward(self, x, shape):
-        return kernels.sum_to(x, shape)
-
-    def backward(self, g, out, x):
-        return (_broadcast(g, x.shape),)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -187,7 +187,13 @@ def clamp(input, min=None, max=None):  # noqa: A002 (PyTorch's names)
     """
     if min is None and max is None:
         raise RuntimeError("clamp: at least one of min and max must be given")
-    return P.Clamp.apply(input, lo=min, hi=max)
+    x = input._array
+    inside = np.ones(x.shape, bool)  # the gradient passes where lo <= x <= hi, as PyTorch
+    if min is not None:
+        inside &= x >= min
+    if max is not None:
+        inside &= x <= max
+    return P.Where.apply(input, np.clip(x, min, max), cond=inside)
 
 
 clip = clamp
@@ -214,7 +220,7 @@ def relu(input):
 
 def leaky_relu(input, negative_slope=0.01):
     """x for x > 0, negative_slope * x otherwise."""
-    return P.LeakyRelu.apply(input, slope=negative_slope)
+    return P.Where.apply(input, input * negative_slope, cond=input._array > 0)
 
 
 def sigmoid(input):
