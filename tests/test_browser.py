@@ -28,11 +28,13 @@ from selenium.webdriver.common.actions.pointer_input import PointerInput  # noqa
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
+from helpers import NO_MNIST, real_mnist_root  # noqa: E402
+
 for _name in ("fastapi", "uvicorn"):
     pytest.importorskip(_name, reason="the server needs the serve extra (pip install -e '.[test]')")
 
 ROOT = Path(__file__).resolve().parents[1]
-MNIST_DIR = Path("/work/shared/data/mnist")
+MNIST_DIR = real_mnist_root()  # None without the real files: those tests skip
 WAIT = 60  # seconds to wait for the page before failing; polled, so normally much less
 
 
@@ -148,7 +150,7 @@ def test_clear_resets_the_drawing_and_the_prediction(browser, url):
     assert sum(wait_for_prediction(browser)[1]) == pytest.approx(1, abs=1e-4)
 
 
-@pytest.mark.skipif(not MNIST_DIR.is_dir(), reason=f"MNIST data not found at {MNIST_DIR}")
+@pytest.mark.skipif(MNIST_DIR is None, reason=NO_MNIST)
 def test_a_drawn_one_is_recognised_by_a_model_trained_on_mnist(browser, tmp_path):
     path = tmp_path / "model.npz"
     assert serve.mnist.main(["--epochs", "1", "--hidden", "64", "--data-dir", str(MNIST_DIR),

@@ -29,14 +29,15 @@ from hypothesis import strategies as st
 import tinygrad_lite as tg
 from tinygrad_lite.data import MNIST, write_idx
 
+from helpers import NO_MNIST, real_mnist_root
+
 pytest.importorskip("fastapi", reason="the server needs the serve extra: pip install -e '.[test]'")
 pytest.importorskip("uvicorn", reason="the server needs the serve extra: pip install -e '.[test]'")
 
 ROOT = Path(__file__).resolve().parents[1]
 SERVE = ROOT / "examples" / "serve.py"
-MNIST_DIR = Path("/work/shared/data/mnist")
-needs_mnist = pytest.mark.skipif(not MNIST_DIR.is_dir(),
-                                 reason=f"MNIST data not found at {MNIST_DIR}")
+MNIST_DIR = real_mnist_root()  # None without the real files: those tests skip
+needs_mnist = pytest.mark.skipif(MNIST_DIR is None, reason=NO_MNIST)
 
 
 def load_serve():
