@@ -132,14 +132,18 @@ def test_a_model_saved_here_runs_the_same_in_pytorch(tmp_path, kind):
 
     torch_model.load_state_dict(safetensors_torch.load_file(str(path)))  # strict: names agree
     torch_model.eval()
+    assert_same_outputs(model, torch_model, torch, kind)
+    if kind == "cnn":
+        assert torch_model[1].num_batches_tracked.item() == 2
+        assert torch_model[1].num_batches_tracked.dtype == torch.int64
+
+
+def assert_same_outputs(model, torch_model, torch, kind):
     with torch.no_grad():
         expected = torch_model(torch.from_numpy(inputs(kind))).numpy()
     with tg.no_grad():
         got = model(tg.Tensor(inputs(kind))).numpy()
     np.testing.assert_allclose(got, expected, rtol=1e-4, atol=1e-5)
-    if kind == "cnn":
-        assert torch_model[1].num_batches_tracked.item() == 2
-        assert torch_model[1].num_batches_tracked.dtype == torch.int64
 
 
 @pytest.mark.parametrize("kind", ["mlp", "cnn"])
@@ -162,11 +166,7 @@ def test_a_model_saved_by_pytorch_runs_the_same_here(tmp_path, kind):
     result = model.load_state_dict(tg.load(path))
     assert not result.missing_keys and not result.unexpected_keys
     model.eval()
-    with torch.no_grad():
-        expected = torch_model(torch.from_numpy(inputs(kind))).numpy()
-    with tg.no_grad():
-        got = model(tg.Tensor(inputs(kind))).numpy()
-    np.testing.assert_allclose(got, expected, rtol=1e-4, atol=1e-5)
+    assert_same_outputs(model, torch_model, torch, kind)
     if kind == "cnn":
         assert model[1].num_batches_tracked.item() == 3
 
