@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import tinygrad_lite as tg
-from tinygrad_lite import Tensor, kernels, primitives
+from tinygrad_lite import Tensor, primitives
 from tinygrad_lite.autograd import grad
 
 from helpers import const, leaf

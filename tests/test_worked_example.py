@@ -3,7 +3,7 @@ reproduced to 1e-6: activations and every parameter gradient."""
 import numpy as np
 import pytest
 
-from tinygrad_lite import Tensor, kernels, primitives
+from tinygrad_lite import Tensor, primitives
 
 W1 = [[-0.75, 0.5, -0.25], [0.25, -0.5, 0.75]]
 B1 = [0.0, 1.0]

@@ -29,7 +29,6 @@ import json
 import os
 import secrets
 import stat
-import zipfile
 from collections import OrderedDict
 
 import numpy as np

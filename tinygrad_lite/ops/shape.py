@@ -1,7 +1,6 @@
 """Shape and layout: views, reordering, padding and joining."""
 from .. import primitives as P
 from ..arguments import ShapeError, normalize_dims, shape_from_args
-from ..tensor import Tensor
 from .operands import as_tensor
 
 __all__ = ["reshape", "view", "flatten", "permute", "transpose", "swapaxes", "squeeze", "unsqueeze",
