@@ -282,3 +282,17 @@ def test_data_is_a_tensor_sharing_memory_and_the_teaching_update_idiom_works():
     assert np.isfinite(lin.weight.numpy()).all() and lin.weight.numpy().any()
     with pytest.raises(TypeError, match="Tensor"):
         lin.weight.data = [1.0, 2.0, 3.0]
+
+
+def test_integer_and_bool_sums_are_int64_and_logsumexp_of_integers_is_float():
+    assert Tensor(np.array([200, 100], dtype=np.uint8)).sum().dtype == np.int64
+    assert Tensor(np.array([200, 100], dtype=np.uint8)).sum().item() == 300
+    assert Tensor(np.array([[1, 2]], dtype=np.int32)).sum(1).dtype == np.int64
+    assert Tensor([True, True, False]).sum().item() == 2
+    out = Tensor([1, 2]).logsumexp(0)
+    assert out.dtype == np.float32 and out.item() == pytest.approx(np.log(np.e + np.e ** 2))
+
+
+def test_sign_of_nan_is_zero():
+    assert Tensor([float("nan"), -2.0, 0.0, 3.0]).sign().tolist() == [0.0, -1.0, 0.0, 1.0]
+    assert Tensor(float("nan")).sign().item() == 0.0

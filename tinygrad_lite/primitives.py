@@ -192,10 +192,11 @@ class PowScalar(Function):
 
 
 class Sign(Function):
-    """-1, 0 or 1 by the sign of x; the gradient is zero everywhere, as PyTorch's."""
+    """-1, 0 or 1 by the sign of x (0 for NaN, as PyTorch); the gradient is zero everywhere."""
 
     def forward(self, x):
-        return np.sign(x)
+        out = np.sign(x)
+        return np.where(np.isnan(out), 0, out) if out.dtype.kind == "f" else out
 
     def backward(self, g, out, x):
         return (g * 0,)
@@ -342,6 +343,8 @@ class Sum(Function):
         if x.dtype == np.float16:  # accumulate in float32, as PyTorch does
             r = x.sum(axis=axis, keepdims=keepdims, dtype=np.float32)
             return (r if scale is None else r * scale).astype(np.float16)
+        if x.dtype.kind in "biu" and scale is None:  # integers and bools sum to int64
+            return x.sum(axis=axis, keepdims=keepdims, dtype=np.int64)
         r = kernels.sum(x, axis, keepdims)
         return r if scale is None else r * scale
 

@@ -7,7 +7,7 @@ import numpy as np
 from .. import primitives as P
 from ..arguments import normalize_dims, reduce_dims
 from ..tensor import Tensor
-from .operands import along_axis, is_float
+from .operands import along_axis, is_float, to_float
 
 __all__ = ["sum", "mean", "var", "std", "amax", "amin", "max", "min", "argmax", "argmin",
            "logsumexp"]
@@ -121,6 +121,7 @@ def _arg(input, fn, dim, keepdim):
 def logsumexp(input, dim, keepdim=False):
     """log(sum(exp(x))) over ``dim``, shifted by the max so it never overflows."""
     axis = reduce_dims(dim, input.ndim, "logsumexp")
+    input = to_float(input)
     m = np.max(input._array, axis=axis, keepdims=True)
     m = Tensor(np.where(np.isfinite(m), m, 0).astype(input.dtype))
     out = (input - m).exp().sum(axis, keepdim=True).log() + m
