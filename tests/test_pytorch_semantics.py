@@ -296,3 +296,11 @@ def test_integer_and_bool_sums_are_int64_and_logsumexp_of_integers_is_float():
 def test_sign_of_nan_is_zero():
     assert Tensor([float("nan"), -2.0, 0.0, 3.0]).sign().tolist() == [0.0, -1.0, 0.0, 1.0]
     assert Tensor(float("nan")).sign().item() == 0.0
+
+
+def test_builtin_abs_and_alpha_on_add_and_sub():
+    x = leaf([1.0, -2.0])
+    assert abs(x).tolist() == [1.0, 2.0]
+    y = leaf([0.5, 0.25])
+    (x.add(y, alpha=2) + tg.sub(x, y, alpha=3)).sum().backward()
+    assert x.grad.tolist() == [2.0, 2.0] and y.grad.tolist() == [-1.0, -1.0]

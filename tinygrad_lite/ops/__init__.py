@@ -42,7 +42,7 @@ _OPERATORS = {
     "__truediv__": arithmetic.div, "__rtruediv__": _reflected(arithmetic.div),
     "__pow__": arithmetic.pow, "__rpow__": _reflected(arithmetic.pow),
     "__matmul__": arithmetic.matmul, "__rmatmul__": _reflected(arithmetic.matmul),
-    "__neg__": arithmetic.neg, "__pos__": conversion.contiguous,
+    "__neg__": arithmetic.neg, "__pos__": conversion.contiguous, "__abs__": arithmetic.abs,
     "__eq__": arithmetic.eq, "__ne__": arithmetic.ne, "__lt__": arithmetic.lt,
     "__le__": arithmetic.le, "__gt__": arithmetic.gt, "__ge__": arithmetic.ge,
     "__and__": arithmetic.bitwise_and, "__rand__": _reflected(arithmetic.bitwise_and),

@@ -23,14 +23,14 @@ __all__ = ["add", "sub", "mul", "div", "pow", "matmul", "neg", "eq", "ne", "lt",
 # arithmetic
 # ---------------------------------------------------------------------------------------------
 
-def add(input, other):
-    """``input + other``, broadcasting."""
-    return P.Add.apply(*binary_operands(input, other))
+def add(input, other, alpha=1):
+    """``input + alpha * other``, broadcasting."""
+    return P.Add.apply(*binary_operands(input, other if alpha == 1 else other * alpha))
 
 
-def sub(input, other):
-    """``input - other``, broadcasting."""
-    return P.Sub.apply(*binary_operands(input, other))
+def sub(input, other, alpha=1):
+    """``input - alpha * other``, broadcasting."""
+    return P.Sub.apply(*binary_operands(input, other if alpha == 1 else other * alpha))
 
 
 def mul(input, other):
