@@ -22,7 +22,9 @@ PACKAGE = pathlib.Path(tg.__file__).parent
 
 CASES = ([(name, fn, lambda rng, makers=makers: [m(rng) for m in makers]) for name, fn, makers in OP_CASES]
          + [(name, fn, lambda rng, make=make: list(make(int(rng.integers(100)))))
-            for name, fn, make in LAYER_CASES])
+            for name, fn, make in LAYER_CASES]
+         + [("binary_cross_entropy", lambda p, y: tg.nn.functional.binary_cross_entropy(p, y, reduction="none"),
+             lambda rng: [rng.uniform(0.1, 0.9, (2, 3)), rng.uniform(0, 1, (2, 3))])])
 
 
 # ---------------------------------------------------------------------------------------------

@@ -178,9 +178,9 @@ def cross_entropy_grad(p, flat, label_smoothing, scale):
 # batch normalisation
 # ---------------------------------------------------------------------------------------------
 
-def batch_norm(x, eps, dims, shape):
+def batch_norm(x, eps, dims):
     """``xhat = (x - mean) / sqrt(var + eps)`` over ``dims`` (every axis but 1), with the batch
-    mean and biased variance (both of keepdims ``shape``) and ``1 / sqrt(var + eps)``."""
+    mean and biased variance (kept dims) and ``1 / sqrt(var + eps)``."""
     count = x.size // x.shape[1]
     mean = x.sum(axis=dims, keepdims=True) / count
     xhat = x - mean

@@ -584,17 +584,16 @@ class BinaryCrossEntropy(Function):
     Its gradient for x is PyTorch's ``(x - y) / max(x·(1 - x), 1e-12)``: finite even where
     sigmoid(x) underflowed to a tiny x. Composite: the clamped logs."""
 
-    def forward(self, x, y):
+    def forward(self, x, y):  # on arrays; the same expression on Tensors is the composite
         return -(y * _clamped_log(x) + (1 - y) * _clamped_log(1 - x))
+
+    composite = forward
 
     def backward(self, g, out, x, y):
         nx, ny = self.needs
         gx = g * (x - y) / np.maximum(x * (1 - x), 1e-12) if nx else None
         gy = g * (_clamped_log(1 - x) - _clamped_log(x)) if ny else None
         return gx, gy
-
-    def composite(self, x, y):
-        return -(y * _clamped_log(x) + (1 - y) * _clamped_log(1 - x))
 
 
 class BatchNorm(Function):
@@ -607,7 +606,7 @@ class BatchNorm(Function):
     def forward(self, x, weight=None, bias=None, eps=1e-5, stats=None):
         self.dims = (0,) + tuple(range(2, x.ndim))
         self.shape, self.eps = kernels.keep_shape(x.shape, self.dims), eps
-        xhat, mean, var, self.inv = kernels.batch_norm(x, eps, self.dims, self.shape)
+        xhat, mean, var, self.inv = kernels.batch_norm(x, eps, self.dims)
         self.xhat = xhat
         if stats is not None:
             stats += [mean.reshape(-1), var.reshape(-1)]
