@@ -2,8 +2,9 @@
 
 It walks the graph iteratively (no recursion, so chains of any length work) from the outputs back
 to the leaves, and frees each node's saved arrays as soon as its gradient has been passed on,
-unless the graph is retained. It knows Tensors only through their attributes (``data``,
-``grad``, ``_ctx``, ``_vc``, ``_retains_grad``) and makes new ones with ``type(t)``.
+unless the graph is retained. It imports no Tensor: it reads the core's slots (``_array``,
+``_grad``, ``_requires_grad``, ``_ctx``, ``_vc``, ``_retains_grad``) and makes new tensors with
+``type(t)``.
 """
 from heapq import heappop, heappush
 
@@ -43,7 +44,7 @@ def _initial_grad(root, gradient, create_graph):
         g = np.array(given, dtype=data.dtype)
         if g.shape != data.shape:
             raise ShapeError(f"backward: gradient has shape {g.shape} but the output has shape "
-                               f"{data.shape}")
+                             f"{data.shape}")
         if create_graph and isinstance(gradient, type(root)) and gradient.dtype == data.dtype:
             return gradient
     return type(root)(g) if create_graph else g

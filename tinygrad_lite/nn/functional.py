@@ -340,7 +340,7 @@ def adaptive_avg_pool2d(input, output_size):
         raise ValueError(f"adaptive_avg_pool2d: output_size must be an int or a pair, got "
                          f"{output_size!r}")
     oh, ow = int_pair(tuple(s if s is not None else d for s, d in zip(size, (h, w))),
-                   "adaptive_avg_pool2d", "output_size", 1)
+                      "adaptive_avg_pool2d", "output_size", 1)
     if h % oh == 0 and w % ow == 0:  # equal bins: one pooling op
         return avg_pool2d(input, (h // oh, w // ow))
     bins = [[image[:, :, (i * h) // oh:-(-(i + 1) * h // oh), (j * w) // ow:-(-(j + 1) * w // ow)]

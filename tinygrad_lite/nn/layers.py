@@ -106,7 +106,7 @@ class Conv2d(Module):
         if padding == "same" and self.stride != (1, 1):
             raise ValueError(f"Conv2d: padding='same' needs stride 1, got stride {self.stride}")
         self.padding = padding if isinstance(padding, str) else int_pair(padding, "Conv2d",
-                                                                        "padding", 0)
+                                                                         "padding", 0)
         _weight_and_bias(self, (out_channels, in_channels) + self.kernel_size, bias, dtype)
 
     def reset_parameters(self):
