@@ -584,6 +584,73 @@ KNOWN = [
     K('sub_fn sub_', 'bool:-py_float,py_int', 'torch: Subtraction, the `-` operator, with two bool tensors is not '),
 ]
 
+# --- one pair of lists per theme: its cases and its known differences ---------------------------
+
+# elementwise math, issue 16 (ops/arithmetic.py)
+OPS_MATH = [
+]
+KNOWN_MATH = [
+]
+
+# reductions, scans, sorting and selection, issue 16 (ops/reduction.py, ops/sorting.py)
+OPS_REDUCE = [
+]
+KNOWN_REDUCE = [
+]
+
+# shape and layout, indexing and scatter, in-place ops, issue 16 (ops/shape.py, ops/indexing.py)
+OPS_SHAPE = [
+]
+KNOWN_SHAPE = [
+]
+
+# products and torch.linalg, issue 16 (ops/linalg.py)
+OPS_LINALG = [
+]
+KNOWN_LINALG = [
+]
+
+# devices, dtypes, randomness and conveniences, issue 16
+OPS_CORE = [
+]
+KNOWN_CORE = [
+]
+
+# autograd extensions, Module extras and utils.data, issue 17
+OPS_AUTOGRAD = [
+]
+KNOWN_AUTOGRAD = [
+]
+
+# layers and activations in nn.functional, issue 17
+OPS_LAYERS = [
+]
+KNOWN_LAYERS = [
+]
+
+# recurrent layers and attention, issue 17
+OPS_SEQ = [
+]
+KNOWN_SEQ = [
+]
+
+# losses, nn.init and optimizers, issue 17
+OPS_LOSSES = [
+]
+KNOWN_LOSSES = [
+]
+
+OPS += (OPS_MATH + OPS_REDUCE + OPS_SHAPE + OPS_LINALG + OPS_CORE
+        + OPS_AUTOGRAD + OPS_LAYERS + OPS_SEQ + OPS_LOSSES)
+KNOWN += (KNOWN_MATH + KNOWN_REDUCE + KNOWN_SHAPE + KNOWN_LINALG + KNOWN_CORE
+          + KNOWN_AUTOGRAD + KNOWN_LAYERS + KNOWN_SEQ + KNOWN_LOSSES)
+
+
+# Cases where PyTorch's own answer depends on the CPU it runs on: skipped, not compared.
+MACHINE_DEPENDENT = {
+    ("gelu", "float16", "ext"): "torch's float16 gelu(inf) is nan with AVX-512 kernels, inf without",
+}
+
 
 def known(name, dtype, kind):
     """The ``K`` entry that covers this case, or None."""

@@ -8,16 +8,13 @@ containers, layers, activations, losses, ``nn.functional`` and ``nn.init``.
 >>> loss.backward()
 """
 from . import functional, init
-from .activation import GELU, LeakyReLU, LogSoftmax, ReLU, SiLU, Sigmoid, Softmax, Tanh
-from .layers import (BatchNorm1d, BatchNorm2d, Conv2d, Dropout, Dropout2d, Embedding, Flatten,
-                     LayerNorm, Linear)
-from .loss import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, L1Loss, MSELoss, NLLLoss
-from .module import Identity, IncompatibleKeys, Module, ModuleList, Parameter, Sequential
-from .pooling import AdaptiveAvgPool2d, AvgPool2d, MaxPool2d
+from .activation import *  # noqa: F401,F403  (each module lists its names in __all__)
+from .layers import *  # noqa: F401,F403
+from .loss import *  # noqa: F401,F403
+from .module import *  # noqa: F401,F403
+from .module import IncompatibleKeys
+from .pooling import *  # noqa: F401,F403
+from . import activation, layers, loss, module, pooling
 
-__all__ = ["functional", "init", "Module", "Parameter", "Sequential", "ModuleList", "Identity",
-           "IncompatibleKeys", "Linear", "Conv2d", "Flatten", "Dropout", "Dropout2d", "BatchNorm1d",
-           "BatchNorm2d", "LayerNorm", "Embedding", "MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d",
-           "ReLU", "LeakyReLU", "Sigmoid", "Tanh", "Softmax", "LogSoftmax", "GELU",
-           "SiLU", "MSELoss", "L1Loss", "CrossEntropyLoss", "NLLLoss", "BCELoss",
-           "BCEWithLogitsLoss"]
+__all__ = (["functional", "init", "IncompatibleKeys"] + module.__all__ + layers.__all__
+           + pooling.__all__ + activation.__all__ + loss.__all__)

@@ -1,0 +1,3 @@
+"""Products of tensors (``mm``, ``bmm``, ``einsum``, ...) and ``torch.linalg``'s functions."""
+
+__all__ = []

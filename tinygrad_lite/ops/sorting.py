@@ -1,0 +1,3 @@
+"""Sorting and selection: ``sort``, ``argsort``, ``topk``, ``unique``, ``searchsorted``, ...."""
+
+__all__ = []
