@@ -598,10 +598,16 @@ OPS_REDUCE = [
 KNOWN_REDUCE = [
 ]
 
-# shape and layout, indexing and scatter, in-place ops, issue 16 (ops/shape.py, ops/indexing.py)
+# shape and layout, issue 16 (ops/shape.py)
 OPS_SHAPE = [
 ]
 KNOWN_SHAPE = [
+]
+
+# indexing and scatter, in-place ops in the graph, issue 16 (ops/indexing.py)
+OPS_INDEX = [
+]
+KNOWN_INDEX = [
 ]
 
 # products and torch.linalg, issue 16 (ops/linalg.py)
@@ -640,9 +646,9 @@ OPS_LOSSES = [
 KNOWN_LOSSES = [
 ]
 
-OPS += (OPS_MATH + OPS_REDUCE + OPS_SHAPE + OPS_LINALG + OPS_CORE
+OPS += (OPS_MATH + OPS_REDUCE + OPS_SHAPE + OPS_INDEX + OPS_LINALG + OPS_CORE
         + OPS_AUTOGRAD + OPS_LAYERS + OPS_SEQ + OPS_LOSSES)
-KNOWN += (KNOWN_MATH + KNOWN_REDUCE + KNOWN_SHAPE + KNOWN_LINALG + KNOWN_CORE
+KNOWN += (KNOWN_MATH + KNOWN_REDUCE + KNOWN_SHAPE + KNOWN_INDEX + KNOWN_LINALG + KNOWN_CORE
           + KNOWN_AUTOGRAD + KNOWN_LAYERS + KNOWN_SEQ + KNOWN_LOSSES)
 
 
