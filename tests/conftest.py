@@ -12,3 +12,7 @@ settings.register_profile("ci", derandomize=True, deadline=None, max_examples=25
 settings.register_profile("dev", deadline=None, max_examples=100,
                           suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
+
+# tests/ported/ holds PyTorch programs (run by test_ported.py), not test modules: pytest's
+# --doctest-modules would import them with PyTorch's imports.
+collect_ignore_glob = ["ported/*.py"]
