@@ -231,7 +231,7 @@ def prod(input, dim=None, keepdim=False, *, dtype=None, out=None):
         r = _halving(x.reshape(-1), 0, P.Mul.apply, 1).reshape(())
     else:
         (axis,) = normalize_dims(dim, input.ndim, "prod")
-        r = x if x.ndim == 0 else _halving(x, axis, P.Mul.apply, 1)
+        r = x.reshape(()) if x.ndim == 0 else _halving(x, axis, P.Mul.apply, 1)
         if not keepdim and x.ndim:
             r = r.squeeze(axis)
     return write_out(r, out, "prod")
