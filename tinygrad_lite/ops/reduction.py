@@ -146,17 +146,19 @@ def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=N
                          out, "var")
     axis = reduce_dims(dim, input.ndim, "var")
     m = input.mean(axis, keepdim=True)
-    if m.requires_grad:
-        # where the sum of squares is inf or nan, the mean's (mathematically zero) part of the
-        # gradient is dropped, so the gradient is PyTorch's 2(x - mean)/(n - correction), not NaN
-        with np.errstate(over="ignore", invalid="ignore"):
-            d = input._array - m._array
-            finite = np.isfinite((d * d).sum(axis=axis, keepdims=True))
-        if not finite.all():
-            m = P.Where.apply(m, m.detach(), cond=np.broadcast_to(finite, m.shape))
+    squares = _sum_of_squares(input, m, axis)
+    finite = np.isfinite(squares._array)
+    if m.requires_grad and not finite.all():
+        # where it is inf or nan, the mean's (mathematically zero) part of the gradient is
+        # dropped, so the gradient is PyTorch's 2(x - mean)/(n - correction) there, not NaN
+        squares = _sum_of_squares(input, P.Where.apply(m, m.detach(), cond=finite), axis)
+    r = squares / builtins.max(_count(input, axis) - correction, 0)
+    return write_out(r if keepdim else r.squeeze(axis), out, "var")
+
+
+def _sum_of_squares(input, m, axis):
     d = input - m
-    r = (d * d).sum(axis, keepdim=keepdim) / builtins.max(_count(input, axis) - correction, 0)
-    return write_out(r, out, "var")
+    return (d * d).sum(axis, keepdim=True)
 
 
 @keepdims_alias
