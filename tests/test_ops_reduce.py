@@ -178,6 +178,20 @@ def test_sort_is_stable_both_ways_with_nan_largest():
     np.testing.assert_array_equal(Tensor(a).topk(2).indices.numpy(), [2, 0])
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.int64])
+def test_sort_of_many_ties_matches_numpys_stable_sort(dtype):
+    """Long slices (NumPy's default sort is not stable there), ties in some slices only."""
+    a = np.random.default_rng(0).integers(0, 40, (3, 200)).astype(dtype)
+    a[0] = np.arange(200)
+    if dtype != np.int64:
+        a[1, ::7] = np.nan
+    for axis in (0, 1):
+        expected = np.argsort(a, axis, kind="stable")
+        np.testing.assert_array_equal(Tensor(a).argsort(axis).numpy(), expected)
+        backwards = np.flip(a.shape[axis] - 1 - np.argsort(np.flip(a, axis), axis, kind="stable"), axis)
+        np.testing.assert_array_equal(Tensor(a).sort(axis, descending=True).indices.numpy(), backwards)
+
+
 def test_sort_values_gradient_goes_to_the_source_positions():
     x = leaf([[3.0, 1.0, 2.0]])
     (x.sort(1).values * Tensor([[1.0, 10.0, 100.0]])).sum().backward()
