@@ -103,7 +103,12 @@ def _check_nonempty(input, axis, name):
 
 @keepdims_alias
 def sum(input, dim=None, keepdim=False, *, dtype=None, out=None):  # noqa: A001 (PyTorch's name)
-    """Sum over ``dim`` (an int, a tuple of ints, or None for all)."""
+    """Sum over ``dim`` (an int, a tuple of ints, or None for all).
+
+    >>> Tensor([[1., 2.], [3., 4.]]).sum(1, keepdims=True)
+    tensor([[3.],
+            [7.]])
+    """
     x = input if dtype is None else input.to(dtype)
     r = P.Sum.apply(x, axis=reduce_dims(dim, input.ndim, "sum"), keepdims=keepdim)
     return write_out(r, out, "sum")
@@ -112,7 +117,11 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, out=None):  # noqa: A001 
 @keepdims_alias
 def mean(input, dim=None, keepdim=False, *, dtype=None, out=None):
     """Mean over ``dim`` (an int, a tuple of ints, or None for all); floating point only, or
-    with ``dtype=`` a floating point type to compute in."""
+    with ``dtype=`` a floating point type to compute in.
+
+    >>> Tensor([1, 2, 4]).mean(dtype=tg.float32)
+    tensor(2.3333)
+    """
     input = input if dtype is None else input.to(dtype)
     _float_only(input, "mean")
     axis = reduce_dims(dim, input.ndim, "mean")
@@ -163,7 +172,11 @@ def _sum_of_squares(input, m, axis):
 
 @keepdims_alias
 def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=None):
-    """Standard deviation: ``sqrt(var(...))``, with gradient 0 where it is 0 (as PyTorch)."""
+    """Standard deviation: ``sqrt(var(...))``, with gradient 0 where it is 0 (as PyTorch).
+
+    >>> Tensor([1., 2., 3., 4.]).std(correction=0)
+    tensor(1.118)
+    """
     if input.dtype == np.float16:  # computed in float32, as PyTorch
         return write_out(std(input.float(), dim, unbiased, keepdim, correction=correction).half(),
                          out, "std")
@@ -185,7 +198,11 @@ def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None, 
 
 @keepdims_alias
 def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=None):
-    """``(std(input, ...), mean(input, ...))`` in one call, as a tuple."""
+    """``(std(input, ...), mean(input, ...))`` in one call, as a tuple.
+
+    >>> tg.std_mean(Tensor([1., 3.]))
+    (tensor(1.4142), tensor(2.))
+    """
     r = (std(input, dim, unbiased, keepdim, correction=correction),
          mean(input, _var_args(dim, correction, unbiased)[0], keepdim))
     return write_out(r, out, "std_mean")
@@ -211,7 +228,11 @@ def nansum(input, dim=None, keepdim=False, *, dtype=None, out=None):
 
 @keepdims_alias
 def nanmean(input, dim=None, keepdim=False, *, dtype=None, out=None):
-    """Mean of the elements that are not NaN (NaN where there are none)."""
+    """Mean of the elements that are not NaN (NaN where there are none).
+
+    >>> tg.nanmean(Tensor([1., float("nan"), 3.]))
+    tensor(2.)
+    """
     input = input if dtype is None else input.to(dtype)
     _float_only(input, "nanmean")
     axis = reduce_dims(dim, input.ndim, "nanmean")
@@ -268,7 +289,11 @@ def _logical(input, dim, keepdim, fn, name):
 
 @keepdims_alias
 def any(input, dim=None, keepdim=False, *, out=None):  # noqa: A001 (PyTorch's name)
-    """Whether any element over ``dim`` is non-zero (bool; uint8 for uint8 input, as PyTorch)."""
+    """Whether any element over ``dim`` is non-zero (bool; uint8 for uint8 input, as PyTorch).
+
+    >>> Tensor([0, 0, 2]).any()
+    tensor(True)
+    """
     return write_out(_logical(input, dim, keepdim, np.any, "any"), out, "any")
 
 
@@ -283,7 +308,11 @@ def all(input, dim=None, keepdim=False, *, out=None):  # noqa: A001 (PyTorch's n
 
 
 def count_nonzero(input, dim=None):
-    """How many elements over ``dim`` are non-zero (int64)."""
+    """How many elements over ``dim`` are non-zero (int64).
+
+    >>> tg.count_nonzero(Tensor([[0, 1], [2, 3]]), dim=0)
+    tensor([1, 2])
+    """
     axis = reduce_dims(dim, input.ndim, "count_nonzero")
     return Tensor(np.asarray(np.count_nonzero(input._array, axis=axis), dtype=np.int64))
 
@@ -299,7 +328,11 @@ def _all_if_empty(dim):
 
 @keepdims_alias
 def amax(input, dim=(), keepdim=False, *, out=None):
-    """Maximum over ``dim`` (all by default); the gradient is split evenly between ties."""
+    """Maximum over ``dim`` (all by default); the gradient is split evenly between ties.
+
+    >>> Tensor([[1., 5.], [7., 2.]]).amax(1)
+    tensor([5., 7.])
+    """
     axis = reduce_dims(_all_if_empty(dim), input.ndim, "amax")
     _check_nonempty(input, axis, "amax")
     return write_out(P.Max.apply(input, axis=axis, keepdims=keepdim), out, "amax")
@@ -307,7 +340,11 @@ def amax(input, dim=(), keepdim=False, *, out=None):
 
 @keepdims_alias
 def amin(input, dim=(), keepdim=False, *, out=None):
-    """Minimum over ``dim`` (all by default); the gradient is split evenly between ties."""
+    """Minimum over ``dim`` (all by default); the gradient is split evenly between ties.
+
+    >>> Tensor([[1., 5.], [7., 2.]]).amin(dim=0)
+    tensor([1., 2.])
+    """
     axis = reduce_dims(_all_if_empty(dim), input.ndim, "amin")
     _check_nonempty(input, axis, "amin")
     return write_out(P.Min.apply(input, axis=axis, keepdims=keepdim), out, "amin")
@@ -348,7 +385,11 @@ def max(input, dim=None, keepdim=False, *, out=None):  # noqa: A001 (PyTorch's n
 
 @keepdims_alias
 def min(input, dim=None, keepdim=False, *, out=None):  # noqa: A001 (PyTorch's name)
-    """Like :func:`max` for the minimum."""
+    """Like :func:`max` for the minimum.
+
+    >>> Tensor([[1., 5.], [7., 2.]]).min(1)
+    MinResult(values=tensor([1., 2.]), indices=tensor([0, 1]))
+    """
     if dim is None:
         if input._array.size == 0:
             raise RuntimeError("min(): expected a non-empty tensor (or give dim=)")
@@ -382,13 +423,21 @@ def _select_extreme(input, dim, keepdim, argfn):
 
 @keepdims_alias
 def argmax(input, dim=None, keepdim=False, *, out=None):
-    """Index of the maximum (of the flattened tensor when ``dim`` is None)."""
+    """Index of the maximum (of the flattened tensor when ``dim`` is None).
+
+    >>> Tensor([[1., 5.], [7., 2.]]).argmax()
+    tensor(2)
+    """
     return write_out(_arg(input, np.argmax, dim, keepdim), out, "argmax")
 
 
 @keepdims_alias
 def argmin(input, dim=None, keepdim=False, *, out=None):
-    """Index of the minimum (of the flattened tensor when ``dim`` is None)."""
+    """Index of the minimum (of the flattened tensor when ``dim`` is None).
+
+    >>> Tensor([[1., 5.], [7., 2.]]).argmin(1)
+    tensor([0, 1])
+    """
     return write_out(_arg(input, np.argmin, dim, keepdim), out, "argmin")
 
 
@@ -408,7 +457,11 @@ def _arg(input, fn, dim, keepdim):
 @keepdims_alias
 def logsumexp(input, dim, keepdim=False, *, out=None):
     """log(sum(exp(x))) over ``dim``, shifted by the max so it never overflows (-inf over no
-    elements)."""
+    elements).
+
+    >>> Tensor([0., 0.]).logsumexp(0)
+    tensor(0.6931)
+    """
     axis = reduce_dims(dim, input.ndim, "logsumexp")
     input = to_float(input)
     m = Tensor(_finite_max(input._array, axis))
@@ -498,7 +551,11 @@ def cumsum(input, dim, *, dtype=None, out=None):
 
 def cumprod(input, dim, *, dtype=None, out=None):
     """Cumulative product along ``dim``; integers and bools give int64. Differentiable with
-    zeros (no division)."""
+    zeros (no division).
+
+    >>> Tensor([1., 2., 0., 3.]).cumprod(0)
+    tensor([1., 2., 0., 0.])
+    """
     return write_out(_scan_op(_widened(input, dtype), dim, "cumprod", P.Mul.apply, 1), out, "cumprod")
 
 
@@ -509,7 +566,11 @@ def _logaddexp(a, b):
 
 
 def logcumsumexp(input, dim, *, out=None):
-    """log(cumsum(exp(x))) along ``dim``, computed stably (each step shifted by the max)."""
+    """log(cumsum(exp(x))) along ``dim``, computed stably (each step shifted by the max).
+
+    >>> Tensor([0., 0.]).logcumsumexp(0)
+    tensor([0.    , 0.6931])
+    """
     if not is_float(input.dtype):
         raise UnsupportedDTypeError(f"logcumsumexp(): not implemented for {input.dtype}")
     return write_out(_scan_op(input, dim, "logcumsumexp", _logaddexp, -np.inf), out, "logcumsumexp")
@@ -541,5 +602,9 @@ def cummax(input, dim, *, out=None):
 
 
 def cummin(input, dim, *, out=None):
-    """Running minimum along ``dim`` and where it was found, ``(values, indices)``."""
+    """Running minimum along ``dim`` and where it was found, ``(values, indices)``.
+
+    >>> Tensor([3., 1., 2.]).cummin(0)
+    CumminResult(values=tensor([3., 1., 1.]), indices=tensor([0, 1, 1]))
+    """
     return write_out(_cum_extreme(input, dim, np.minimum, "cummin", CumminResult), out, "cummin")

@@ -74,7 +74,11 @@ def sort(input, dim=-1, descending=False, *, stable=False, out=None):
 
 
 def argsort(input, dim=-1, descending=False, *, stable=False):
-    """The indices that sort ``input`` along ``dim`` (stable)."""
+    """The indices that sort ``input`` along ``dim`` (stable).
+
+    >>> Tensor([3, 1, 2]).argsort(descending=True)
+    tensor([0, 2, 1])
+    """
     axis = _axis(input, dim, "argsort")
     if input.ndim == 0:
         return Tensor(np.zeros((), np.int64))
@@ -82,7 +86,12 @@ def argsort(input, dim=-1, descending=False, *, stable=False):
 
 
 def msort(input, *, out=None):
-    """``input`` sorted along its first dimension (the values of ``sort(input, 0)``)."""
+    """``input`` sorted along its first dimension (the values of ``sort(input, 0)``).
+
+    >>> tg.msort(Tensor([[3, 1], [2, 4]]))
+    tensor([[2, 1],
+            [3, 4]])
+    """
     return write_out(sort(input, 0).values, out, "msort")
 
 
@@ -233,7 +242,11 @@ def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=N
 
 def bucketize(input, boundaries, *, out_int32=False, right=False, out=None):
     """The bucket of each value of ``input`` among the sorted 1-d ``boundaries``: ``i`` with
-    ``boundaries[i-1] < x <= boundaries[i]`` (``<= x <`` with ``right=True``)."""
+    ``boundaries[i-1] < x <= boundaries[i]`` (``<= x <`` with ``right=True``).
+
+    >>> tg.bucketize(Tensor([0.5, 1., 2.5]), Tensor([1., 2.]))
+    tensor([0, 0, 2])
+    """
     if boundaries.ndim != 1:
         raise RuntimeError(f"bucketize(): boundaries must be 1-d, got shape {boundaries.shape}")
     return write_out(searchsorted(boundaries, input, out_int32=out_int32, right=right), out,
