@@ -386,7 +386,7 @@ KNOWN = [
     K('lt le gt lt_method ge_method', 'uint8:py_int', 'uint8 tensor compared with a negative Python int: the int wraps, e.g. x < -2 is False for all x'),
     K('pow_half', 'float16:ext', 'float16 x ** 0.5 at inf/-inf/max differs from torch'),
     # --- B. Gradients that differ (or are missing)
-    K('abs maximum var_dim var_biased max min F.relu', 'floats:ext', 'gradient at 0, inf or nan differs (abs at nan, ties with inf in max/maximum, var of inf, relu at nan)'),
+    K('abs maximum F.relu', 'floats:ext', 'gradient at 0, inf or nan differs (abs at nan, ties with inf in maximum, relu at nan)'),
     K('gelu_tanh logsumexp logsumexp_dims', 'float16:ext', "float16 gradient at inf/max is nan where torch's is finite (float16 intermediates)"),
     K('pow', 'uint8,int8:xfloat16; float16:xfloat32,xfloat64; float32:xfloat64', 'pow gradient at 0/negative/inf bases (nan where torch gives 0/inf), and mixed float dtypes differentiated in the lower precision'),
     K('relu silu pow_half F.silu', 'float32,float64:ext', 'gradient at tiny, inf or nan differs (relu at tiny > 0 gives 0, silu(inf) nan, sqrt at -inf sign)'),
@@ -436,8 +436,6 @@ KNOWN = [
     K('add_alpha_', 'bool:bcast,same', "ours: Cannot cast ufunc 'add' output from dtype('int64') to dtype("),
     K('sign', 'bool:*', "ours: ufunc 'sign' did not contain a loop with signature matching "),
     # tinygrad_lite raises ValueError; torch returns a result
-    K('logsumexp', '*:empty_last', 'ours: zero-size array to reduction operation maximum which has no '),
-    K('logsumexp_dims', '*:empty,empty_last', 'ours: zero-size array to reduction operation maximum which has no '),
     # --- E. Accepted inputs PyTorch refuses (dtypes the op does not support, scalars where a tensor is needed, ...)
     # torch raises IndexError; tinygrad_lite returns a result
     K('flatten_1', '*:0d', 'torch: Dimension out of range (expected to be in range of [-1, 0], '),
@@ -467,10 +465,6 @@ KNOWN = [
     K('F.one_hot_infer', '*:empty', 'torch: Can not infer total number of classes from empty tensor.'),
     K('F.pad_value', 'uint8:-0d', 'torch: value cannot be converted to type uint8_t without overflow'),
     K('arange_empty', 'None:*', 'torch: upper bound and lower bound inconsistent with step sign'),
-    K('argmax', 'bool:-empty,empty_last', 'torch: argmax(): does not support bool input'),
-    K('argmax_dim', 'bool:-empty_last', 'torch: argmax(): does not support bool input'),
-    K('argmin', 'bool:-empty,empty_last', 'torch: argmin(): does not support bool input'),
-    K('argmin_keepdim', 'bool:-empty', 'torch: argmin(): does not support bool input'),
     K('pos', 'bool:*', 'torch: The `+` operator, on a bool tensor is not supported.'),
     K('pow_neg1', 'bool,int8,int16,int32,int64:empty', 'torch: Integers to negative integer powers are not allowed.'),
     K('rsub', 'numeric:py_bool; bool:py_float,py_int', 'torch: Subtraction, the `-` operator, with a bool tensor is not sup'),
@@ -484,7 +478,6 @@ KNOWN = [
     # --- F. Both raise, with a different exception type (tinygrad_lite's is not an instance of PyTorch's)
     # raises IndexError where torch raises RuntimeError
     K('gather_0', 'bool,int8,int16,int32,float16:-empty; int64,float64:2d,T; uint8:2d,bad; float32:T', 'torch: index 3 is out of bounds for dimension 0 with size 3'),
-    K('var_dim var_biased std_dim', 'ints,bool:0d', 'torch: std and var only support floating point and complex dtypes'),
     # raises OverflowError where torch raises RuntimeError
     K('pow pow_fn', 'uint8:py_int', 'torch: Integers to negative integer powers are not allowed.'),
     K('pow_neg1', 'uint8:*', 'torch: Integers to negative integer powers are not allowed.'),
@@ -493,8 +486,6 @@ KNOWN = [
     # raises OverflowError where torch raises TypeError
     K('maximum', 'uint8:py_int', "torch: maximum(): argument 'other' (position 2) must be Tensor, not"),
     # raises ShapeError where torch raises IndexError
-    K('amax_dim', '*:empty_last', 'torch: amax(): Expected reduction dim -1 to have non-zero size.'),
-    K('amin_dim', 'numeric:empty,empty_last', 'torch: amin(): Expected reduction dim 0 to have non-zero size.'),
     # raises ShapeError where torch raises NotImplementedError
     K('F.cross_entropy', 'bool,uint8,int8,int64:out_of_range', 'torch: "log_softmax_lastdim_kernel_impl" not implemented for \'Bool\''),
     K('F.cross_entropy_none', 'ints,bool:out_of_range', 'torch: "log_softmax_lastdim_kernel_impl" not implemented for \'Bool\''),
@@ -502,7 +493,6 @@ KNOWN = [
     K('log_softmax log_softmax_0 F.log_softmax', 'ints,bool:0d', 'torch: "log_softmax_lastdim_kernel_impl" not implemented for \'Bool\''),
     K('softmax softmax_0 F.softmax', 'ints,bool:0d', 'torch: "softmax_lastdim_kernel_impl" not implemented for \'Bool\''),
     # raises TypeError where torch raises IndexError
-    K('amin_dim', 'bool:empty,empty_last', 'torch: amin(): Expected reduction dim 0 to have non-zero size.'),
     # raises TypeError where torch raises NotImplementedError
     K('F.adaptive_avg_pool2d F.adaptive_avg_pool2d_none', 'ints,bool:-empty', 'torch: "adaptive_avg_pool2d" not implemented for \'Bool\''),
     K('F.avg_pool2d F.avg_pool2d_pad', 'bool,uint8,int8,int16,int32:*', 'torch: "avg_pool2d" not implemented for \'Bool\''),
@@ -527,17 +517,12 @@ KNOWN = [
     K('F.conv2d', 'ints,bool:big_kernel,channels', 'torch: Calculated padded input size per channel: (2 x 2). Kernel si'),
     K('F.conv2d_stride_pad F.conv2d_same', 'ints,bool:channels', 'torch: Given groups=1, weight of size [4, 3, 3, 3], expected input['),
     K('F.cross_entropy F.cross_entropy_none F.cross_entropy_smooth', 'bool:float_target', 'torch: Expected floating point type for target with class probabili'),
-    K('F.l1_loss', 'ints:-bcast', 'torch: mean(): could not infer output dtype. Input dtype must be ei'),
-    K('F.layer_norm', 'ints,bool:mismatch', 'torch: Expected weight to be of same shape as normalized_shape, but'),
     K('F.nll_loss F.nll_loss_none', 'floats,bool:float_target', 'torch: 0D or 1D target tensor expected, multi-target not supported'),
     K('F.one_hot_dtype', 'floats,bool:*', 'torch: one_hot is only applicable to index tensor of type LongTenso'),
     K('floordiv', 'int64:same', 'torch: ZeroDivisionError'),
-    K('mean mean_dim mean_keepdim', 'ints,bool:*', 'torch: mean(): could not infer output dtype. Input dtype must be ei'),
     K('mod', 'uint8:bcast; int16:bcast,same', 'torch: ZeroDivisionError'),
     K('relu F.relu', 'bool:*', 'torch: Boolean inputs not supported for relu'),
     K('sub_alpha', 'bool:*', 'torch: Subtraction, the `-` operator, with two bool tensors is not '),
-    K('var std', 'ints,bool:*', 'torch: std and var only support floating point and complex dtypes'),
-    K('var_dim var_biased std_dim', 'ints,bool:-0d', 'torch: std and var only support floating point and complex dtypes'),
     # raises UFuncTypeError where torch raises NotImplementedError
     K('F.batch_norm_train', 'ints,bool:-T', 'torch: "batch_norm" not implemented for \'Bool\''),
     # raises UFuncTypeError where torch raises RuntimeError
@@ -558,10 +543,6 @@ KNOWN = [
     K('F.l1_loss', 'ints:bcast', 'torch: mean(): could not infer output dtype. Input dtype must be ei'),
     K('F.nll_loss F.nll_loss_none', 'ints:float_target', 'torch: 0D or 1D target tensor expected, multi-target not supported'),
     K('F.one_hot_dtype', 'ints:*', 'torch: one_hot is only applicable to index tensor of type LongTenso'),
-    K('argmax', 'bool:empty,empty_last', 'torch: argmax(): does not support bool input'),
-    K('argmax_dim', 'bool:empty_last', 'torch: argmax(): does not support bool input'),
-    K('argmin', 'bool:empty,empty_last', 'torch: argmin(): does not support bool input'),
-    K('argmin_keepdim', 'bool:empty', 'torch: argmin(): does not support bool input'),
     K('item', '*:2d', 'torch: a Tensor with 12 elements cannot be converted to Scalar'),
     K('py_bool', '*:2d', 'torch: Boolean value of Tensor with more than one value is ambiguou'),
     # raises ZeroDivisionError where torch raises RuntimeError
@@ -593,9 +574,79 @@ KNOWN_MATH = [
 ]
 
 # reductions, scans, sorting and selection, issue 16 (ops/reduction.py, ops/sorting.py)
+NO_EXT = {k: v for k, v in REDUCE.items() if k != "ext"}  # no ties: which index wins is not compared
+NOT_FLOAT = ("bool",) + INTS
+SEARCH = {"1d": (A((5,)), A((3, 4))), "nd": (A((3, 5)), A((3, 4))), "0d": (A((5,)), A(())),
+          "py": (A((5,)), Py("float")), "empty": (A((0,)), A((3,))), "bad": (A((2, 5)), A((3, 4)))}
+BUCKETS = {"2d": (A((3, 4)), A((5,))), "0d": (A(()), A((5,))), "empty": (A((0, 2)), A((3,))),
+           "nd_boundaries": (A((3, 4)), A((2, 5)))}
+
+
+def out_of(fn, *args, **kwargs):
+    """``fn(*args, out=...)`` into fresh tensors of the right dtypes (inputs detached); returns
+    the out tensors."""
+    args = [a.detach() if hasattr(a, "detach") else a for a in args]
+    model = fn(*args, **kwargs)
+    outs = tuple(map(_empty_like, model)) if isinstance(model, tuple) else _empty_like(model)
+    fn(*args, **kwargs, out=outs)
+    return outs
+
+
+def _empty_like(t):
+    return t[..., :0] if t.ndim else t.clone()
+
+
 OPS_REDUCE = [
+    op("prod", lambda m, x: x.prod(), REDUCE), op("prod_dim", lambda m, x: m.prod(x, -1), REDUCE),
+    op("prod_keepdim", lambda m, x: x.prod(0, keepdim=True), REDUCE), op("prod_dtype", lambda m, x: m.prod(x, dtype=m.float64), REDUCE),
+    op("any", lambda m, x: x.any(), REDUCE), op("any_dim", lambda m, x: m.any(x, -1), REDUCE),
+    op("all", lambda m, x: m.all(x), REDUCE), op("all_keepdim", lambda m, x: x.all(0, keepdim=True), REDUCE),
+    op("count_nonzero", lambda m, x: m.count_nonzero(x), REDUCE), op("count_nonzero_dims", lambda m, x: x.count_nonzero((0, -1)), REDUCE),
+    op("nansum", lambda m, x: m.nansum(x), REDUCE), op("nansum_dim", lambda m, x: x.nansum(-1, keepdim=True), REDUCE),
+    op("nanmean", lambda m, x: x.nanmean(), REDUCE), op("nanmean_dim", lambda m, x: m.nanmean(x, 0), REDUCE),
+    op("aminmax", lambda m, x: tuple(x.aminmax()), REDUCE), op("aminmax_dim", lambda m, x: tuple(m.aminmax(x, dim=-1, keepdim=True)), REDUCE),
+    op("std_mean", lambda m, x: m.std_mean(x), REDUCE), op("var_mean", lambda m, x: m.var_mean(x, -1, correction=0), REDUCE),
+    op("std_correction", lambda m, x: x.std(0, correction=2), REDUCE), op("var_unbiased", lambda m, x: x.var(-1, False), REDUCE),
+    op("mean_dtype", lambda m, x: x.mean(dtype=m.float64), REDUCE), op("sum_keepdims", lambda m, x: m.sum(x, -1, keepdims=True), REDUCE),
+    op("max_keepdims", lambda m, x: tuple(x.max(0, keepdims=True)), REDUCE),
+    op("median", lambda m, x: x.median(), REDUCE), op("median_dim", lambda m, x: tuple(m.median(x, -1)), NO_EXT, FLOATS),
+    op("median_values", lambda m, x: x.median(0, keepdim=True).values, REDUCE, NOT_FLOAT),
+    op("cumsum", lambda m, x: x.cumsum(0), REDUCE), op("cumsum_last", lambda m, x: m.cumsum(x, -1), REDUCE),
+    op("cumsum_dtype", lambda m, x: x.cumsum(-1, dtype=m.float64), REDUCE),
+    op("cumprod", lambda m, x: m.cumprod(x, -1), REDUCE), op("cumprod_0", lambda m, x: x.cumprod(0), REDUCE),
+    op("logcumsumexp", lambda m, x: m.logcumsumexp(x, -1), REDUCE), op("logcumsumexp_0", lambda m, x: x.logcumsumexp(0), REDUCE),
+    op("cummax", lambda m, x: tuple(m.cummax(x, -1)), REDUCE), op("cummin", lambda m, x: tuple(x.cummin(0)), REDUCE),
+    op("sort", lambda m, x: tuple(x.sort()), NO_EXT), op("sort_stable", lambda m, x: tuple(m.sort(x, dim=0, descending=True, stable=True)), REDUCE),
+    op("argsort", lambda m, x: m.argsort(x, stable=True), REDUCE), op("argsort_desc", lambda m, x: x.argsort(dim=0, descending=True, stable=True), REDUCE),
+    op("msort", lambda m, x: m.msort(x), REDUCE),
+    op("topk", lambda m, x: tuple(x.topk(2)), NO_EXT, FLOATS), op("topk_values", lambda m, x: m.topk(x, 1, 0, largest=False).values, REDUCE, NOT_FLOAT),
+    op("kthvalue", lambda m, x: tuple(x.kthvalue(2, 0, keepdim=True)), NO_EXT, FLOATS),
+    op("kthvalue_values", lambda m, x: m.kthvalue(x, 3).values, REDUCE, NOT_FLOAT),
+    # unique's results are not differentiable: torch's require grad (and their backward raises), ours do not
+    op("unique", lambda m, x: m.unique(x.detach()), REDUCE),
+    op("unique_all", lambda m, x: x.detach().unique(return_inverse=True, return_counts=True), REDUCE),
+    op("unique_dim", lambda m, x: m.unique(x.detach(), dim=0, return_inverse=True, return_counts=True), REDUCE),
+    op("unique_consecutive", lambda m, x: m.unique_consecutive(x.detach(), return_inverse=True, return_counts=True), REDUCE),
+    op("unique_consecutive_dim", lambda m, x: x.detach().unique_consecutive(dim=-1), REDUCE),
+    op("searchsorted", lambda m, s, x: m.searchsorted(s.sort().values, x), SEARCH),
+    op("searchsorted_right", lambda m, s, x: m.searchsorted(s.sort().values, x, right=True, out_int32=True), SEARCH),
+    op("searchsorted_sorter", lambda m, s, x: m.searchsorted(s, x, side="right", sorter=s.argsort(stable=True)), SEARCH),
+    op("bucketize", lambda m, x, b: m.bucketize(x, b.sort().values), BUCKETS),
+    op("bucketize_right", lambda m, x, b: m.bucketize(x, b.sort().values, right=True), BUCKETS),
+    op("histc", lambda m, x: m.histc(x, 5), REDUCE), op("histc_range", lambda m, x: x.histc(4, min=-1, max=1), REDUCE),
+    op("sum_out", lambda m, x: out_of(m.sum, x, -1), REDUCE), op("cumsum_out", lambda m, x: out_of(m.cumsum, x, 0), REDUCE),
+    op("sort_out", lambda m, x: out_of(m.sort, x, stable=True), REDUCE),
 ]
 KNOWN_REDUCE = [
+    K('prod cumprod cumprod_0', 'floats:ext', 'gradient where zeros meet inf or nan: NaN (0 * inf) where torch, which special-cases zeros, gives 0'),
+    K('prod_dim', 'float16,float32:ext', 'gradient where zeros meet inf or nan: NaN (0 * inf) where torch, which special-cases zeros, gives 0'),
+    K('prod_dtype', 'float16,float64:ext', 'gradient where zeros meet inf or nan: NaN (0 * inf) where torch, which special-cases zeros, gives 0'),
+    K('logcumsumexp', 'float64:ext', 'gradient at inf or nan inputs differs (NaN where torch gives 0 or 1)'),
+    K('logcumsumexp_0', 'floats:ext', 'gradient at inf or nan inputs differs (NaN where torch gives 0 or 1)'),
+    K('nanmean', 'float32:ext', 'sum of +-inf and float32 max in another order: nan where torch has -inf'),
+    K('std_correction', 'float16:ext', "float16 std's gradient at large values (computed in float32, torch's in float16)"),
+    K('std_correction', 'float32:ext', 'float32 variance of values near float32 max overflows to inf (torch accumulates in double)'),
+    K('unique_dim', 'float16:ext', 'unique rows holding NaN are ordered differently'),
 ]
 
 # shape and layout, issue 16 (ops/shape.py)

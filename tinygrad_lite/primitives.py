@@ -355,15 +355,19 @@ class Sum(Function):
 
 
 class Max(Function):
-    """Maximum over ``axis``; the gradient is split evenly between tied maxima."""
+    """Maximum over ``axis``; the gradient is split evenly between tied maxima. With
+    ``nan_ties`` a NaN result sends it to the NaNs (``max()``, ``median()``), as PyTorch; without,
+    it is NaN (``amax``)."""
 
-    def forward(self, x, axis, keepdims):
-        self.axis, self.keepdims = axis, keepdims
+    def forward(self, x, axis, keepdims, nan_ties=False):
+        self.axis, self.keepdims, self.nan_ties = axis, keepdims, nan_ties
         return x.max(axis=axis, keepdims=keepdims)
 
     def backward(self, g, out, x):
         xd, kshape = _data(x), kernels.keep_shape(x.shape, self.axis)
         mask = xd == _data(out).reshape(kshape)
+        if self.nan_ties:
+            mask |= np.isnan(xd) & np.isnan(_data(out).reshape(kshape))
         w = (mask / mask.sum(axis=self.axis, keepdims=True)).astype(xd.dtype)
         return (g.reshape(kshape) * w,)
 
@@ -371,8 +375,8 @@ class Max(Function):
 class Min(Max):
     """Minimum over ``axis``; the gradient is split evenly between tied minima."""
 
-    def forward(self, x, axis, keepdims):
-        self.axis, self.keepdims = axis, keepdims
+    def forward(self, x, axis, keepdims, nan_ties=False):
+        self.axis, self.keepdims, self.nan_ties = axis, keepdims, nan_ties
         return x.min(axis=axis, keepdims=keepdims)
 
 
