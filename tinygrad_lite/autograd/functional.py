@@ -218,12 +218,13 @@ def _jacobian_of(i, out, inputs, create_graph, strict):
                                        f"input {k}. This is not allowed in strict mode.")
                 g = Tensor._wrap(np.zeros(inp.shape, inp.dtype))
             rows[k].append(g)
-    return tuple(_stack(r, out.shape + inp.shape, inp.dtype) for r, inp in zip(rows, inputs))
+    return tuple(_stack(r, out.shape + inp.shape) for r, inp in zip(rows, inputs))
 
 
-def _stack(rows, shape, dtype):
-    if not rows:
-        return Tensor._wrap(np.zeros(shape, dtype))
+def _stack(rows, shape):
+    if not rows:  # PyTorch stacks the rows too, and refuses none
+        raise RuntimeError("jacobian: an output of the function has no elements (stack expects a "
+                           "non-empty TensorList)")
     return stack(rows).reshape(shape)
 
 

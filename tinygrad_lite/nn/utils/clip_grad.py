@@ -26,10 +26,11 @@ def _grads(parameters):
 def _vector_norm(a, p):
     """The ``p``-norm of all elements of the array ``a``, in float64."""
     a = np.abs(a.astype(np.float64, copy=False)).ravel()
-    if p == math.inf:
-        return a.max(initial=0.0)
-    if p == -math.inf:
-        return a.min(initial=math.inf) if a.size else 0.0
+    if abs(p) == math.inf:
+        if not a.size:
+            raise RuntimeError("cannot compute the infinity norm on an empty tensor because the "
+                               "operation does not have an identity")
+        return a.max() if p > 0 else a.min()
     if p == 0:
         return float(np.count_nonzero(a))
     return float(np.sum(a ** p) ** (1.0 / p))

@@ -4,6 +4,8 @@
 tensor([[1, 2, 3],
         [4, 0, 0]])
 """
+import numpy as np
+
 from ...arguments import ShapeError
 from ...ops.shape import pad, stack
 
@@ -26,6 +28,9 @@ def pad_sequence(sequences, batch_first=False, padding_value=0.0, padding_side="
         raise ShapeError(f"pad_sequence: the sequences' dimensions after the first must match, got "
                          f"{sorted(trailing)}")
     dtype, longest = sequences[0].dtype, max(s.shape[0] for s in sequences)
+    if dtype.kind in "iu" and not np.iinfo(dtype).min <= padding_value <= np.iinfo(dtype).max:
+        raise RuntimeError(f"pad_sequence: padding_value {padding_value} cannot be converted to "
+                           f"type {dtype} without overflow")
     padded = []
     for s in sequences:
         s = s if s.dtype == dtype else s.to(dtype)
