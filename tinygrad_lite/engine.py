@@ -151,3 +151,6 @@ def _accumulate(t, g, create_graph):
         np.add(grad._array, g, out=grad._array)
     else:
         t._grad = type(t)._wrap(grad._array + g)
+
+
+accumulate = _accumulate  # for autograd.backward(inputs=...), which accumulates what it captured

@@ -28,6 +28,7 @@ __all__ = ["Tensor", "Function"]
 
 _mode = grad_mode.state  # this thread's grad mode: _mode.enabled
 _sequence = itertools.count()  # orders recorded ops: an op is always newer than its inputs
+next_sequence = _sequence.__next__  # for nodes recorded outside Function.apply (custom Functions)
 
 
 # ---------------------------------------------------------------------------------------------

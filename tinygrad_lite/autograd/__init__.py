@@ -95,7 +95,7 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
     got = engine.run_backward(tensors, grad_tensors, retain, create_graph, inputs)
     for t, g in zip(inputs, got):
         if g is not None:
-            engine._accumulate(t, g, create_graph)
+            engine.accumulate(t, g, create_graph)
 
 
 from . import anomaly_mode, function, functional  # noqa: E402  (they use the names above)

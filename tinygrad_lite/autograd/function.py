@@ -35,7 +35,7 @@ from .. import grad_mode
 from . import anomaly_mode
 from ..primitives import sum_to
 from ..tensor import Function as _Node
-from ..tensor import Tensor, _sequence
+from ..tensor import Tensor, next_sequence
 
 __all__ = ["Function", "FunctionCtx", "BackwardCFunction", "once_differentiable"]
 
@@ -247,7 +247,7 @@ def _link(ctx, args, needs, output):
             if any(o is a for a in args) or o._ctx is not None or o._requires_grad:
                 outputs[i] = Tensor._wrap(o._array, o._vc)  # a new tensor on the same memory
     ctx.parents, ctx.arrays, ctx.needs, ctx.vchecks = args, (), needs, ()
-    ctx.seq = next(_sequence)
+    ctx.seq = next_sequence()
     if anomaly_mode.is_anomaly_enabled():
         ctx.trace = anomaly_mode.forward_trace()
     if len(outputs) == 1 and linked:
@@ -260,7 +260,7 @@ def _link(ctx, args, needs, output):
             pick = ctx._forward_cls._pick_cls()
             pick.index, pick.count = i, len(outputs)
             pick.parents, pick.arrays, pick.needs, pick.vchecks = (joint,), (joint._array,), (True,), ()
-            pick.seq = next(_sequence)
+            pick.seq = next_sequence()
             _attach(outputs[i], pick)
     return tuple(outputs) if isinstance(output, tuple) else outputs[0]
 
