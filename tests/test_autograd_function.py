@@ -276,6 +276,20 @@ def test_saved_tensor_modified_in_place_raises():
         y.sum().backward()
 
 
+def test_output_modified_in_place_is_fine_when_not_saved():
+    x = leaf([1.0, 2.0])
+    y = Cube.apply(x)  # saves its input only
+    with tg.no_grad():
+        y.add_(1.0)
+    y.sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), [3.0, 12.0])
+    z = ScaledExp.apply(x, 1.0)  # saves its output
+    with tg.no_grad():
+        z.add_(1.0)
+    with pytest.raises(RuntimeError, match="modified by an in-place operation"):
+        z.sum().backward()
+
+
 def test_second_backward_through_freed_graph_raises_and_retain_graph_allows_it():
     x = leaf([2.0])
     y = Cube.apply(x).sum()

@@ -57,7 +57,17 @@ class _Grads:
                        for a, b in zip(self.slots, other.slots)])
 
 
-class _Pick(_Node):
+class _Output:
+    """A custom Function's outputs are not read by its backward (only what it saved, which
+    ``saved_tensors`` checks), so the engine's check of an output's version always passes: it
+    reads the version counter itself."""
+
+    @property
+    def out_version(self):
+        return self._out_vc[0]
+
+
+class _Pick(_Output, _Node):
     """Output ``index`` of a multi-output node: passes its gradient on in a bundle."""
 
     def backward(self, g, out, joint):
@@ -107,7 +117,7 @@ class FunctionCtx:
                                   "return a new tensor from forward instead")
 
 
-class BackwardCFunction(FunctionCtx, _Node):
+class BackwardCFunction(FunctionCtx, _Output, _Node):
     """The recorded node of a custom Function (one subclass per Function, ``<Name>Backward``)."""
 
     _forward_cls = None
@@ -254,8 +264,7 @@ def _link(ctx, args, needs, output):
         _attach(outputs[0], ctx)
     elif linked:
         joint = Tensor._wrap(np.empty(0, np.float32))
-        ctx.out_version = 0
-        joint._requires_grad, joint._ctx = True, ctx
+        _attach(joint, ctx)
         for i in linked:
             pick = ctx._forward_cls._pick_cls()
             pick.index, pick.count = i, len(outputs)
@@ -266,7 +275,7 @@ def _link(ctx, args, needs, output):
 
 
 def _attach(t, node):
-    node.out_version = t._vc[0]
+    node._out_vc = t._vc
     t._requires_grad, t._ctx = True, node
 
 

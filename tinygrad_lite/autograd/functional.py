@@ -182,7 +182,7 @@ def jacobian(func, inputs, create_graph=False, strict=False, vectorize=False, st
             [0., 2.]])
     """
     if strategy not in ("forward-mode", "reverse-mode"):
-        raise ValueError('Expected strategy to be either "forward-mode" or "reverse-mode". Hint: If '
+        raise AssertionError('Expected strategy to be either "forward-mode" or "reverse-mode". Hint: If '
                          'your function has more outputs than inputs, "forward-mode" tends to be more '
                          'performant. Otherwise, prefer to use "reverse-mode".')
     if strategy == "forward-mode" and not vectorize:
