@@ -170,6 +170,8 @@ def test_set_materialize_grads_false_passes_none():
     x = leaf([1.0])
     Pair.apply(x)[0].sum().backward()
     assert seen == [(False, True)]
+    (g,) = tg.autograd.grad((Pair.apply(x)[0] ** 2).sum(), x, create_graph=True)  # 8x
+    assert seen[-1] == (False, True) and g.requires_grad and g.item() == 8.0
 
 
 def test_ctx_is_grad_fn_and_carries_attributes_and_needs_input_grad():

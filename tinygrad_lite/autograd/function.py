@@ -131,7 +131,7 @@ class BackwardCFunction(FunctionCtx, _Output, _Node):
         gradient per forward argument out."""
         cls = self._forward_cls
         slots = g.slots if isinstance(g, _Grads) else [g]
-        recording = any(isinstance(s, Tensor) for s in slots)
+        recording = grad_mode.state.enabled  # the engine records exactly under create_graph
         materialize = self.__dict__.get("_materialize", True)
         grads = []
         for s, meta in zip(slots, self._outputs):
@@ -166,7 +166,6 @@ class BackwardCFunction(FunctionCtx, _Output, _Node):
         """``r`` summed over broadcast dimensions and cast to the input's dtype."""
         if r.shape != p.shape:
             try:
-                np.broadcast_shapes(r.shape, p.shape)
                 fits = np.broadcast_shapes(r.shape, p.shape) == r.shape
             except ValueError:
                 fits = False
