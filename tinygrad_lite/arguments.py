@@ -98,7 +98,8 @@ def check_cpu_device(device, fname):
     if not isinstance(name, str):
         raise TypeError(f"{fname}: expected a device (a string such as 'cpu'), got {type(device).__name__}")
     kind, _, index = name.partition(":")
-    if kind not in ("cpu", "cuda", "mps", "xpu", "meta", "hip", "xla", "mtia") or (index and not index.isdigit()):
+    known = ("cpu", "cuda", "mps", "xpu", "meta", "hip", "xla", "mtia")
+    if kind not in known or (index and not index.isdigit()):
         raise RuntimeError(f"{fname}: Invalid device string: {name!r}")
     if kind != "cpu":
         raise DeviceUnavailableError(f"{fname}: device {name!r} is not available: tinygrad_lite "

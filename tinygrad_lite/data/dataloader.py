@@ -172,12 +172,14 @@ class DataLoader:
             raise TypeError(f"DataLoader: transform must be callable, got {type(transform).__name__}")
         if seed is not None:
             generator = np.random.default_rng(seed)
-        self.dataset, self.num_workers, self.pin_memory, self.timeout = dataset, num_workers, pin_memory, timeout
+        self.dataset, self.num_workers, self.timeout = dataset, num_workers, timeout
+        self.pin_memory = pin_memory
         self.worker_init_fn, self.prefetch_factor = worker_init_fn, prefetch_factor
         self.persistent_workers, self.generator, self.transform = persistent_workers, generator, transform
         self._iterable = isinstance(dataset, IterableDataset)
         if self._iterable:
-            for name, value in (("shuffle", shuffle or None), ("sampler", sampler), ("batch_sampler", batch_sampler)):
+            given = (("shuffle", shuffle or None), ("sampler", sampler), ("batch_sampler", batch_sampler))
+            for name, value in given:
                 if value is not None:
                     raise ValueError(f"DataLoader with IterableDataset: expected unspecified {name} "
                                      f"option, but got {name}={value!r}")

@@ -149,7 +149,8 @@ class WeightedRandomSampler(Sampler):
 
     def _indices(self):
         g = numpy_generator(self.generator)
-        return g.choice(len(self.weights), self.num_samples, self.replacement, self.weights / self.weights.sum())
+        p = self.weights / self.weights.sum()
+        return g.choice(len(self.weights), self.num_samples, self.replacement, p)
 
     def __iter__(self):
         return iter(self._indices().tolist())
