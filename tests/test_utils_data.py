@@ -125,6 +125,19 @@ def test_tensor_dataset_fast_path_matches_torch():
         assert got == expected
 
 
+def test_subsets_of_array_datasets_take_the_fast_path_with_the_same_batches(monkeypatch):
+    ds = tud.TensorDataset(np.arange(20, dtype=np.float32).reshape(10, 2), np.arange(10))
+    nested = tud.Subset(tud.Subset(ds, [9, 7, 5, 3, 1, 0]), [5, 1, 2, -1])
+    expected = [as_plain(tud.default_collate([nested[i] for i in (0, 1, 2)])),
+                as_plain(tud.default_collate([nested[3]]))]
+
+    def forbidden(self, index):
+        raise AssertionError("per-sample access")
+
+    monkeypatch.setattr(tud.TensorDataset, "__getitem__", forbidden)
+    assert [as_plain(b) for b in tud.DataLoader(nested, batch_size=3)] == expected
+
+
 def test_tensor_dataset_items_are_tensors():
     ds = tud.TensorDataset(np.arange(6).reshape(3, 2), Tensor([7, 8, 9]))
     row, label = ds[1]

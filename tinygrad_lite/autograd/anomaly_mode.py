@@ -13,7 +13,6 @@ Traceback (most recent call last):
 RuntimeError: Function 'SqrtBackward0' returned nan values in its 0th output. ...
 """
 import functools
-import traceback
 import warnings
 
 import numpy as np
@@ -40,6 +39,7 @@ def is_anomaly_check_nan_enabled():
 
 def forward_trace():
     """Where the op being recorded was called from (the stack without this module's frames)."""
+    import traceback  # only while anomaly detection is on
     return "".join(traceback.format_stack()[:-2])
 
 

@@ -5,7 +5,8 @@ Batches are made in this process: ``num_workers`` and the other multiprocessing 
 accepted and change nothing. A dataset exposing ``.arrays`` (a tuple of equal-length NumPy
 arrays, as :class:`TensorDataset` and ``MNIST`` do) with the default ``collate_fn`` is batched
 with one fancy index per array per batch (the same values ``default_collate`` would build from
-the samples); any other dataset is read sample by sample and collated.
+the samples), also through :class:`Subset` s of it (``random_split``); any other dataset is read
+sample by sample and collated.
 
 >>> from tinygrad_lite.data import TensorDataset
 >>> ds = TensorDataset(np.zeros((10, 3), np.float32), np.arange(10))
@@ -20,7 +21,7 @@ from ..arguments import ShapeError
 from ..creation import from_numpy
 from ..ops.shape import stack
 from ..tensor import Tensor
-from .dataset import IterableDataset
+from .dataset import IterableDataset, Subset
 from .sampler import BatchSampler, RandomSampler, SequentialSampler
 
 __all__ = ["DataLoader", "default_collate", "default_convert", "get_worker_info"]
@@ -234,12 +235,14 @@ class DataLoader:
             yield self.collate_fn(batch)
 
     def _batches(self):
-        bs, arrays = self.batch_sampler, getattr(self.dataset, "arrays", None)
+        bs, (arrays, rows) = self.batch_sampler, _array_source(self.dataset)
         fast = type(bs) is BatchSampler and type(bs.sampler) in (SequentialSampler, RandomSampler)
         indices = bs._batches() if fast else bs  # one array of the epoch's order, sliced
         if arrays is not None and self.collate_fn is default_collate:
             for idx in indices:  # one fancy index per array per batch: fresh arrays
-                yield [from_numpy(np.asarray(a[np.asarray(idx, dtype=np.int64)])) for a in arrays]
+                idx = np.asarray(idx, dtype=np.int64)
+                idx = idx if rows is None else rows[idx]
+                yield [from_numpy(np.asarray(a[idx])) for a in arrays]
             return
         fetch = getattr(self.dataset, "__getitems__", None)
         for idx in indices:
@@ -252,6 +255,19 @@ class DataLoader:
         if not isinstance(batch, (list, tuple)):
             return data
         return [data, *batch[1:]] if isinstance(batch, list) else (data, *batch[1:])
+
+
+def _array_source(dataset):
+    """``(arrays, rows)`` when the samples of ``dataset`` are rows of NumPy arrays: the
+    dataset's ``.arrays``, reached through any number of :class:`Subset` s whose indices
+    compose into ``rows`` (None: the identity); ``(None, None)`` otherwise."""
+    rows = None
+    while type(dataset) is Subset:  # a subclass may change __getitem__: read it sample by sample
+        indices = np.asarray(dataset.indices, dtype=np.int64)
+        rows = indices if rows is None else indices[rows]
+        dataset = dataset.dataset
+    arrays = getattr(dataset, "arrays", None)
+    return (None, None) if arrays is None else (arrays, rows)
 
 
 def _check_workers(num_workers, timeout, prefetch_factor, persistent_workers):
