@@ -660,6 +660,8 @@ OPS_AUTOGRAD = [
        mixed=(A((3,)), A((2,), dtype="dt2"))),
     op("pad_sequence_left", lambda m, x, y: m.nn.utils.rnn.pad_sequence(
         (x, y), batch_first=True, padding_value=-2.5, padding_side="left"), SEQUENCES),
+    op("unpad_sequence", lambda m, x, y: m.nn.utils.rnn.unpad_sequence(
+        m.nn.utils.rnn.pad_sequence([x, y]), m.tensor([x.shape[0], y.shape[0]])), SEQUENCES),
     op("parameters_to_vector", lambda m, x, y: m.nn.utils.parameters_to_vector([x, y]), VECTOR_PAIR),
     op("clip_grad_norm_", lambda m, x: _clip(m, x, 2.0), REDUCE, FLOATS),
     op("clip_grad_norm_inf", lambda m, x: _clip(m, x, "inf"), REDUCE, FLOATS),

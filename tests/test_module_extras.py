@@ -12,7 +12,7 @@ import tinygrad_lite as tg
 from tinygrad_lite import nn
 from tinygrad_lite.nn.utils import (clip_grad_norm_, clip_grad_value_, get_total_norm,
                                     parameters_to_vector, vector_to_parameters)
-from tinygrad_lite.nn.utils.rnn import pad_sequence
+from tinygrad_lite.nn.utils.rnn import pad_sequence, unpad_sequence
 from helpers import leaf, seeds, uniform
 
 torch = pytest.importorskip("torch")
@@ -245,6 +245,15 @@ def test_pad_sequence_gradient(seed, first):
     assert tg.gradcheck(lambda a, b: pad_sequence([a, b], batch_first=first, padding_value=0.5), (a, b))
     a, b = leaf(uniform(seed, (2, 3))), leaf(uniform(seed + 1, (1, 4)))  # non-contiguous sequences
     assert tg.gradcheck(lambda a, b: pad_sequence([a.T, b[:, ::2]], padding_side="left"), (a, b))
+
+
+def test_unpad_sequence_inverts_pad_sequence_and_keeps_gradients():
+    a, b = leaf(uniform(0, (3, 2))), leaf(uniform(1, (1, 2)))
+    for batch_first in (False, True):
+        padded = pad_sequence([a, b], batch_first=batch_first)
+        back = unpad_sequence(padded, tg.tensor([3, 1]), batch_first=batch_first)
+        assert [t.tolist() for t in back] == [a.tolist(), b.tolist()] and padded.shape[0] == (2 if batch_first else 3)
+    assert tg.gradcheck(lambda a, b: unpad_sequence(pad_sequence([a, b]), [3, 1])[1] * 2, (a, b))
 
 
 @pytest.mark.parametrize("args, error", [(([],), RuntimeError), (([tg.zeros(2, 3), tg.zeros(1, 2)],), RuntimeError),

@@ -9,7 +9,7 @@ import numpy as np
 from ...arguments import ShapeError
 from ...ops.shape import pad, stack
 
-__all__ = ["pad_sequence"]
+__all__ = ["pad_sequence", "unpad_sequence"]
 
 
 def pad_sequence(sequences, batch_first=False, padding_value=0.0, padding_side="right"):
@@ -38,3 +38,16 @@ def pad_sequence(sequences, batch_first=False, padding_value=0.0, padding_side="
         widths = (extra, 0) if padding_side == "left" else (0, extra)
         padded.append(pad(s, (0, 0) * (s.ndim - 1) + widths, value=padding_value) if extra else s)
     return stack(padded, 0 if batch_first else 1)
+
+
+def unpad_sequence(padded_sequences, lengths, batch_first=False):
+    """The inverse of :func:`pad_sequence` (right padding): the list of sequences, each cut to
+    its length in ``lengths``. Unlike PyTorch's, it leaves ``padded_sequences`` as it is (PyTorch
+    transposes it in place when ``batch_first`` is False).
+
+    >>> [s.tolist() for s in unpad_sequence(tg.tensor([[1, 2], [3, 0]]), tg.tensor([2, 1]), True)]
+    [[1, 2], [3]]
+    """
+    batch = padded_sequences if batch_first else padded_sequences.transpose(0, 1)
+    return [seq[:int(n)] for seq, n in zip(batch, lengths)]
+
