@@ -517,7 +517,7 @@ def test_anomaly_off_lets_nan_through_and_costs_no_hook():
 def test_set_detect_anomaly_as_call_and_context_manager():
     tg.autograd.set_detect_anomaly(True)
     try:
-        assert tg.autograd.is_anomaly_enabled() and tg.autograd.is_anomaly_check_nan_enabled()
+        assert tg.is_anomaly_enabled() and tg.is_anomaly_check_nan_enabled()
         with tg.autograd.set_detect_anomaly(False):
             assert not tg.autograd.is_anomaly_enabled()
         assert tg.autograd.is_anomaly_enabled()
