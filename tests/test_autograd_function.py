@@ -479,6 +479,8 @@ def test_independent_input_gives_zeros_and_strict_raises():
 
 @pytest.mark.parametrize("call, error", [
     (lambda: AF.jacobian(lambda x: x, 3.0), TypeError),
+    (lambda: AF.jacobian(lambda x: [x, x], Tensor([1.0])), TypeError),             # a list output
+    (lambda: AF.jacobian(lambda a, b: a, [Tensor([1.0]), Tensor([1.0])]), TypeError),
     (lambda: AF.vjp(lambda x: x * 2, Tensor([1.0, 2.0])), RuntimeError),           # v needed
     (lambda: AF.vjp(lambda x: x * 2, Tensor([1.0, 2.0]), Tensor([1.0])), RuntimeError),  # bad v size
     (lambda: AF.hessian(lambda x: x * 2, Tensor([1.0, 2.0])), RuntimeError),       # not one element

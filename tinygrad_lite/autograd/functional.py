@@ -28,11 +28,11 @@ __all__ = ["vjp", "jvp", "jacobian", "hessian", "hvp", "vhp"]
 
 def _as_tuple(value, what, fn_name):
     """``(was_a_tuple, tuple_of_tensors)``; anything else is a TypeError naming ``what``."""
-    is_tuple = isinstance(value, (tuple, list))
-    values = tuple(value) if is_tuple else (value,)
+    is_tuple = isinstance(value, tuple)  # a list is refused, as in PyTorch
+    values = value if is_tuple else (value,)
     for i, v in enumerate(values):
         if not isinstance(v, Tensor):
-            kind = f"the value at index {i}" if is_tuple else "the given"
+            kind = f"the value at index {i}" if is_tuple else f"the given {what}"
             raise TypeError(f"The {what} given to {fn_name} must be either a Tensor or a tuple of "
                             f"Tensors but {kind} has type {type(v).__name__}.")
     return is_tuple, values
@@ -110,7 +110,7 @@ def _zeros_for_none(grads, refs, strict, stage):
 
 
 def _single_output(out, fn_name):
-    if isinstance(out, (tuple, list)) or not isinstance(out, Tensor):
+    if not isinstance(out, Tensor):
         raise RuntimeError(f"The function given to {fn_name} should return a single Tensor")
     if out.numel() != 1:
         raise RuntimeError(f"The Tensor returned by the function given to {fn_name} should contain "
