@@ -160,7 +160,14 @@ class ConcatDataset(Dataset):
 
 
 class ChainDataset(IterableDataset):
-    """Iterable datasets one after another."""
+    """Iterable datasets one after another (what ``a + b`` gives for iterable datasets).
+
+    >>> class Two(IterableDataset):
+    ...     def __iter__(self):
+    ...         return iter("ab")
+    >>> list(ChainDataset([Two(), Two()]))
+    ['a', 'b', 'a', 'b']
+    """
 
     def __init__(self, datasets):
         self.datasets = datasets

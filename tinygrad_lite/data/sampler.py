@@ -161,7 +161,11 @@ class WeightedRandomSampler(Sampler):
 
 class BatchSampler(Sampler):
     """Group the indices of ``sampler`` into lists of ``batch_size`` (the last one shorter
-    unless ``drop_last``)."""
+    unless ``drop_last``).
+
+    >>> list(BatchSampler(range(5), 2, drop_last=True))
+    [[0, 1], [2, 3]]
+    """
 
     def __init__(self, sampler, batch_size, drop_last):
         self.batch_size = _positive_int(batch_size, "batch_size")

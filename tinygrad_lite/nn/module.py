@@ -403,11 +403,19 @@ class Module:
         return getattr(module, name)
 
     def get_parameter(self, target):
-        """The parameter at the dotted path ``target``: ``model.get_parameter("0.weight")``."""
+        """The parameter at the dotted path ``target``; AttributeError if there is none.
+
+        >>> nn.Sequential(nn.Linear(2, 3)).get_parameter("0.bias").shape
+        (3,)
+        """
         return self._get_member(target, "_parameters", "an nn.Parameter")
 
     def get_buffer(self, target):
-        """The buffer at the dotted path ``target``: ``model.get_buffer("1.running_mean")``."""
+        """The buffer at the dotted path ``target``; AttributeError if there is none.
+
+        >>> nn.Sequential(nn.BatchNorm1d(3)).get_buffer("0.running_var").tolist()
+        [1.0, 1.0, 1.0]
+        """
         return self._get_member(target, "_buffers", "a buffer")
 
     def apply(self, fn):
@@ -558,11 +566,19 @@ class Module:
         return self.to(np.float64)
 
     def half(self):
-        """``to(float16)``."""
+        """``to(float16)``: floating point parameters and buffers become half precision.
+
+        >>> nn.Linear(2, 2).half().weight.dtype
+        dtype('float16')
+        """
         return self.to(np.float16)
 
     def cpu(self):
-        """Returns self: everything is on the CPU already."""
+        """Returns self: everything is on the CPU already.
+
+        >>> lin = nn.Linear(2, 2); lin.cpu() is lin
+        True
+        """
         return self
 
     def cuda(self, device=None):

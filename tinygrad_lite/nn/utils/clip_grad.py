@@ -39,7 +39,11 @@ def _vector_norm(a, p):
 def get_total_norm(tensors, norm_type=2.0, error_if_nonfinite=False, foreach=None):
     """The ``norm_type``-norm of the norms of ``tensors`` (as if they were one vector), a 0-d
     Tensor of their dtype; 0 for no tensors. ``error_if_nonfinite`` raises for a NaN or
-    infinite result."""
+    infinite result.
+
+    >>> get_total_norm([tg.tensor([3.0]), tg.tensor([4.0])]), get_total_norm([tg.tensor([-3.0, 2.0])], "inf")
+    (tensor(5.), tensor(3.))
+    """
     tensors = _tensors(tensors)
     norm_type = float(norm_type)
     if not tensors:
@@ -78,7 +82,12 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
 
 
 def clip_grad_value_(parameters, clip_value, foreach=None):
-    """Clamp every gradient element of ``parameters`` to ``[-clip_value, clip_value]`` in place."""
+    """Clamp every gradient element of ``parameters`` to ``[-clip_value, clip_value]`` in place.
+
+    >>> p = nn.Parameter(tg.zeros(3)); p.grad = tg.tensor([-5.0, 0.5, 5.0])
+    >>> clip_grad_value_(p, 1.0); p.grad
+    tensor([-1. ,  0.5,  1. ])
+    """
     clip_value = float(clip_value)
     with no_grad():
         for g in _grads(parameters):
