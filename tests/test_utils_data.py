@@ -288,3 +288,7 @@ def test_module_paths():
     import tinygrad_lite.utils.data as by_import
     assert tg.utils.data.DataLoader is by_import.DataLoader is tg.data.DataLoader
     assert tud.get_worker_info() is None
+    from tinygrad_lite.utils.data.dataloader import default_collate
+    from tinygrad_lite.utils.data.sampler import Sampler
+    assert default_collate is tud.default_collate and Sampler is tud.Sampler
+    assert tud.dataset.Subset is tud.Subset

@@ -5,11 +5,12 @@ functions and DataLoader of :mod:`tinygrad_lite.data` under PyTorch's module pat
 >>> next(iter(DataLoader(TensorDataset(tg.arange(4)), batch_size=2)))
 [tensor([0, 1])]
 """
-from ...data.dataloader import DataLoader, default_collate, default_convert, get_worker_info
-from ...data.dataset import (ChainDataset, ConcatDataset, Dataset, IterableDataset, Subset,
-                             TensorDataset, random_split)
-from ...data.sampler import (BatchSampler, RandomSampler, Sampler, SequentialSampler,
-                             SubsetRandomSampler, WeightedRandomSampler)
+from . import dataloader, dataset, sampler
+from .dataloader import DataLoader, default_collate, default_convert, get_worker_info
+from .dataset import (ChainDataset, ConcatDataset, Dataset, IterableDataset, Subset, TensorDataset,
+                      random_split)
+from .sampler import (BatchSampler, RandomSampler, Sampler, SequentialSampler, SubsetRandomSampler,
+                      WeightedRandomSampler)
 
 __all__ = ["Dataset", "IterableDataset", "TensorDataset", "Subset", "ConcatDataset", "ChainDataset",
            "random_split", "DataLoader", "default_collate", "default_convert", "get_worker_info",
