@@ -674,7 +674,67 @@ KNOWN_CORE = [
 ]
 
 # autograd extensions, Module extras and utils.data, issue 17
+def _cube_function(m):
+    """The same custom autograd.Function in either framework (backward in tensor ops)."""
+    class Cube(m.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return x ** 3
+
+        @staticmethod
+        def backward(ctx, g):
+            (x,) = ctx.saved_tensors
+            return g * 3 * x ** 2
+    return Cube
+
+
+def _grad_of_custom(m, x):  # first derivative with create_graph: the harness differentiates it again
+    return m.autograd.grad(_cube_function(m).apply(x).sum(), x, create_graph=True)[0]
+
+
+def _clip(m, x, norm_type):
+    x.grad = (x.detach() * 2).sin()
+    return m.nn.utils.clip_grad_norm_([x], 1.5, norm_type), x.grad
+
+
+def _clip_value(m, x):
+    x.grad = x.detach() * 2
+    return m.nn.utils.clip_grad_value_(x, 1.0), x.grad
+
+
+SEQUENCES = {"2d": (A((3, 2)), A((1, 2))), "1d": (A((3,)), A((2,))), "empty": (A((0, 2)), A((2, 2))),
+             "T": (A((2, 3), layout="T"), A((4, 3), layout="strided"))}
+VECTOR_PAIR = {"1d": (A((3,)), A((3,))), "2d": (A((2, 3)), A((2, 3))), "0d": (A(()), A(()))}
 OPS_AUTOGRAD = [
+    op("pad_sequence", lambda m, x, y: m.nn.utils.rnn.pad_sequence([x, y]), SEQUENCES,
+       mixed=(A((3,)), A((2,), dtype="dt2"))),
+    op("pad_sequence_left", lambda m, x, y: m.nn.utils.rnn.pad_sequence(
+        (x, y), batch_first=True, padding_value=-2.5, padding_side="left"), SEQUENCES),
+    op("unpad_sequence", lambda m, x, y: m.nn.utils.rnn.unpad_sequence(
+        m.nn.utils.rnn.pad_sequence([x, y]), m.tensor([x.shape[0], y.shape[0]])), SEQUENCES),
+    op("parameters_to_vector", lambda m, x, y: m.nn.utils.parameters_to_vector([x, y]), VECTOR_PAIR),
+    op("clip_grad_norm_", lambda m, x: _clip(m, x, 2.0), REDUCE, FLOATS),
+    op("clip_grad_norm_inf", lambda m, x: _clip(m, x, "inf"), REDUCE, FLOATS),
+    op("clip_grad_norm_1", lambda m, x: _clip(m, x, 1), REDUCE, FLOATS),
+    op("clip_grad_value_", _clip_value, REDUCE, FLOATS),
+    op("custom_function", lambda m, x: _cube_function(m).apply(x)),
+    op("custom_function_grad", _grad_of_custom, UNARY, FLOATS),
+    op("autograd.backward", lambda m, x: (m.autograd.backward([(x * x).sum()], inputs=[x]), x.grad)[1],
+       UNARY, FLOATS),
+    op("jacobian", lambda m, x: m.autograd.functional.jacobian(lambda t: (t * t).sin(), x)),
+    op("jacobian_create_graph", lambda m, x: m.autograd.functional.jacobian(
+        lambda t: (t * t).sin(), x, create_graph=True), UNARY, FLOATS),
+    op("jacobian_two_inputs", lambda m, x, y: m.autograd.functional.jacobian(
+        lambda a, b: (a * b.exp(), a - b), (x, y)), VECTOR_PAIR, FLOATS),
+    op("hessian", lambda m, x: m.autograd.functional.hessian(lambda t: (t ** 3).sum() * t.sum(), x),
+       UNARY, FLOATS),
+    op("hessian_create_graph", lambda m, x: m.autograd.functional.hessian(
+        lambda t: (t.sin() * t).sum(), x, create_graph=True), UNARY, FLOATS),
+    op("vjp", lambda m, x, v: m.autograd.functional.vjp(lambda t: t.exp() * t, x, v), VECTOR_PAIR, FLOATS),
+    op("jvp", lambda m, x, v: m.autograd.functional.jvp(lambda t: t.exp() * t, x, v), VECTOR_PAIR, FLOATS),
+    op("vhp", lambda m, x, v: m.autograd.functional.vhp(lambda t: (t.exp() * t).sum(), x, v), VECTOR_PAIR, FLOATS),
+    op("hvp", lambda m, x, v: m.autograd.functional.hvp(lambda t: (t.exp() * t).sum(), x, v), VECTOR_PAIR, FLOATS),
 ]
 KNOWN_AUTOGRAD = [
 ]

@@ -48,7 +48,7 @@ def test_base_dataset_must_be_subclassed():
 
 # --- DataLoader: batching ------------------------------------------------------------------------
 
-@given(n=st.integers(0, 40), batch_size=st.integers(1, 12), drop_last=st.booleans(), shuffle=st.booleans())
+@given(n=st.integers(1, 40), batch_size=st.integers(1, 12), drop_last=st.booleans(), shuffle=st.booleans())
 def test_batch_count_and_sizes(n, batch_size, drop_last, shuffle):
     loader = DataLoader(labelled(n), batch_size=batch_size, shuffle=shuffle, drop_last=drop_last, seed=0)
     sizes = [len(labels.numpy()) for _, labels in loader]
@@ -65,10 +65,10 @@ def test_batch_count_examples():
     assert len(DataLoader(labelled(8), batch_size=4, drop_last=True)) == 2
 
 
-def test_yields_tuples_of_tensors_keeping_dtypes():
+def test_yields_lists_of_tensors_keeping_dtypes():  # a list, as PyTorch's default_collate
     ds = TensorDataset(np.zeros((5, 3), np.float32), np.arange(5, dtype=np.int64))
     batches = list(DataLoader(ds, batch_size=2))
-    assert all(isinstance(batch, tuple) and len(batch) == 2 for batch in batches)
+    assert all(isinstance(batch, list) and len(batch) == 2 for batch in batches)
     x, y = batches[0]
     assert isinstance(x, Tensor) and isinstance(y, Tensor)
     assert x.shape == (2, 3) and x.dtype == np.float32 and y.dtype == np.int64
@@ -141,12 +141,12 @@ def test_generic_dataset_of_single_values_gives_one_tensor_per_batch():
         def __getitem__(self, i):
             return Tensor(np.array([i, -i]))
 
-    (batch,) = next(iter(DataLoader(Plain(), batch_size=3)))
+    batch = next(iter(DataLoader(Plain(), batch_size=3)))
     np.testing.assert_array_equal(batch.numpy(), [[0, 0], [1, -1], [2, -2]])
 
 
 def test_generic_dataset_with_ragged_samples_gets_a_clear_error():
-    with pytest.raises(ValueError, match=r"field 0 of Squares: samples have different shapes"):
+    with pytest.raises(ValueError, match=r"samples of different shapes \[\(2,\), \(3,\)\]"):
         list(DataLoader(Squares(4, ragged_at=2), batch_size=4))
 
 

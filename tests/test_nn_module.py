@@ -341,7 +341,7 @@ def test_double_and_float_convert_in_place():
     assert m(tg.randn(4, 3, dtype=tg.float64)).dtype == np.float64
     m.float()
     assert all(p.dtype == np.float32 for p in m.parameters())
-    assert m.to("float64").state_dict()["1.running_var"].dtype == np.float64
+    assert m.to(tg.float64).state_dict()["1.running_var"].dtype == np.float64
     with pytest.raises(TypeError, match="floating point"):
         m.to(np.int64)
 

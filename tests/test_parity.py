@@ -318,7 +318,8 @@ NOT_OPS = {"Tensor", "ShapeError", "no_grad", "enable_grad", "set_grad_enabled",
            "manual_seed", "gradcheck", "gradgradcheck", "GradcheckError", "autograd", "ops", "save",
            "load", "nn", "optim", "data",  # the module's non-op names
            "grad", "requires_grad", "requires_grad_", "retain_grad", "is_leaf", "grad_fn", "backward",
-           "ndim", "dtype"}  # autograd (tests/test_autograd.py); dtype is compared in every case
+           "ndim", "dtype",  # autograd (tests/test_autograd.py); dtype is compared in every case
+           "is_anomaly_enabled", "is_anomaly_check_nan_enabled"}  # tests/test_autograd_function.py
 
 
 def test_table_covers_the_public_api():

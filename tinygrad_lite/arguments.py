@@ -79,3 +79,28 @@ def int_pair(value, fname, name, minimum):
         raise ValueError(f"{fname}: {name} must be an int or a pair of ints >= {minimum}, "
                          f"got {value!r}")
     return int(pair[0]), int(pair[1])
+
+
+class DeviceUnavailableError(AssertionError, RuntimeError):
+    """A device other than the CPU was asked for (PyTorch without CUDA raises AssertionError)."""
+
+
+def check_cpu_device(device, fname):
+    """Accept a device meaning the CPU (``"cpu"``, ``"cpu:0"``, an object whose ``type`` is
+    ``"cpu"``); raise :class:`DeviceUnavailableError` for another device, RuntimeError for a
+    string that names none.
+
+    >>> check_cpu_device("cpu", "to")
+    """
+    name = getattr(device, "type", device)
+    if isinstance(name, int) and not isinstance(name, bool):
+        name = "cuda"  # a bare index means a CUDA device, as in PyTorch
+    if not isinstance(name, str):
+        raise TypeError(f"{fname}: expected a device (a string such as 'cpu'), got {type(device).__name__}")
+    kind, _, index = name.partition(":")
+    known = ("cpu", "cuda", "mps", "xpu", "meta", "hip", "xla", "mtia")
+    if kind not in known or (index and not index.isdigit()):
+        raise RuntimeError(f"{fname}: Invalid device string: {name!r}")
+    if kind != "cpu":
+        raise DeviceUnavailableError(f"{fname}: device {name!r} is not available: tinygrad_lite "
+                                     f"computes on the CPU only (Torch not compiled with CUDA enabled)")

@@ -13,6 +13,8 @@ import numpy as np
 from . import grad_mode
 from .arguments import ShapeError
 
+anomaly_check = None  # set by autograd.anomaly_mode while anomaly detection checks for NaN
+
 _FREED = ("backward through a graph that has already been freed: a second backward (or grad) "
           "over the same graph needs retain_graph=True on the first one")
 
@@ -72,6 +74,7 @@ def run_backward(roots, gradients, retain_graph=False, create_graph=False, input
     wanted = None if inputs is None else {id(t): i for i, t in enumerate(inputs)}
     captured = [None] * (0 if inputs is None else len(inputs))
     g = None  # the gradient of the node being processed
+    check = anomaly_check
     mode = grad_mode.state  # set directly (not through set_mode): this runs on every step
     previous_mode, mode.enabled = mode.enabled, create_graph  # a recorded backward records
     try:
@@ -114,6 +117,8 @@ def run_backward(roots, gradients, retain_graph=False, create_graph=False, input
                 arriving = zip(ctx.parents, ctx.needs, ctx.backward(g, t, *ctx.parents))
             else:  # the fused node's composite is newer than every node still queued
                 arriving = ((ctx.composite(*ctx.parents), True, g),)
+            if check is not None:
+                arriving = check(ctx, arriving)
             if not retain_graph:
                 ctx.__dict__.clear()  # free the saved arrays; a later backward here is an error
     finally:
@@ -146,3 +151,6 @@ def _accumulate(t, g, create_graph):
         np.add(grad._array, g, out=grad._array)
     else:
         t._grad = type(t)._wrap(grad._array + g)
+
+
+accumulate = _accumulate  # for autograd.backward(inputs=...), which accumulates what it captured

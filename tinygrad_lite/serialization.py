@@ -33,6 +33,7 @@ from collections import OrderedDict
 
 import numpy as np
 
+from .arguments import check_cpu_device
 from .tensor import Tensor
 
 __all__ = ["save", "load", "CheckpointError"]
@@ -318,15 +319,41 @@ def _load_safetensors(path):
     return {key: Tensor(array) for key, array in arrays.items()}
 
 
-def load(path):
+def load(f, map_location=None, pickle_module=None, *, weights_only=None, mmap=None, **pickle_load_args):
     """Read a checkpoint written by :func:`save`: Tensors come back as Tensors (same dtype and
     requires_grad), ndarrays as ndarrays. Raises :class:`CheckpointError` for a file that is not
     a checkpoint, is truncated, lacks an entry or is otherwise malformed, and FileNotFoundError
     for a missing file. A ``.safetensors`` file comes back as a dict of names to Tensors.
 
-    >>> ckpt = tg.load("ckpt.npz"); model.load_state_dict(ckpt["model"])   # doctest: +SKIP
+    PyTorch's arguments are accepted: ``map_location`` may be ``"cpu"``, a device, a dict of
+    locations (its ``"cpu"`` entry is used) or a callable ``(tensor, "cpu") -> tensor or None``
+    applied to every Tensor; a target other than the CPU raises. ``weights_only`` changes
+    nothing (a checkpoint never holds code), nor do ``mmap``, ``pickle_module`` and the pickle
+    arguments.
+
+    >>> ckpt = tg.load("ckpt.npz", map_location="cpu", weights_only=True)   # doctest: +SKIP
     """
-    path = os.fspath(path)
+    if isinstance(map_location, dict):
+        map_location = map_location.get("cpu")
+    if map_location is not None and not callable(map_location):
+        check_cpu_device(map_location, "load: map_location")
+    obj = _load(os.fspath(f))
+    return obj if map_location is None or not callable(map_location) else _mapped(obj, map_location)
+
+
+def _mapped(obj, fn):
+    """``obj`` with every Tensor ``t`` replaced by ``fn(t, "cpu")`` (kept when that is None)."""
+    if isinstance(obj, Tensor):
+        result = fn(obj, "cpu")
+        return obj if result is None else result
+    if isinstance(obj, dict):
+        return type(obj)((k, _mapped(v, fn)) for k, v in obj.items())
+    if isinstance(obj, (list, tuple)):
+        return type(obj)(_mapped(v, fn) for v in obj)
+    return obj
+
+
+def _load(path):
     if _is_safetensors(path):
         return _load_safetensors(path)
     with open(path, "rb") as f:

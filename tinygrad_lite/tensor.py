@@ -28,6 +28,7 @@ __all__ = ["Tensor", "Function"]
 
 _mode = grad_mode.state  # this thread's grad mode: _mode.enabled
 _sequence = itertools.count()  # orders recorded ops: an op is always newer than its inputs
+next_sequence = _sequence.__next__  # for nodes recorded outside Function.apply (custom Functions)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -228,7 +229,8 @@ class Tensor:
         if self.dtype not in (np.float32, np.int64, np.bool_):
             extra += f", dtype={self.dtype}"
         if self._ctx is not None:
-            extra += f", grad_fn=<{type(self._ctx).__name__}Backward>"
+            name = type(self._ctx).__name__  # a custom Function's node is already "<Name>Backward"
+            extra += f", grad_fn=<{name if name.endswith('Backward') else name + 'Backward'}>"
         elif self.requires_grad:
             extra += ", requires_grad=True"
         return f"tensor({body}{extra})"

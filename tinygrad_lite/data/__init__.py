@@ -8,13 +8,20 @@
 ((128, 28, 28), (128,))
 """
 from .augment import random_rotate, random_shift
-from .dataset import DataLoader, Dataset, TensorDataset
+from .dataloader import DataLoader, default_collate, default_convert, get_worker_info
+from .dataset import (ChainDataset, ConcatDataset, Dataset, IterableDataset, Subset, TensorDataset,
+                      random_split)
+from .sampler import (BatchSampler, RandomSampler, Sampler, SequentialSampler, SubsetRandomSampler,
+                      WeightedRandomSampler)
 from .idx import IDXError, read_idx, write_idx
 from .mnist import MNIST, DatasetError, DownloadError, FashionMNIST, data_root, download
 
 __all__ = [
     "read_idx", "write_idx", "IDXError",
-    "Dataset", "TensorDataset", "DataLoader",
+    "Dataset", "IterableDataset", "TensorDataset", "Subset", "ConcatDataset", "ChainDataset",
+    "random_split", "DataLoader", "default_collate", "default_convert", "get_worker_info",
+    "Sampler", "SequentialSampler", "RandomSampler", "SubsetRandomSampler", "WeightedRandomSampler",
+    "BatchSampler",
     "MNIST", "FashionMNIST", "download", "data_root", "DownloadError", "DatasetError",
     "random_shift", "random_rotate",
 ]

@@ -1,17 +1,25 @@
-"""Datasets and the DataLoader that batches them into Tensors.
+"""Datasets, as in ``torch.utils.data``: map-style (``__getitem__`` and ``__len__``), iterable
+(``__iter__``), and the ways to combine them: ``Subset``, ``ConcatDataset`` (also ``a + b``),
+``ChainDataset`` and ``random_split``.
 
 >>> import numpy as np
 >>> ds = TensorDataset(np.zeros((10, 3), np.float32), np.arange(10))
->>> [tuple(t.shape for t in batch) for batch in DataLoader(ds, batch_size=4)]
-[((4, 3), (4,)), ((4, 3), (4,)), ((2, 3), (2,))]
+>>> train, val = random_split(ds, [0.8, 0.2], generator=np.random.default_rng(0))
+>>> len(train), len(val), len(train + val)
+(8, 2, 10)
 """
+import bisect
+import itertools
+import math
+import warnings
+
 import numpy as np
 
-from ..rng import generator
-from ..creation import from_numpy
 from ..tensor import Tensor
+from .sampler import numpy_generator
 
-__all__ = ["Dataset", "TensorDataset", "DataLoader"]
+__all__ = ["Dataset", "IterableDataset", "TensorDataset", "Subset", "ConcatDataset", "ChainDataset",
+           "random_split"]
 
 
 def _as_array(value):
@@ -39,16 +47,20 @@ class Dataset:
     def __len__(self):
         raise NotImplementedError(f"{type(self).__name__} must define __len__")
 
+    def __add__(self, other):
+        return ConcatDataset([self, other])
+
 
 class TensorDataset(Dataset):
     """A dataset of equal-length arrays (NumPy arrays, Tensors or array-likes), indexed together.
 
-    ``ds[i]`` is the tuple of the ``i``-th row of each array (NumPy values); ``ds.arrays`` holds
-    the arrays themselves, which lets :class:`DataLoader` gather a whole batch in one step.
+    ``ds[i]`` is the tuple of the ``i``-th row of each array, as Tensors sharing the memory;
+    ``ds.arrays`` holds the NumPy arrays themselves (``ds.tensors`` as Tensors), which lets
+    :class:`DataLoader` gather a whole batch in one step.
 
     >>> ds = TensorDataset(np.arange(6).reshape(3, 2), np.array([0, 1, 0]))
     >>> len(ds), ds[1][0]
-    (3, array([2, 3]))
+    (3, tensor([2, 3]))
     """
 
     def __init__(self, *arrays):
@@ -64,91 +76,136 @@ class TensorDataset(Dataset):
             raise ValueError("TensorDataset: all arrays must have the same length (first dimension), "
                              f"got lengths {lengths}")
 
+    @property
+    def tensors(self):
+        return tuple(Tensor._wrap(a) for a in self.arrays)
+
     def __getitem__(self, index):
-        return tuple(a[index] for a in self.arrays)
+        return tuple(Tensor._wrap(np.asarray(a[index])) for a in self.arrays)
 
     def __len__(self):
         return len(self.arrays[0])
 
 
-class DataLoader:
-    """Iterate over a dataset in batches, yielding a tuple of Tensors per batch.
+class IterableDataset(Dataset):
+    """Base class of datasets read as a stream: subclasses define ``__iter__``. A DataLoader
+    batches what the iterator yields, in order (no sampler, no shuffling).
 
-    Args:
-        dataset: a :class:`Dataset` (anything with ``__len__`` and ``__getitem__``).
-        batch_size: samples per batch; ``len(loader)`` is the number of batches.
-        shuffle: visit the samples in a new random order every epoch.
-        drop_last: skip the final batch when it is smaller than ``batch_size``.
-        seed: seed of this loader's own random generator, making its sequence of epoch orders
-            reproducible; without it the orders come from the global generator
-            (``tinygrad_lite.manual_seed``).
-        transform: a callable applied to each batch's first array (a NumPy array) before it is
-            wrapped in a Tensor, e.g. augmentation with :func:`random_shift`.
-
-    A dataset exposing ``.arrays`` (a tuple of equal-length arrays, as :class:`TensorDataset`
-    and ``MNIST`` do) is batched with one fancy index per array per batch; any other dataset is
-    read sample by sample and each field is stacked with ``np.stack``.
-
-    >>> ds = TensorDataset(np.arange(10, dtype=np.float32), np.arange(10))
-    >>> loader = DataLoader(ds, batch_size=4, shuffle=True, seed=0)
-    >>> len(loader), sorted(int(i) for _, y in loader for i in y.numpy())
-    (3, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9])
+    >>> class Count(IterableDataset):
+    ...     def __iter__(self):
+    ...         return iter(range(3))
+    >>> list(Count() + Count())
+    [0, 1, 2, 0, 1, 2]
     """
 
-    def __init__(self, dataset, batch_size=1, shuffle=False, drop_last=False, seed=None, transform=None):
-        if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
-            raise ValueError(f"DataLoader: batch_size must be a positive integer, got {batch_size!r}")
-        if transform is not None and not callable(transform):
-            raise TypeError(f"DataLoader: transform must be callable, got {type(transform).__name__}")
-        self.dataset = dataset
-        self.batch_size = int(batch_size)
-        self.shuffle = shuffle
-        self.drop_last = drop_last
-        self.transform = transform
-        self._rng = None if seed is None else np.random.default_rng(seed)
+    def __iter__(self):
+        raise NotImplementedError(f"{type(self).__name__} must define __iter__")
+
+    def __len__(self):  # a TypeError, so that len() and list() treat it as having no length
+        raise TypeError(f"{type(self).__name__} (an IterableDataset) has no len()")
+
+    def __add__(self, other):
+        return ChainDataset([self, other])
+
+
+class Subset(Dataset):
+    """The samples of ``dataset`` at ``indices``, in that order.
+
+    >>> Subset(TensorDataset(np.arange(5)), [4, 0])[0]
+    (tensor(4),)
+    """
+
+    def __init__(self, dataset, indices):
+        self.dataset, self.indices = dataset, indices
+
+    def __getitem__(self, idx):
+        if isinstance(idx, list):
+            return self.dataset[[self.indices[i] for i in idx]]
+        return self.dataset[self.indices[idx]]
 
     def __len__(self):
-        full, rest = divmod(len(self.dataset), self.batch_size)
-        return full if self.drop_last or rest == 0 else full + 1
+        return len(self.indices)
+
+
+class ConcatDataset(Dataset):
+    """Map-style datasets one after another: index ``len(a)`` is ``b[0]``.
+
+    >>> ds = ConcatDataset([TensorDataset(np.arange(2)), TensorDataset(np.arange(10, 13))])
+    >>> len(ds), ds[3]
+    (5, (tensor(11),))
+    """
+
+    def __init__(self, datasets):
+        self.datasets = list(datasets)
+        if not self.datasets:
+            raise ValueError("datasets should not be an empty iterable")
+        for d in self.datasets:
+            if isinstance(d, IterableDataset):
+                raise TypeError("ConcatDataset does not support IterableDataset")
+        self.cumulative_sizes = list(itertools.accumulate(len(d) for d in self.datasets))
+
+    def __len__(self):
+        return self.cumulative_sizes[-1]
+
+    def __getitem__(self, idx):
+        if idx < 0:
+            if -idx > len(self):
+                raise ValueError("absolute value of index should not exceed dataset length")
+            idx += len(self)
+        which = bisect.bisect_right(self.cumulative_sizes, idx)
+        if which == len(self.datasets):
+            raise IndexError(f"index {idx} is out of range for a ConcatDataset of length {len(self)}")
+        start = self.cumulative_sizes[which - 1] if which else 0
+        return self.datasets[which][idx - start]
+
+
+class ChainDataset(IterableDataset):
+    """Iterable datasets one after another (what ``a + b`` gives for iterable datasets).
+
+    >>> class Two(IterableDataset):
+    ...     def __iter__(self):
+    ...         return iter("ab")
+    >>> list(ChainDataset([Two(), Two()]))
+    ['a', 'b', 'a', 'b']
+    """
+
+    def __init__(self, datasets):
+        self.datasets = datasets
 
     def __iter__(self):
-        count = len(self.dataset)
-        if self.shuffle:
-            rng = self._rng if self._rng is not None else generator()
-            order = rng.permutation(count)
-        else:
-            order = np.arange(count)
-        return self._batches(order)
+        for d in self.datasets:
+            if not isinstance(d, IterableDataset):
+                raise TypeError("ChainDataset only supports IterableDataset")
+            yield from d
 
-    def _batches(self, order):
-        arrays = getattr(self.dataset, "arrays", None)
-        for start in range(0, len(self) * self.batch_size, self.batch_size):
-            indices = order[start:start + self.batch_size]
-            if arrays is not None:
-                fields = [array[indices] for array in arrays]
-            else:
-                fields = self._collate(indices)
-            if self.transform is not None:
-                fields[0] = np.asarray(self.transform(fields[0]))
-            yield tuple(map(from_numpy, fields))  # fields are fresh ndarrays
+    def __len__(self):
+        return sum(len(d) for d in self.datasets)
 
-    def _collate(self, indices):
-        """Fetch the samples one by one and stack each field into a batch array."""
-        samples = [self.dataset[int(i)] for i in indices]
-        is_tuple = isinstance(samples[0], (tuple, list))
-        width = len(samples[0]) if is_tuple else 1
-        rows = []
-        for i, sample in zip(indices, samples):
-            if isinstance(sample, (tuple, list)) != is_tuple or (is_tuple and len(sample) != width):
-                raise ValueError(f"DataLoader: sample {i} of {type(self.dataset).__name__} has a different "
-                                 f"structure from sample {indices[0]} ({width} fields expected)")
-            rows.append([_as_array(v) for v in sample] if is_tuple else [_as_array(sample)])
-        fields = []
-        for k in range(width):
-            column = [row[k] for row in rows]
-            shapes = sorted({c.shape for c in column})
-            if len(shapes) > 1:
-                raise ValueError(f"DataLoader: cannot batch field {k} of {type(self.dataset).__name__}: "
-                                 f"samples have different shapes {shapes}")
-            fields.append(np.stack(column))
-        return fields
+
+def random_split(dataset, lengths, generator=None):
+    """Split ``dataset`` into non-overlapping random :class:`Subset` s of the given ``lengths``
+    (counts summing to ``len(dataset)``, or fractions summing to 1: the remainder of the floors
+    goes one by one to the first splits). ``generator`` is a ``numpy.random.Generator``.
+
+    >>> [len(s) for s in random_split(range(10), [0.33, 0.33, 0.34])]
+    [4, 3, 3]
+    """
+    lengths = list(lengths)
+    total = len(dataset)
+    if math.isclose(sum(lengths), 1) and sum(lengths) <= 1:
+        counts = []
+        for i, fraction in enumerate(lengths):
+            if not 0 <= fraction <= 1:
+                raise ValueError(f"Fraction at index {i} is not between 0 and 1")
+            counts.append(int(math.floor(total * fraction)))
+        for i in range(total - sum(counts)):
+            counts[i % len(counts)] += 1
+        for i, n in enumerate(counts):
+            if n == 0:
+                warnings.warn(f"Length of split at index {i} is 0. This might result in an empty "
+                              f"dataset.", UserWarning, stacklevel=2)
+        lengths = counts
+    if sum(lengths) != total:
+        raise ValueError("Sum of input lengths does not equal the length of the input dataset!")
+    order = numpy_generator(generator).permutation(total).tolist()
+    return [Subset(dataset, order[end - n:end]) for end, n in zip(itertools.accumulate(lengths), lengths)]

@@ -15,6 +15,7 @@ from .module import *  # noqa: F401,F403
 from .module import IncompatibleKeys
 from .pooling import *  # noqa: F401,F403
 from . import activation, layers, loss, module, pooling
+from . import utils  # noqa: E402  (builds on module)
 
-__all__ = (["functional", "init", "IncompatibleKeys"] + module.__all__ + layers.__all__
+__all__ = (["functional", "init", "utils", "IncompatibleKeys"] + module.__all__ + layers.__all__
            + pooling.__all__ + activation.__all__ + loss.__all__)

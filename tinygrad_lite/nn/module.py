@@ -11,15 +11,18 @@ and order are PyTorch's and weights move between the two through NumPy arrays.
 >>> list(model.state_dict())
 ['0.weight', '0.bias', '2.weight', '2.bias']
 """
+import collections.abc
 import operator
 from collections import OrderedDict, namedtuple
 
 import numpy as np
 
+from ..arguments import check_cpu_device
 from ..grad_mode import no_grad
 from ..tensor import Tensor
 
-__all__ = ["Parameter", "Module", "Sequential", "ModuleList", "Identity", "RemovableHandle"]
+__all__ = ["Parameter", "Module", "Sequential", "ModuleList", "Identity", "RemovableHandle",
+           "ModuleDict", "ParameterList", "ParameterDict"]
 
 
 class Parameter(Tensor):
@@ -49,6 +52,24 @@ IncompatibleKeys.__doc__ = """The keys ``load_state_dict(strict=False)`` could n
 
 def _join(prefix, name):
     return f"{prefix}.{name}" if prefix else name
+
+
+def _to_arguments(args, kwargs):
+    """``(device, dtype)`` from the arguments of ``Module.to`` (either may be None)."""
+    kwargs = dict(kwargs)
+    device, dtype = kwargs.pop("device", None), kwargs.pop("dtype", None)
+    kwargs.pop("non_blocking", None)
+    kwargs.pop("memory_format", None)
+    if kwargs:
+        raise TypeError(f"Module.to got unexpected keyword arguments {sorted(kwargs)}")
+    for a in args:
+        if isinstance(a, Tensor):
+            dtype = a.dtype
+        elif isinstance(a, np.dtype) or (isinstance(a, type) and issubclass(a, np.generic)):
+            dtype = a
+        elif not isinstance(a, bool):  # a bool is non_blocking
+            device = a
+    return device, dtype
 
 
 def _indent(text, spaces=2):
@@ -288,21 +309,22 @@ class Module:
                       | set(self._modules))
 
     # --- traversal ---------------------------------------------------------------------------
-    def named_modules(self, prefix="", remove_duplicate=True):
+    def named_modules(self, memo=None, prefix="", remove_duplicate=True):
         """Yield ``(dotted_name, module)`` for this module (name ``prefix``) and every descendant,
         depth first; a module reachable twice is yielded once unless ``remove_duplicate=False``.
+        ``memo`` is the set of modules already seen (updated as they are yielded).
 
         >>> [name for name, _ in nn.Sequential(nn.Linear(1, 1)).named_modules()]
         ['', '0']
         """
-        seen = set()
+        seen = set() if memo is None else memo
         stack = [(prefix, self)]
         while stack:
             name, module = stack.pop()
             if remove_duplicate:
-                if id(module) in seen:
+                if module in seen:
                     continue
-                seen.add(id(module))
+                seen.add(module)
             yield name, module
             stack.extend(reversed([(_join(name, child_name), child)
                                    for child_name, child in module._modules.items()
@@ -324,34 +346,77 @@ class Module:
         """The direct child modules. ``list(model.children())``"""
         return (module for _, module in self.named_children())
 
-    def _named_members(self, registry, prefix, recurse):
-        modules = self.named_modules(prefix) if recurse else [(prefix, self)]
+    def _named_members(self, registry, prefix, recurse, remove_duplicate=True):
+        modules = (self.named_modules(prefix=prefix, remove_duplicate=remove_duplicate) if recurse
+                   else [(prefix, self)])
         seen = set()
         for module_prefix, module in modules:
             for name, value in getattr(module, registry).items():
-                if value is not None and id(value) not in seen:
-                    seen.add(id(value))
-                    yield _join(module_prefix, name), value
+                if value is None or (remove_duplicate and id(value) in seen):
+                    continue
+                seen.add(id(value))
+                yield _join(module_prefix, name), value
 
-    def named_parameters(self, prefix="", recurse=True):
-        """Yield ``(dotted_name, parameter)``, each shared parameter once.
+    def named_parameters(self, prefix="", recurse=True, remove_duplicate=True):
+        """Yield ``(dotted_name, parameter)``, each shared parameter once (unless
+        ``remove_duplicate=False``); ``recurse=False`` gives this module's own only.
 
         >>> [n for n, _ in nn.Linear(2, 3).named_parameters()]
         ['weight', 'bias']
         """
-        return self._named_members("_parameters", prefix, recurse)
+        return self._named_members("_parameters", prefix, recurse, remove_duplicate)
 
     def parameters(self, recurse=True):
         """The parameters, for an optimizer: ``SGD(model.parameters(), lr=0.1)``."""
         return (p for _, p in self.named_parameters(recurse=recurse))
 
-    def named_buffers(self, prefix="", recurse=True):
+    def named_buffers(self, prefix="", recurse=True, remove_duplicate=True):
         """Yield ``(dotted_name, buffer)``. ``dict(nn.BatchNorm1d(3).named_buffers())``"""
-        return self._named_members("_buffers", prefix, recurse)
+        return self._named_members("_buffers", prefix, recurse, remove_duplicate)
 
     def buffers(self, recurse=True):
         """The buffers (persistent or not). ``list(nn.BatchNorm1d(3).buffers())``"""
         return (b for _, b in self.named_buffers(recurse=recurse))
+
+    def get_submodule(self, target):
+        """The module at the dotted path ``target`` ("" is this module); AttributeError if none.
+
+        >>> nn.Sequential(nn.Sequential(nn.ReLU())).get_submodule("0.0")
+        ReLU()
+        """
+        module = self
+        for item in target.split(".") if target else ():
+            if not hasattr(module, item):
+                raise AttributeError(f"{type(module).__name__} has no attribute `{item}`")
+            module = getattr(module, item)
+            if not isinstance(module, Module):
+                raise AttributeError(f"`{item}` is not an nn.Module")
+        return module
+
+    def _get_member(self, target, registry, kind):
+        module_path, _, name = target.rpartition(".")
+        module = self.get_submodule(module_path)
+        if not hasattr(module, name):
+            raise AttributeError(f"{type(module).__name__} has no attribute `{name}`")
+        if name not in getattr(module, registry):
+            raise AttributeError(f"`{name}` is not {kind}")
+        return getattr(module, name)
+
+    def get_parameter(self, target):
+        """The parameter at the dotted path ``target``; AttributeError if there is none.
+
+        >>> nn.Sequential(nn.Linear(2, 3)).get_parameter("0.bias").shape
+        (3,)
+        """
+        return self._get_member(target, "_parameters", "an nn.Parameter")
+
+    def get_buffer(self, target):
+        """The buffer at the dotted path ``target``; AttributeError if there is none.
+
+        >>> nn.Sequential(nn.BatchNorm1d(3)).get_buffer("0.running_var").tolist()
+        [1.0, 1.0, 1.0]
+        """
+        return self._get_member(target, "_buffers", "a buffer")
 
     def apply(self, fn):
         """Call ``fn`` on every descendant, then on this module; returns self.
@@ -385,8 +450,10 @@ class Module:
         """
         return OrderedDict((key, t if keep_vars else t.detach()) for key, t in self._state_items())
 
-    def load_state_dict(self, state_dict, strict=True):
-        """Copy a state dict (values Tensors or NumPy arrays) into this module's tensors in place.
+    def load_state_dict(self, state_dict, strict=True, assign=False):
+        """Copy a state dict (values Tensors or NumPy arrays) into this module's tensors in place
+        (with ``assign=True`` the tensors take the loaded arrays instead of copies, keeping
+        their own requires_grad).
 
         Nothing is copied if anything is wrong: a shape mismatch always raises, and with
         ``strict=True`` so do missing and unexpected keys; the RuntimeError lists every problem
@@ -427,7 +494,11 @@ class Module:
                                + "\n\t".join(errors))
         with no_grad():
             for key, value in values.items():
-                own[key].copy_(value)
+                if assign:
+                    own[key].data = Tensor(value)
+                    own[key]._version += 1
+                else:
+                    own[key].copy_(value)
         return IncompatibleKeys(missing, unexpected)
 
     # --- modes and conversion ----------------------------------------------------------------
@@ -460,16 +531,24 @@ class Module:
                 else:
                     p.grad.zero_()
 
-    def to(self, dtype):
-        """Convert every floating point parameter, gradient and buffer to ``dtype`` in place
-        (the Parameter objects stay the same, so optimizers keep tracking them); returns self.
+    def to(self, *args, **kwargs):
+        """Convert every floating point parameter, gradient and buffer to a dtype in place (the
+        Parameter objects stay the same, so optimizers keep tracking them); returns self. As in
+        PyTorch: ``to(dtype)``, ``to(device)``, ``to(device, dtype)``, ``to(tensor)`` (its dtype)
+        and the keywords ``device``, ``dtype``, ``non_blocking``. The device must be the CPU.
 
-        >>> nn.Linear(2, 2).to(np.float64).weight.dtype
+        >>> nn.Linear(2, 2).to("cpu", tg.float64).weight.dtype
         dtype('float64')
         """
+        device, dtype = _to_arguments(args, kwargs)
+        if device is not None:
+            check_cpu_device(device, "Module.to")
+        if dtype is None:
+            return self
         dtype = np.dtype(dtype)
-        if dtype.kind != "f":
-            raise TypeError(f"Module.to only accepts floating point dtypes, got {dtype}")
+        if dtype.kind not in "fc":
+            raise TypeError(f"nn.Module.to only accepts floating point or complex dtypes, but got "
+                            f"desired dtype={dtype}")
         for t in (*self.parameters(), *self.buffers()):
             if t.dtype.kind == "f" and t.dtype != dtype:
                 t.data = t.numpy().astype(dtype)
@@ -485,6 +564,26 @@ class Module:
     def double(self):
         """``to(float64)``, e.g. before a gradient check."""
         return self.to(np.float64)
+
+    def half(self):
+        """``to(float16)``: floating point parameters and buffers become half precision.
+
+        >>> nn.Linear(2, 2).half().weight.dtype
+        dtype('float16')
+        """
+        return self.to(np.float16)
+
+    def cpu(self):
+        """Returns self: everything is on the CPU already.
+
+        >>> lin = nn.Linear(2, 2); lin.cpu() is lin
+        True
+        """
+        return self
+
+    def cuda(self, device=None):
+        """Raises: tinygrad_lite computes on the CPU only."""
+        check_cpu_device("cuda" if device is None else device, "Module.cuda")
 
     # --- printing ----------------------------------------------------------------------------
     def extra_repr(self):
@@ -633,3 +732,228 @@ class Identity(Module):
 
     def forward(self, input):
         return input
+
+
+class ModuleDict(Module):
+    """A dict of modules (keys are strings, in insertion order) registered with the owner.
+
+    >>> heads = ModuleDict({"cls": nn.Linear(4, 3), "box": nn.Linear(4, 4)})
+    >>> list(heads), "cls" in heads, len(list(heads.parameters()))
+    (['cls', 'box'], True, 4)
+    """
+
+    def __init__(self, modules=None):
+        super().__init__()
+        if modules is not None:
+            self.update(modules)
+
+    def __getitem__(self, key):
+        return self._modules[key]
+
+    def __setitem__(self, key, module):
+        self.add_module(key, module)
+
+    def __delitem__(self, key):
+        del self._modules[key]
+
+    def __len__(self):
+        return len(self._modules)
+
+    def __iter__(self):
+        return iter(self._modules)
+
+    def __contains__(self, key):
+        return key in self._modules
+
+    def clear(self):
+        """Remove every module."""
+        self._modules.clear()
+
+    def pop(self, key):
+        """Remove the module at ``key`` and return it."""
+        module = self[key]
+        del self[key]
+        return module
+
+    def keys(self):
+        return self._modules.keys()
+
+    def items(self):
+        return self._modules.items()
+
+    def values(self):
+        return self._modules.values()
+
+    def update(self, modules):
+        """Add ``(name, module)`` pairs from a mapping or an iterable of pairs."""
+        if isinstance(modules, collections.abc.Mapping):
+            pairs = modules.items()
+        elif isinstance(modules, collections.abc.Iterable):
+            pairs = _checked_pairs(modules, "ModuleDict")
+        else:
+            raise TypeError(f"ModuleDict.update should be called with an iterable of key/value "
+                            f"pairs, but got {type(modules).__name__}")
+        for key, module in pairs:
+            self[key] = module
+
+
+def _checked_pairs(pairs, owner):
+    for j, pair in enumerate(pairs):
+        if not isinstance(pair, collections.abc.Iterable):
+            raise TypeError(f"{owner} update sequence element #{j} should be Iterable; is "
+                            f"{type(pair).__name__}")
+        pair = tuple(pair)
+        if len(pair) != 2:
+            raise ValueError(f"{owner} update sequence element #{j} has length {len(pair)}; 2 is required")
+        yield pair
+
+
+def _as_parameter(value):
+    """Tensors that are not Parameters become Parameters (as ParameterList/Dict do)."""
+    return Parameter(value) if isinstance(value, Tensor) and not isinstance(value, Parameter) else value
+
+
+def _describe_entry(value):
+    if isinstance(value, Tensor):
+        kind = "Parameter" if isinstance(value, Parameter) else "Tensor"
+        size = "x".join(str(n) for n in value.shape)
+        return f"{kind} containing: [{value.dtype} of size {size}]"
+    return f"Object of type: {type(value).__name__}"
+
+
+class ParameterList(Module):
+    """A list of parameters registered with the owner (Tensors are wrapped as Parameters).
+
+    >>> weights = ParameterList([Parameter(np.zeros(3, np.float32)) for _ in range(2)])
+    >>> len(weights), [n for n, _ in weights.named_parameters()]
+    (2, ['0', '1'])
+    """
+
+    def __init__(self, values=None):
+        super().__init__()
+        self._size = 0
+        if values is not None:
+            self.extend(values)
+
+    def _name(self, idx):
+        idx = operator.index(idx)
+        if not -len(self) <= idx < len(self):
+            raise IndexError(f"index {idx} is out of range")
+        return str(idx % len(self))
+
+    def __getitem__(self, idx):
+        if isinstance(idx, slice):
+            return ParameterList(self[i] for i in range(len(self))[idx])
+        return getattr(self, self._name(idx))
+
+    def __setitem__(self, idx, value):
+        setattr(self, self._name(idx), _as_parameter(value))
+
+    def __len__(self):
+        return self._size
+
+    def __iter__(self):
+        return (self[i] for i in range(len(self)))
+
+    def __iadd__(self, values):
+        return self.extend(values)
+
+    def append(self, value):
+        """Add ``value`` at the end; returns self."""
+        self._size += 1
+        self[self._size - 1] = value
+        return self
+
+    def extend(self, values):
+        """Append every value of an iterable; returns self."""
+        for value in values:
+            self.append(value)
+        return self
+
+    def extra_repr(self):
+        return "\n".join(f"  ({i}): {_describe_entry(p)}" for i, p in enumerate(self))
+
+
+class ParameterDict(Module):
+    """A dict of parameters (string keys, in insertion order) registered with the owner; a plain
+    dict given to the constructor or ``update`` is added in sorted key order, as in PyTorch.
+
+    >>> scales = ParameterDict({"a": Parameter(np.ones(2, np.float32))})
+    >>> scales["b"] = Tensor(np.zeros(1, np.float32))
+    >>> list(scales), type(scales["b"]).__name__
+    (['a', 'b'], 'Parameter')
+    """
+
+    def __init__(self, parameters=None):
+        super().__init__()
+        self._keys = {}
+        if parameters is not None:
+            self.update(parameters)
+
+    @staticmethod
+    def _checked(key):
+        if not isinstance(key, str):
+            raise TypeError(f"Index given to ParameterDict cannot be used as a key as it is not a "
+                            f"string (type is '{type(key).__name__}').")
+        return key
+
+    def __getitem__(self, key):
+        return getattr(self, self._checked(key))
+
+    def __setitem__(self, key, value):
+        self._keys[self._checked(key)] = None
+        setattr(self, key, _as_parameter(value))
+
+    def __delitem__(self, key):
+        del self._keys[key]
+        delattr(self, key)
+
+    def __len__(self):
+        return len(self._keys)
+
+    def __iter__(self):
+        return iter(self._keys)
+
+    def __contains__(self, key):
+        return key in self._keys
+
+    def keys(self):
+        return self._keys.keys()
+
+    def items(self):
+        return ((k, self[k]) for k in self._keys)
+
+    def values(self):
+        return (self[k] for k in self._keys)
+
+    def get(self, key, default=None):
+        return self[key] if key in self else default
+
+    def pop(self, key):
+        """Remove the entry at ``key`` and return it."""
+        value = self[key]
+        del self[key]
+        return value
+
+    def clear(self):
+        """Remove every entry."""
+        for key in list(self._keys):
+            del self[key]
+
+    def update(self, parameters):
+        """Add ``(key, value)`` pairs from a mapping or an iterable of pairs."""
+        if isinstance(parameters, (OrderedDict, ParameterDict)):
+            pairs = parameters.items()
+        elif isinstance(parameters, collections.abc.Mapping):
+            pairs = sorted(parameters.items())
+        elif isinstance(parameters, collections.abc.Iterable):
+            pairs = _checked_pairs(parameters, "ParameterDict")
+        else:
+            raise TypeError(f"ParametersDict.update should be called with an iterable of key/value "
+                            f"pairs, but got {type(parameters).__name__}")
+        for key, value in pairs:
+            self[key] = value
+
+    def extra_repr(self):
+        return "\n".join(f"  ({k}): {_describe_entry(v)}" for k, v in self.items())
+

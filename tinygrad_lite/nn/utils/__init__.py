@@ -1,0 +1,11 @@
+"""``nn.utils``, as ``torch.nn.utils``: gradient clipping, parameters as one vector, and
+``rnn.pad_sequence``.
+
+>>> from tinygrad_lite.nn.utils import clip_grad_norm_
+"""
+from . import rnn
+from .clip_grad import clip_grad_norm_, clip_grad_value_, clip_grads_with_norm_, get_total_norm
+from .convert_parameters import parameters_to_vector, vector_to_parameters
+
+__all__ = ["clip_grad_norm_", "clip_grad_value_", "clip_grads_with_norm_", "get_total_norm",
+           "parameters_to_vector", "vector_to_parameters", "rnn"]
