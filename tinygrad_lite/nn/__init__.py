@@ -14,7 +14,10 @@ from .loss import *  # noqa: F401,F403
 from .module import *  # noqa: F401,F403
 from .module import IncompatibleKeys
 from .pooling import *  # noqa: F401,F403
-from . import activation, layers, loss, module, pooling
+from .rnn import *  # noqa: F401,F403
+from .transformer import *  # noqa: F401,F403
+from . import activation, layers, loss, module, pooling, rnn, transformer
 
 __all__ = (["functional", "init", "IncompatibleKeys"] + module.__all__ + layers.__all__
-           + pooling.__all__ + activation.__all__ + loss.__all__)
+           + pooling.__all__ + activation.__all__ + loss.__all__ + rnn.__all__
+           + transformer.__all__)
