@@ -745,8 +745,23 @@ OPS_LAYERS = [
 KNOWN_LAYERS = [
 ]
 
-# recurrent layers and attention, issue 17
+# recurrent layers and attention, issue 17 (module-level comparisons: tests/test_nn_sequence.py)
+ATTENTION = {"4d": (A((2, 2, 3, 4)), A((2, 2, 5, 4)), A((2, 2, 5, 6))), "2d": (A((3, 4)), A((5, 4)), A((5, 4))),
+             "bcast": (A((2, 1, 3, 4)), A((2, 5, 4)), A((1, 5, 4))),
+             "T": (A((2, 3, 4), layout="T"), A((2, 5, 4), layout="strided"), A((2, 5, 4))),
+             "empty": (A((0, 3, 4)), A((0, 5, 4)), A((0, 5, 4))), "mismatch": (A((3, 4)), A((5, 3)), A((5, 4)))}
+MASKED_ATTENTION = {k: v + (A((3, 5), values="mask", grad=False),) for k, v in ATTENTION.items() if k != "mismatch"}
+ADDED_ATTENTION = {k: v + (A((3, 5)),) for k, v in ATTENTION.items() if k != "mismatch"}
 OPS_SEQ = [
+    op("F.scaled_dot_product_attention", lambda m, q, k, v: m.F.scaled_dot_product_attention(q, k, v), ATTENTION, FLOATS),
+    op("F.sdpa_causal", lambda m, q, k, v: m.F.scaled_dot_product_attention(q, k, v, is_causal=True, scale=0.3),
+       ATTENTION, FLOATS),
+    op("F.sdpa_bool_mask", lambda m, q, k, v, mask: m.F.scaled_dot_product_attention(q, k, v, attn_mask=mask),
+       MASKED_ATTENTION, FLOATS),
+    op("F.sdpa_float_mask", lambda m, q, k, v, mask: m.F.scaled_dot_product_attention(q, k, v, attn_mask=mask),
+       ADDED_ATTENTION, FLOATS),
+    op("F.sdpa_mask_and_causal", lambda m, q, k, v, mask: m.F.scaled_dot_product_attention(q, k, v, attn_mask=mask, is_causal=True),
+       {"2d": ADDED_ATTENTION["2d"]}, FLOATS),
 ]
 KNOWN_SEQ = [
 ]

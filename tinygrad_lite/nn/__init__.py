@@ -14,8 +14,11 @@ from .loss import *  # noqa: F401,F403
 from .module import *  # noqa: F401,F403
 from .module import IncompatibleKeys
 from .pooling import *  # noqa: F401,F403
-from . import activation, layers, loss, module, pooling
+from .rnn import *  # noqa: F401,F403
+from .transformer import *  # noqa: F401,F403
+from . import activation, layers, loss, module, pooling, rnn, transformer
 from . import utils  # noqa: E402  (builds on module)
 
 __all__ = (["functional", "init", "utils", "IncompatibleKeys"] + module.__all__ + layers.__all__
-           + pooling.__all__ + activation.__all__ + loss.__all__)
+           + pooling.__all__ + activation.__all__ + loss.__all__ + rnn.__all__
+           + transformer.__all__)

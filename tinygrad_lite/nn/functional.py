@@ -25,7 +25,8 @@ from ..tensor import Tensor
 __all__ = ["linear", "relu", "leaky_relu", "sigmoid", "tanh", "softmax", "log_softmax", "gelu",
            "silu", "pad", "one_hot", "dropout", "dropout2d", "layer_norm", "batch_norm", "embedding",
            "conv2d", "max_pool2d", "avg_pool2d", "adaptive_avg_pool2d", "mse_loss", "l1_loss",
-           "cross_entropy", "nll_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits"]
+           "cross_entropy", "nll_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits",
+           "scaled_dot_product_attention"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -559,3 +560,68 @@ def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean
     else:  # pw·y·softplus(-x) + (1 - y)·softplus(x), with softplus(-x) = softplus(x) - x
         loss = (1.0 + (pos_weight - 1.0) * target) * softplus - pos_weight * target * input
     return _reduce(_affine(loss, _as_weight(weight, input), None), reduction)
+
+
+# ---------------------------------------------------------------------------------------------
+# attention
+# ---------------------------------------------------------------------------------------------
+
+def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.0, is_causal=False,
+                                 scale=None, enable_gqa=False):
+    """``softmax(query @ key^T * scale + mask) @ value`` over the last two dims, batched over the
+    rest: query (..., L, E), key (..., S, E), value (..., S, Ev) -> (..., L, Ev).
+
+    ``attn_mask`` is boolean (True: may attend) or added to the scores; ``is_causal`` masks
+    every key after the query's position instead (giving both raises, as in PyTorch). A query
+    that may attend to nothing gets zeros. ``scale`` defaults to 1/sqrt(E); ``dropout_p`` drops
+    attention weights (always: this function has no training flag); ``enable_gqa`` shares each
+    key/value head among ``Hq / Hk`` query heads. float16 inputs are computed in float32.
+
+    >>> q = k = v = tg.ones(1, 2, 3, 4)
+    >>> F.scaled_dot_product_attention(q, k, v, is_causal=True).shape
+    (1, 2, 3, 4)
+    """
+    for name, t in (("query", query), ("key", key), ("value", value)):
+        if not isinstance(t, Tensor) or t.ndim < 2:
+            raise RuntimeError(f"scaled_dot_product_attention: {name} must be a tensor with at "
+                               f"least 2 dims, got {getattr(t, 'shape', type(t).__name__)}")
+    if is_causal and attn_mask is not None:
+        raise RuntimeError("scaled_dot_product_attention: Explicit attn_mask should not be set "
+                           "when is_causal=True")
+    if query.dtype == np.float16:
+        out = scaled_dot_product_attention(
+            query.float(), key.float(), value.float(),
+            attn_mask if attn_mask is None or attn_mask.dtype == np.bool_ else attn_mask.float(),
+            dropout_p, is_causal, scale, enable_gqa)
+        return out.half()
+    if enable_gqa and query.ndim >= 3 and key.shape[-3] != query.shape[-3]:
+        if key.shape[-3] == 0 or query.shape[-3] % key.shape[-3]:
+            raise RuntimeError(f"scaled_dot_product_attention: {query.shape[-3]} query heads are "
+                               f"not a multiple of {key.shape[-3]} key/value heads")
+        key, value = (_repeat_heads(t, query.shape[-3] // t.shape[-3]) for t in (key, value))
+    L, S = query.shape[-2], key.shape[-2]
+    scale = 1.0 / np.sqrt(query.shape[-1]) if scale is None else scale
+    scores = (query @ key.transpose(-2, -1)) * scale
+    if is_causal:
+        attn_mask = Tensor(np.tril(np.ones((L, S), bool)))
+    if attn_mask is not None:
+        if attn_mask.dtype == np.bool_:
+            scores = where(attn_mask, scores, float("-inf"))
+        else:
+            scores = scores + attn_mask
+    blocked = np.isneginf(scores.numpy()).all(-1, keepdims=True)  # rows that see no key
+    if blocked.any():
+        row = Tensor(blocked)
+        weights = where(row, 0.0, where(row, 0.0, scores).softmax(-1))
+    else:
+        weights = scores.softmax(-1)
+    if dropout_p > 0.0:
+        weights = dropout(weights, dropout_p, True)
+    return weights @ value
+
+
+def _repeat_heads(t, repeats):
+    """(..., H, S, E) -> (..., H * repeats, S, E), each head repeated in place."""
+    shape = t.shape
+    expanded = t.unsqueeze(-3).expand(*shape[:-2], repeats, *shape[-2:])
+    return expanded.reshape(*shape[:-3], shape[-3] * repeats, *shape[-2:])
