@@ -628,12 +628,47 @@ LABELS = {"2d": (A((4, 3)), A((4, 3), values="mask", grad=False)), "1d": (A((3,)
 VARIANCES = {"same": (A((3, 4)), A((3, 4)), A((3, 4), values="pos")), "short": (A((3, 4)), A((3, 4)), A((3,), values="pos")),
              "one": (A((3, 4)), A((3, 4)), A((3, 1), values="pos")), "T": (A((3, 4), layout="T"), A((3, 4)), A((3, 4), values="pos"))}
 FRAMES = {"3d": (A((6, 2, 4)),), "2d": (A((6, 4)),), "T": (A((6, 2, 4), layout="T"),)}
+FINITE_PARAMS = {k: UNARY[k] for k in ("0d", "1d", "2d", "strided")}  # torch's LBFGS: no empty or .T
+NONE_LIKE = {"-": (A((2,), dtype="float64", grad=False),)}
 POSITIVE_TARGET = {k: (x, A(y.shape, y.dtype, "pos", y.layout, grad=False)) for k, (x, y) in LOSS.items()}
 WEIGHTED_LOSS = {k: (x, y, A(x.shape, values="pos", grad=False)) for k, (x, y) in LOSS.items()}
 
 
 def _sign(m, mask, like):
     return mask.to(like.dtype) * 2 - 1
+
+
+def _trajectory(name, steps=5, **options):
+    """An optimizer's parity case: ``steps`` updates of a copy of ``x`` on a fixed quartic loss;
+    the result is the final parameters (LBFGS runs its closure)."""
+    def fn(m, x):
+        p = x.detach().clone().requires_grad_(True)
+        opt = getattr(m.optim, name)([p], **options)
+
+        def closure():
+            opt.zero_grad()
+            loss = ((p - 0.5) ** 4).sum() + (p * p).sum()
+            loss.backward()
+            return loss
+        for _ in range(steps):
+            opt.step(closure) if name == "LBFGS" else (closure(), opt.step())
+        return p.detach()
+    return fn
+
+
+def _schedule(make, steps=12):
+    """A scheduler's parity case: its learning rates over ``steps`` epochs, as a tensor."""
+    def fn(m, x):
+        opt = m.optim.SGD([x.detach().clone().requires_grad_(True)], lr=1.0, momentum=0.9)
+        scheduler = make(m.optim.lr_scheduler, opt)
+        lrs = []
+        for i in range(steps):
+            opt.step()
+            scheduler.step(1.0 / (i % 4 + 1)) if isinstance(scheduler, m.optim.lr_scheduler.ReduceLROnPlateau) \
+                else scheduler.step()
+            lrs.append(scheduler.get_last_lr()[0])
+        return m.tensor(lrs, dtype=m.float64)
+    return fn
 
 
 def _ctc(m, x):
@@ -664,6 +699,29 @@ OPS_LOSSES = [
     op("F.poisson_nll_loss", lambda m, x, y: m.F.poisson_nll_loss(x, y, full=True), POSITIVE_TARGET),
     op("F.gaussian_nll_loss", lambda m, x, y, v: m.F.gaussian_nll_loss(x, y, v, full=True), VARIANCES),
     op("F.ctc_loss", _ctc, FRAMES, FLOATS),
+    op("optim.Adadelta", _trajectory("Adadelta", lr=0.5, weight_decay=0.1), UNARY, ("float64",)),
+    op("optim.Adagrad", _trajectory("Adagrad", lr=0.1, lr_decay=0.1, initial_accumulator_value=0.2), UNARY, ("float64",)),
+    op("optim.Adamax", _trajectory("Adamax", lr=0.1, weight_decay=0.1), UNARY, ("float64",)),
+    op("optim.NAdam", _trajectory("NAdam", lr=0.1, momentum_decay=0.01), UNARY, ("float64",)),
+    op("optim.RAdam", _trajectory("RAdam", lr=0.1, betas=(0.9, 0.9), steps=8), UNARY, ("float64",)),
+    op("optim.ASGD", _trajectory("ASGD", lr=0.1, t0=2, lambd=0.01), UNARY, ("float64",)),
+    op("optim.Adam_amsgrad", _trajectory("Adam", lr=0.1, amsgrad=True, maximize=False, foreach=False), UNARY, ("float64",)),
+    op("optim.LBFGS", _trajectory("LBFGS", steps=2, line_search_fn="strong_wolfe"), FINITE_PARAMS, ("float64",)),
+    op("optim.LBFGS_fixed_step", _trajectory("LBFGS", steps=2, lr=0.3, history_size=3), FINITE_PARAMS, ("float64",)),
+    op("lr_scheduler.LinearLR", _schedule(lambda L, o: L.LinearLR(o, start_factor=0.2, total_iters=4)), NONE_LIKE, (None,)),
+    op("lr_scheduler.ConstantLR", _schedule(lambda L, o: L.ConstantLR(o, factor=0.3, total_iters=3)), NONE_LIKE, (None,)),
+    op("lr_scheduler.PolynomialLR", _schedule(lambda L, o: L.PolynomialLR(o, total_iters=8, power=2.0)), NONE_LIKE, (None,)),
+    op("lr_scheduler.CosineAnnealingWarmRestarts",
+       _schedule(lambda L, o: L.CosineAnnealingWarmRestarts(o, T_0=2, T_mult=2, eta_min=0.1)), NONE_LIKE, (None,)),
+    op("lr_scheduler.CyclicLR", _schedule(lambda L, o: L.CyclicLR(o, 0.1, 1.0, step_size_up=2, mode="triangular2")),
+       NONE_LIKE, (None,)),
+    op("lr_scheduler.ReduceLROnPlateau", _schedule(lambda L, o: L.ReduceLROnPlateau(o, patience=1, cooldown=1)),
+       NONE_LIKE, (None,)),
+    op("lr_scheduler.SequentialLR", _schedule(lambda L, o: L.SequentialLR(
+        o, [L.LinearLR(o, start_factor=0.1, total_iters=3), L.ExponentialLR(o, gamma=0.8)], milestones=[3])),
+       NONE_LIKE, (None,)),
+    op("lr_scheduler.ChainedScheduler", _schedule(lambda L, o: L.ChainedScheduler(
+        [L.ConstantLR(o, factor=0.5, total_iters=2), L.ExponentialLR(o, gamma=0.9)])), NONE_LIKE, (None,)),
 ]
 KNOWN_LOSSES = [
     K('F.cosine_embedding_loss', 'ints,bool:*', 'deliberate: integer inputs are refused (PyTorch squares them in the '
