@@ -24,7 +24,7 @@ class NAdam(Optimizer):
     >>> w = Tensor(np.array([1.0]), requires_grad=True)
     >>> opt = NAdam([w], lr=0.1)
     >>> w.grad = Tensor(np.array([2.0])); opt.step(); w.numpy().round(6)
-    array([0.9])
+    array([0.894355])
     """
 
     def __init__(self, params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0,
