@@ -391,7 +391,6 @@ KNOWN = [
     K('pow', 'uint8,int8:xfloat16; float16:xfloat32,xfloat64; float32:xfloat64', 'pow gradient at 0/negative/inf bases (nan where torch gives 0/inf), and mixed float dtypes differentiated in the lower precision'),
     K('relu silu pow_half F.silu', 'float32,float64:ext', 'gradient at tiny, inf or nan differs (relu at tiny > 0 gives 0, silu(inf) nan, sqrt at -inf sign)'),
     # --- C. Missing operators, methods and arguments (tinygrad_lite raises TypeError/AttributeError/ValueError, PyTorch answers)
-    K('F.cross_entropy F.cross_entropy_none F.cross_entropy_smooth', 'floats:float_target', 'ours: cross_entropy: target class indices must be integers (int64)'),
     K('abs_builtin', 'float16,float64:ext', "ours: bad operand type for abs(): 'Tensor'"),
     K('add_alpha', 'bool:bcast,empty,same', "ours: Tensor.__add__() got an unexpected keyword argument 'alpha'"),
     K('floordiv', 'floats,uint8,int8,int16,int32:*; bool:py_float,py_int; int64:-same', "ours: unsupported operand type(s) for //: 'Tensor' and 'Tensor'"),
@@ -399,9 +398,6 @@ KNOWN = [
     K('mod', 'floats,int8,int32,int64:*; bool:py_float,py_int; uint8:-bcast; int16:-bcast,same', "ours: unsupported operand type(s) for %: 'Tensor' and 'Tensor'"),
     K('rshift', 'bool:py_int', "ours: unsupported operand type(s) for >>: 'Tensor' and 'Tensor'"),
     K('sub_alpha', 'uint8:py_int', "ours: Tensor.__sub__() got an unexpected keyword argument 'alpha'"),
-    K('F.l1_loss', 'floats:bcast', 'ours: l1_loss: target shape (4,) does not match input shape (3, 4)'),
-    K('F.l1_loss_sum', 'numeric:bcast', 'ours: l1_loss: target shape (4,) does not match input shape (3, 4)'),
-    K('F.mse_loss F.mse_loss_none', 'floats:bcast', 'ours: mse_loss: target shape (4,) does not match input shape (3, 4'),
     K('F.pad_reflect', 'numeric:*', "ours: pad: only mode='constant' is supported, got 'reflect'"),
     # --- D. Refused inputs PyTorch accepts (0-d tensors with a dim, integer inputs to conv/pool, empty reductions, ...)
     # tinygrad_lite raises AxisError; torch returns a result
@@ -441,11 +437,7 @@ KNOWN = [
     K('flatten_1', '*:0d', 'torch: Dimension out of range (expected to be in range of [-1, 0], '),
     # torch raises NotImplementedError; tinygrad_lite returns a result
     K('F.batch_norm_eval', 'ints:*', 'torch: "batch_norm" not implemented for \'Byte\''),
-    K('F.binary_cross_entropy F.binary_cross_entropy_weight', 'ints,bool:-bcast', 'torch: "binary_cross_entropy" not implemented for \'Bool\''),
-    K('F.binary_cross_entropy_with_logits F.bce_with_logits_pos_weight', 'ints:-bcast', 'torch: "log_sigmoid_cpu" not implemented for \'Byte\''),
     K('F.linear', 'bool:-empty,mismatch', 'torch: "addmm_impl_cpu_" not implemented for \'Bool\''),
-    K('F.mse_loss_none', 'ints:-bcast', 'torch: "mse_cpu" not implemented for \'Byte\''),
-    K('F.nll_loss_none', 'uint8,int8,int32,int64:-float_target,out_of_range; int16:-float_target', 'torch: "nll_loss_out_frame" not implemented for \'Short\''),
     K('abs', 'bool:*', 'torch: "abs_cpu" not implemented for \'Bool\''),
     K('gelu gelu_tanh F.gelu F.gelu_tanh', 'ints,bool:*', 'torch: "GeluKernelImpl" not implemented for \'Bool\''),
     K('leaky_relu F.leaky_relu', 'ints,bool:*', 'torch: "leaky_relu_cpu" not implemented for \'Bool\''),
@@ -487,37 +479,25 @@ KNOWN = [
     K('maximum', 'uint8:py_int', "torch: maximum(): argument 'other' (position 2) must be Tensor, not"),
     # raises ShapeError where torch raises IndexError
     # raises ShapeError where torch raises NotImplementedError
-    K('F.cross_entropy', 'bool,uint8,int8,int64:out_of_range', 'torch: "log_softmax_lastdim_kernel_impl" not implemented for \'Bool\''),
-    K('F.cross_entropy_none', 'ints,bool:out_of_range', 'torch: "log_softmax_lastdim_kernel_impl" not implemented for \'Bool\''),
-    K('F.cross_entropy_smooth', 'bool,uint8,int16,int32,int64:out_of_range', 'torch: "log_softmax_lastdim_kernel_impl" not implemented for \'Bool\''),
     K('log_softmax log_softmax_0 F.log_softmax', 'ints,bool:0d', 'torch: "log_softmax_lastdim_kernel_impl" not implemented for \'Bool\''),
     K('softmax softmax_0 F.softmax', 'ints,bool:0d', 'torch: "softmax_lastdim_kernel_impl" not implemented for \'Bool\''),
     # raises TypeError where torch raises IndexError
     # raises TypeError where torch raises NotImplementedError
     K('F.adaptive_avg_pool2d F.adaptive_avg_pool2d_none', 'ints,bool:-empty', 'torch: "adaptive_avg_pool2d" not implemented for \'Bool\''),
     K('F.avg_pool2d F.avg_pool2d_pad', 'bool,uint8,int8,int16,int32:*', 'torch: "avg_pool2d" not implemented for \'Bool\''),
-    K('F.bce_with_logits_pos_weight', 'bool:-bcast', 'torch: "abs_cpu" not implemented for \'Bool\''),
-    K('F.binary_cross_entropy_with_logits', 'bool:-bcast', 'torch: "log_sigmoid_cpu" not implemented for \'Bool\''),
     K('F.conv2d', 'bool:-big_kernel,channels', 'torch: "slow_conv2d_cpu" not implemented for \'Bool\''),
     K('F.conv2d_same', 'bool,uint8,int8,int16,int32:-channels', 'torch: "slow_conv_dilated<>" not implemented for \'Bool\''),
     K('F.conv2d_stride_pad', 'bool:-channels', 'torch: "slow_conv2d_cpu" not implemented for \'Bool\''),
-    K('F.cross_entropy', 'uint8,int8,int64:-float_target,out_of_range; int16,int32:-float_target', 'torch: "log_softmax_lastdim_kernel_impl" not implemented for \'Short'),
-    K('F.cross_entropy_none', 'ints:-float_target,out_of_range', 'torch: "log_softmax_lastdim_kernel_impl" not implemented for \'Byte\''),
-    K('F.cross_entropy_smooth', 'uint8,int16,int32,int64:-float_target,out_of_range; int8:-float_target', 'torch: "log_softmax_lastdim_kernel_impl" not implemented for \'Char\''),
     K('F.layer_norm', 'ints,bool:-mismatch', 'torch: "LayerNormKernelImpl" not implemented for \'Bool\''),
     K('F.layer_norm_plain', 'ints,bool:*', 'torch: "LayerNormKernelImpl" not implemented for \'Bool\''),
     K('F.max_pool2d F.max_pool2d_pad', 'bool:*', 'torch: "max_pool2d" not implemented for \'Bool\''),
-    K('F.mse_loss', 'ints:-bcast', 'torch: "mse_cpu" not implemented for \'Byte\''),
-    K('F.nll_loss', 'uint8,int8,int32,int64:-float_target,out_of_range; bool:-4d,float_target,out_of_range; int16:-float_target', 'torch: "nll_loss_out_frame" not implemented for \'Short\''),
-    K('F.nll_loss_none', 'bool:-4d,float_target', 'torch: "nll_loss_out_frame" not implemented for \'Bool\''),
     K('abs_builtin', 'bool:*', 'torch: "abs_cpu" not implemented for \'Bool\''),
     K('floordiv', 'bool:-py_float,py_int', 'torch: "div_floor_cpu" not implemented for \'Bool\''),
     K('mod', 'bool:-py_float,py_int', 'torch: "remainder_cpu" not implemented for \'Bool\''),
     # raises TypeError where torch raises RuntimeError
     K('F.conv2d', 'ints,bool:big_kernel,channels', 'torch: Calculated padded input size per channel: (2 x 2). Kernel si'),
     K('F.conv2d_stride_pad F.conv2d_same', 'ints,bool:channels', 'torch: Given groups=1, weight of size [4, 3, 3, 3], expected input['),
-    K('F.cross_entropy F.cross_entropy_none F.cross_entropy_smooth', 'bool:float_target', 'torch: Expected floating point type for target with class probabili'),
-    K('F.nll_loss F.nll_loss_none', 'floats,bool:float_target', 'torch: 0D or 1D target tensor expected, multi-target not supported'),
+    K('F.nll_loss F.nll_loss_none', 'float16,float32,float64:float_target', 'torch: 0D or 1D target tensor expected, multi-target not supported'),
     K('F.one_hot_dtype', 'floats,bool:*', 'torch: one_hot is only applicable to index tensor of type LongTenso'),
     K('floordiv', 'int64:same', 'torch: ZeroDivisionError'),
     K('mod', 'uint8:bcast; int16:bcast,same', 'torch: ZeroDivisionError'),
@@ -534,14 +514,9 @@ KNOWN = [
     # raises ValueError where torch raises IndexError
     # raises ValueError where torch raises NotImplementedError
     K('F.bce_with_logits_pos_weight', 'bool:bcast', 'torch: "abs_cpu" not implemented for \'Bool\''),
-    K('F.mse_loss F.mse_loss_none', 'ints,bool:bcast', 'torch: "mse_cpu" not implemented for \'Bool\''),
-    K('F.nll_loss', 'bool,uint8,int8,int32,int64:out_of_range', 'torch: "nll_loss_out_frame" not implemented for \'Bool\''),
-    K('F.nll_loss_none', 'uint8,int8,int32,int64:out_of_range', 'torch: "nll_loss_out_frame" not implemented for \'Byte\''),
     # raises ValueError where torch raises RuntimeError
     K('F.conv2d F.conv2d_stride_pad F.conv2d_same', 'floats:channels', 'torch: Given groups=1, weight of size [4, 3, 3, 3], expected input['),
-    K('F.cross_entropy F.cross_entropy_none F.cross_entropy_smooth', 'ints:float_target', 'torch: Expected floating point type for target with class probabili'),
     K('F.l1_loss', 'ints:bcast', 'torch: mean(): could not infer output dtype. Input dtype must be ei'),
-    K('F.nll_loss F.nll_loss_none', 'ints:float_target', 'torch: 0D or 1D target tensor expected, multi-target not supported'),
     K('F.one_hot_dtype', 'ints:*', 'torch: one_hot is only applicable to index tensor of type LongTenso'),
     K('item', '*:2d', 'torch: a Tensor with 12 elements cannot be converted to Scalar'),
     K('py_bool', '*:2d', 'torch: Boolean value of Tensor with more than one value is ambiguou'),
@@ -549,14 +524,8 @@ KNOWN = [
     K('arange_zero_step', 'None:*', 'torch: step must be nonzero'),
     # torch raises NotImplementedError
     K('F.batch_norm_eval', 'bool:*', 'torch: "batch_norm" not implemented for \'Bool\''),
-    K('F.cross_entropy F.cross_entropy_none F.cross_entropy_smooth', 'bool:1d,2d,T', 'torch: "log_softmax_lastdim_kernel_impl" not implemented for \'Bool\''),
-    K('F.cross_entropy F.cross_entropy_none F.cross_entropy_smooth', 'bool:4d', 'torch: "log_softmax_kernel_impl" not implemented for \'Bool\''),
-    K('F.cross_entropy F.cross_entropy_none F.cross_entropy_smooth', 'bool:empty', 'torch: "nll_loss_out_frame" not implemented for \'Bool\''),
-    K('F.mse_loss F.mse_loss_none', 'bool:-bcast', 'torch: "mse_cpu" not implemented for \'Bool\''),
-    K('F.nll_loss F.nll_loss_none', 'bool:4d', 'torch: "nll_loss2d_forward_out_frame" not implemented for \'Bool\''),
     # torch raises RuntimeError
     K('F.batch_norm_train', 'ints,bool:T', 'torch: mean(): could not infer output dtype. Input dtype must be ei'),
-    K('F.l1_loss F.l1_loss_sum', 'bool:*', 'torch: Subtraction, the `-` operator, with two bool tensors is not '),
     K('neg neg_fn', 'bool:*', 'torch: Negation, the `-` operator, on a bool tensor is not supporte'),
     K('permute_10', '*:0d,1d', 'torch: permute(sparse_coo): number of dimensions in the tensor inpu'),
     K('rsub', 'bool:py_bool,same', 'torch: Subtraction, the `-` operator, with two bool tensors is not '),
@@ -767,9 +736,122 @@ KNOWN_SEQ = [
 ]
 
 # losses, nn.init and optimizers, issue 17
+WEIGHTED_CLASSES = {k: v + (A((5,), values="pos", grad=False),) for k, v in CLASSES.items() if k != "float_target"}
+PROB_TARGETS = {"2d": (A((4, 5)), A((4, 5), values="prob", grad=False)),
+                "4d": (A((2, 5, 2, 3)), A((2, 5, 2, 3), values="prob", grad=False)),
+                "1d": (A((5,)), A((5,), values="prob", grad=False)), "empty": (A((0, 5)), A((0, 5), values="prob"))}
+RANKED = {"1d": (A((5,)), A((5,)), A((5,), values="mask", grad=False)),
+          "0d": (A(()), A(()), A((), values="mask", grad=False)),
+          "T": (A((3, 4), layout="T"), A((3, 4)), A((3, 4), values="mask", grad=False)),
+          "empty": (A((0,)), A((0,)), A((0,), values="mask", grad=False))}
+EMBEDDED = {"2d": (A((4, 3)), A((4, 3)), A((4,), values="mask", grad=False)),
+            "1d": (A((3,)), A((3,)), A((), values="mask", grad=False)),
+            "T": (A((3, 4), layout="T"), A((3, 4), layout="strided"), A((3,), values="mask", grad=False))}
+TRIPLETS = {"2d": (A((4, 3)), A((4, 3)), A((4, 3))), "1d": (A((3,)), A((3,)), A((3,))),
+            "T": (A((3, 4), layout="T"), A((3, 4)), A((3, 4), layout="strided"))}
+LABELS = {"2d": (A((4, 3)), A((4, 3), values="mask", grad=False)), "1d": (A((3,)), A((3,), values="mask", grad=False)),
+          "T": (A((3, 4), layout="T"), A((3, 4), values="mask", grad=False))}
+VARIANCES = {"same": (A((3, 4)), A((3, 4)), A((3, 4), values="pos")), "short": (A((3, 4)), A((3, 4)), A((3,), values="pos")),
+             "one": (A((3, 4)), A((3, 4)), A((3, 1), values="pos")), "T": (A((3, 4), layout="T"), A((3, 4)), A((3, 4), values="pos"))}
+FRAMES = {"3d": (A((6, 2, 4)),), "2d": (A((6, 4)),), "T": (A((6, 2, 4), layout="T"),)}
+FINITE_PARAMS = {k: UNARY[k] for k in ("0d", "1d", "2d", "strided")}  # torch's LBFGS: no empty or .T
+NONE_LIKE = {"-": (A((2,), dtype="float64", grad=False),)}
+POSITIVE_TARGET = {k: (x, A(y.shape, y.dtype, "pos", y.layout, grad=False)) for k, (x, y) in LOSS.items()}
+WEIGHTED_LOSS = {k: (x, y, A(x.shape, values="pos", grad=False)) for k, (x, y) in LOSS.items()}
+
+
+def _sign(m, mask, like):
+    return mask.to(like.dtype) * 2 - 1
+
+
+def _trajectory(name, steps=5, **options):
+    """An optimizer's parity case: ``steps`` updates of a copy of ``x`` on a fixed quartic loss;
+    the result is the final parameters (LBFGS runs its closure)."""
+    def fn(m, x):
+        p = x.detach().clone().requires_grad_(True)
+        opt = getattr(m.optim, name)([p], **options)
+
+        def closure():
+            opt.zero_grad()
+            loss = ((p - 0.5) ** 4).sum() + (p * p).sum()
+            loss.backward()
+            return loss
+        for _ in range(steps):
+            opt.step(closure) if name == "LBFGS" else (closure(), opt.step())
+        return p.detach()
+    return fn
+
+
+def _schedule(make, steps=12):
+    """A scheduler's parity case: its learning rates over ``steps`` epochs, as a tensor."""
+    def fn(m, x):
+        opt = m.optim.SGD([x.detach().clone().requires_grad_(True)], lr=1.0, momentum=0.9)
+        scheduler = make(m.optim.lr_scheduler, opt)
+        lrs = []
+        for i in range(steps):
+            opt.step()
+            scheduler.step(1.0 / (i % 4 + 1)) if isinstance(scheduler, m.optim.lr_scheduler.ReduceLROnPlateau) \
+                else scheduler.step()
+            lrs.append(scheduler.get_last_lr()[0])
+        return m.tensor(lrs, dtype=m.float64)
+    return fn
+
+
+def _ctc(m, x):
+    batched = x.dim() == 3
+    lp = x.log_softmax(-1)
+    targets = m.tensor([[1, 2, 2], [3, 1, 0]]) if batched else m.tensor([1, 2, 2])
+    lengths = ([6, 5], [3, 2]) if batched else ([6], [3])
+    return m.F.ctc_loss(lp, targets, m.tensor(lengths[0]), m.tensor(lengths[1]), reduction="sum")
+
+
 OPS_LOSSES = [
+    op("F.cross_entropy_weight", lambda m, x, t, w: m.F.cross_entropy(x, t, weight=w), WEIGHTED_CLASSES),
+    op("F.cross_entropy_ignore", lambda m, x, t: m.F.cross_entropy(x, t, ignore_index=1, label_smoothing=0.1), CLASSES),
+    op("F.cross_entropy_all_options", lambda m, x, t, w: m.F.cross_entropy(x, t, w, ignore_index=2, label_smoothing=0.3, reduction="none"),
+       WEIGHTED_CLASSES),
+    op("F.cross_entropy_probs", lambda m, x, y: m.F.cross_entropy(x, y, label_smoothing=0.1), PROB_TARGETS),
+    op("F.nll_loss_weight", lambda m, x, t, w: m.F.nll_loss(x, t, w, ignore_index=0), WEIGHTED_CLASSES),
+    op("F.mse_loss_weight", lambda m, x, y, w: m.F.mse_loss(x, y, weight=w), WEIGHTED_LOSS),
+    op("F.l1_loss_weight", lambda m, x, y, w: m.F.l1_loss(x, y, weight=w, reduction="sum"), WEIGHTED_LOSS),
+    op("F.smooth_l1_loss", lambda m, x, y: m.F.smooth_l1_loss(x, y, beta=0.5), LOSS),
+    op("F.huber_loss", lambda m, x, y: m.F.huber_loss(x, y, delta=0.7, reduction="none"), LOSS),
+    op("F.kl_div", lambda m, x, y: m.F.kl_div(x, y, reduction="batchmean"), PROB),
+    op("F.kl_div_log_target", lambda m, x, y: m.F.kl_div(x, y, log_target=True, reduction="sum"), LOSS),
+    op("F.margin_ranking_loss", lambda m, a, b, s: m.F.margin_ranking_loss(a, b, _sign(m, s, a), margin=0.2), RANKED),
+    op("F.cosine_embedding_loss", lambda m, a, b, s: m.F.cosine_embedding_loss(a, b, _sign(m, s, a), margin=0.1), EMBEDDED),
+    op("F.triplet_margin_loss", lambda m, a, p, n: m.F.triplet_margin_loss(a, p, n, margin=2.0, swap=True), TRIPLETS),
+    op("F.multilabel_soft_margin_loss", lambda m, x, y: m.F.multilabel_soft_margin_loss(x, y.to(x.dtype)), LABELS),
+    op("F.poisson_nll_loss", lambda m, x, y: m.F.poisson_nll_loss(x, y, full=True), POSITIVE_TARGET),
+    op("F.gaussian_nll_loss", lambda m, x, y, v: m.F.gaussian_nll_loss(x, y, v, full=True), VARIANCES),
+    op("F.ctc_loss", _ctc, FRAMES, FLOATS),
+    op("optim.Adadelta", _trajectory("Adadelta", lr=0.5, weight_decay=0.1), UNARY, ("float64",)),
+    op("optim.Adagrad", _trajectory("Adagrad", lr=0.1, lr_decay=0.1, initial_accumulator_value=0.2), UNARY, ("float64",)),
+    op("optim.Adamax", _trajectory("Adamax", lr=0.1, weight_decay=0.1), UNARY, ("float64",)),
+    op("optim.NAdam", _trajectory("NAdam", lr=0.1, momentum_decay=0.01), UNARY, ("float64",)),
+    op("optim.RAdam", _trajectory("RAdam", lr=0.1, betas=(0.9, 0.9), steps=8), UNARY, ("float64",)),
+    op("optim.ASGD", _trajectory("ASGD", lr=0.1, t0=2, lambd=0.01), UNARY, ("float64",)),
+    op("optim.Adam_amsgrad", _trajectory("Adam", lr=0.1, amsgrad=True, maximize=False, foreach=False), UNARY, ("float64",)),
+    op("optim.LBFGS", _trajectory("LBFGS", steps=2, line_search_fn="strong_wolfe"), FINITE_PARAMS, ("float64",)),
+    op("optim.LBFGS_fixed_step", _trajectory("LBFGS", steps=2, lr=0.3, history_size=3), FINITE_PARAMS, ("float64",)),
+    op("lr_scheduler.LinearLR", _schedule(lambda L, o: L.LinearLR(o, start_factor=0.2, total_iters=4)), NONE_LIKE, (None,)),
+    op("lr_scheduler.ConstantLR", _schedule(lambda L, o: L.ConstantLR(o, factor=0.3, total_iters=3)), NONE_LIKE, (None,)),
+    op("lr_scheduler.PolynomialLR", _schedule(lambda L, o: L.PolynomialLR(o, total_iters=8, power=2.0)), NONE_LIKE, (None,)),
+    op("lr_scheduler.CosineAnnealingWarmRestarts",
+       _schedule(lambda L, o: L.CosineAnnealingWarmRestarts(o, T_0=2, T_mult=2, eta_min=0.1)), NONE_LIKE, (None,)),
+    op("lr_scheduler.CyclicLR", _schedule(lambda L, o: L.CyclicLR(o, 0.1, 1.0, step_size_up=2, mode="triangular2")),
+       NONE_LIKE, (None,)),
+    op("lr_scheduler.ReduceLROnPlateau", _schedule(lambda L, o: L.ReduceLROnPlateau(o, patience=1, cooldown=1)),
+       NONE_LIKE, (None,)),
+    op("lr_scheduler.SequentialLR", _schedule(lambda L, o: L.SequentialLR(
+        o, [L.LinearLR(o, start_factor=0.1, total_iters=3), L.ExponentialLR(o, gamma=0.8)], milestones=[3])),
+       NONE_LIKE, (None,)),
+    op("lr_scheduler.ChainedScheduler", _schedule(lambda L, o: L.ChainedScheduler(
+        [L.ConstantLR(o, factor=0.5, total_iters=2), L.ExponentialLR(o, gamma=0.9)])), NONE_LIKE, (None,)),
 ]
 KNOWN_LOSSES = [
+    K('F.cosine_embedding_loss', 'ints,bool:*', 'deliberate: integer inputs are refused (PyTorch squares them in the '
+      'integer type, which overflows)'),
 ]
 
 OPS += (OPS_MATH + OPS_REDUCE + OPS_SHAPE + OPS_INDEX + OPS_LINALG + OPS_CORE

@@ -164,13 +164,16 @@ def test_rmsprop_matches_reference(seed, shape, n, lr, alpha, eps, weight_decay,
 def test_default_hyperparameters_match_pytorch():
     p = [Tensor(np.zeros(1), requires_grad=True)]
     assert SGD(p).defaults == dict(lr=1e-3, momentum=0, dampening=0, weight_decay=0,
-                                   nesterov=False, maximize=False)
+                                   nesterov=False, maximize=False, foreach=None,
+                                   differentiable=False, fused=None)
     assert Adam(p).defaults == dict(lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0,
-                                    amsgrad=False, maximize=False, decoupled_weight_decay=False)
+                                    amsgrad=False, maximize=False, foreach=None, capturable=False,
+                                    differentiable=False, fused=None, decoupled_weight_decay=False)
     assert AdamW(p).defaults["weight_decay"] == 1e-2
     assert AdamW(p).defaults["decoupled_weight_decay"] is True
     assert RMSprop(p).defaults == dict(lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0,
-                                       centered=False, maximize=False)
+                                       centered=False, maximize=False, capturable=False,
+                                       foreach=None, differentiable=False)
 
 
 def test_first_momentum_buffer_is_the_gradient():
@@ -309,7 +312,8 @@ def test_param_groups_fill_defaults_and_use_their_own_options():
     assert opt.param_groups[0]["lr"] == 0.1 and opt.param_groups[0]["momentum"] == 0
     assert opt.param_groups[1]["lr"] == 0.5 and opt.param_groups[1]["params"] == [b]
     assert set(opt.param_groups[0]) == {"params", "lr", "momentum", "dampening", "weight_decay",
-                                        "nesterov", "maximize"}
+                                        "nesterov", "maximize", "foreach", "differentiable",
+                                        "fused"}
     a.grad, b.grad = Tensor(np.ones(2)), Tensor(np.ones(2))
     opt.step()
     np.testing.assert_allclose(a.numpy(), [0.9, 0.9])
@@ -656,5 +660,7 @@ def test_load_state_dict_rejects_non_dicts():
 
 
 def test_package_exports():
-    assert set(optim.__all__) == {"Optimizer", "SGD", "Adam", "AdamW", "RMSprop", "lr_scheduler"}
+    assert set(optim.__all__) == {"Optimizer", "SGD", "Adam", "AdamW", "RMSprop", "Adadelta",
+                                  "Adagrad", "Adamax", "NAdam", "RAdam", "ASGD", "LBFGS",
+                                  "lr_scheduler"}
     assert optim.lr_scheduler.StepLR is not None

@@ -1,7 +1,7 @@
 """Adam and AdamW (Adam with decoupled weight decay)."""
 import numpy as np
 
-from .optimizer import Optimizer
+from .optimizer import Optimizer, implementation_flags
 
 __all__ = ["Adam", "AdamW"]
 
@@ -27,23 +27,18 @@ class Adam(Optimizer):
     """
 
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0,
-                 amsgrad=False, *, maximize=False, decoupled_weight_decay=False):
+                 amsgrad=False, *, foreach=None, maximize=False, capturable=False,
+                 differentiable=False, fused=None, decoupled_weight_decay=False):
         defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad,
-                        maximize=maximize, decoupled_weight_decay=decoupled_weight_decay)
+                        maximize=maximize, decoupled_weight_decay=decoupled_weight_decay,
+                        **implementation_flags(foreach=foreach, capturable=capturable,
+                                               differentiable=differentiable, fused=fused))
         super().__init__(params, defaults)
 
     def _check_group(self, group):
         self._check_nonnegative(group, "lr", "learning rate")
         self._check_nonnegative(group, "eps", "epsilon value")
-        betas = group["betas"]
-        if isinstance(betas, list):
-            betas = group["betas"] = tuple(betas)
-        if not isinstance(betas, tuple) or len(betas) != 2:
-            raise ValueError(f"betas must be a pair (beta1, beta2), got {betas!r}")
-        for i, beta in enumerate(betas):
-            if not 0.0 <= beta < 1.0:
-                raise ValueError(f"Invalid beta parameter at index {i}: {beta} "
-                                 "(betas must lie in [0, 1))")
+        self._check_betas(group)
         self._check_nonnegative(group, "weight_decay", "weight_decay value")
 
     def _update(self, param, grad, state, options):
@@ -93,9 +88,11 @@ class AdamW(Adam):
     """
 
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2,
-                 amsgrad=False, *, maximize=False):
+                 amsgrad=False, *, maximize=False, foreach=None, capturable=False,
+                 differentiable=False, fused=None):
         super().__init__(params, lr, betas, eps, weight_decay, amsgrad, maximize=maximize,
-                         decoupled_weight_decay=True)
+                         foreach=foreach, capturable=capturable, differentiable=differentiable,
+                         fused=fused, decoupled_weight_decay=True)
 
     def load_state_dict(self, state_dict):
         """As :meth:`Optimizer.load_state_dict`; the weight decay stays decoupled whatever the

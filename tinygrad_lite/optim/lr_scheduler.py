@@ -27,7 +27,9 @@ from bisect import bisect_right
 from .optimizer import Optimizer, to_python
 
 __all__ = ["LRScheduler", "LambdaLR", "StepLR", "MultiStepLR", "ExponentialLR",
-           "CosineAnnealingLR", "OneCycleLR"]
+           "CosineAnnealingLR", "OneCycleLR", "LinearLR", "ConstantLR", "PolynomialLR",
+           "CosineAnnealingWarmRestarts", "CyclicLR", "ReduceLROnPlateau", "SequentialLR",
+           "ChainedScheduler"]
 
 
 def _per_group(name, optimizer, value):
@@ -77,6 +79,10 @@ class LRScheduler:
                                    "optimizer's state_dict first, or start from last_epoch=-1")
         self.base_lrs = [group["initial_lr"] for group in optimizer.param_groups]
         self.last_epoch = last_epoch
+        self._initial_step()
+
+    def _initial_step(self):
+        """The constructor's step (to epoch 0), which schedules treat as their start."""
         self._step_count = 0
         self._is_initial = True
         try:
@@ -125,6 +131,11 @@ class LRScheduler:
             warnings.warn("The epoch parameter in `scheduler.step()` is deprecated (as in "
                           "PyTorch); call `scheduler.step()` once per epoch instead.",
                           UserWarning, stacklevel=2)
+        self._update_lr(epoch)
+
+    def _update_lr(self, epoch=None):
+        """:meth:`step` without the deprecation warning (SequentialLR restarts a scheduler with
+        ``_update_lr(0)``)."""
         previous = self.last_epoch, self._step_count
         self._step_count += 1
         self._get_lr_called_within_step = True
@@ -496,3 +507,448 @@ class OneCycleLR(LRScheduler):
             if self.cycle_momentum:
                 self._set_momentum(group, momentum)
         return lrs
+
+
+class LinearLR(LRScheduler):
+    """``LinearLR(optimizer, start_factor=1/3, end_factor=1.0, total_iters=5, last_epoch=-1)``:
+    scale the learning rate by a factor moving linearly from ``start_factor`` to ``end_factor``
+    over ``total_iters`` epochs (a warm-up, typically).
+
+    >>> import numpy as np
+    >>> from tinygrad_lite.tensor import Tensor
+    >>> from tinygrad_lite.optim import SGD
+    >>> opt = SGD([Tensor(np.zeros(1), requires_grad=True)], lr=1.0)
+    >>> s = LinearLR(opt, start_factor=0.5, total_iters=2); s.step(); s.get_last_lr()
+    [0.75]
+    """
+
+    def __init__(self, optimizer, start_factor=1.0 / 3, end_factor=1.0, total_iters=5,
+                 last_epoch=-1):
+        if not 0 < start_factor <= 1:
+            raise ValueError("Starting multiplicative factor expected to be greater than 0 and "
+                             f"less or equal to 1, got {start_factor}")
+        if not 0 <= end_factor <= 1:
+            raise ValueError("Ending multiplicative factor expected to be between 0 and 1, got "
+                             f"{end_factor}")
+        self.start_factor, self.end_factor, self.total_iters = start_factor, end_factor, total_iters
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self):
+        self._warn_if_outside_step()
+        if self.last_epoch == 0:
+            return [lr * self.start_factor for lr in self._current_lrs()]
+        if self._is_initial or self.last_epoch > self.total_iters:
+            return self._current_lrs()
+        change = self.end_factor - self.start_factor
+        factor = 1.0 + change / (self.total_iters * self.start_factor + (self.last_epoch - 1) * change)
+        return [lr * factor for lr in self._current_lrs()]
+
+    def _get_closed_form_lr(self):
+        done = min(self.total_iters, self.last_epoch) / self.total_iters
+        return [base * (self.start_factor + (self.end_factor - self.start_factor) * done)
+                for base in self.base_lrs]
+
+
+class ConstantLR(LRScheduler):
+    """``ConstantLR(optimizer, factor=1/3, total_iters=5, last_epoch=-1)``: the learning rate
+    times ``factor`` for the first ``total_iters`` epochs, then the base rate.
+
+    >>> import numpy as np
+    >>> from tinygrad_lite.tensor import Tensor
+    >>> from tinygrad_lite.optim import SGD
+    >>> opt = SGD([Tensor(np.zeros(1), requires_grad=True)], lr=1.0)
+    >>> s = ConstantLR(opt, factor=0.5, total_iters=1); lr0 = s.get_last_lr(); s.step()
+    >>> lr0, s.get_last_lr()
+    ([0.5], [1.0])
+    """
+
+    def __init__(self, optimizer, factor=1.0 / 3, total_iters=5, last_epoch=-1):
+        if not 0 <= factor <= 1:
+            raise ValueError(f"Constant multiplicative factor expected to be between 0 and 1, "
+                             f"got {factor}")
+        self.factor, self.total_iters = factor, total_iters
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self):
+        self._warn_if_outside_step()
+        if self.last_epoch == 0:
+            return [lr * self.factor for lr in self._current_lrs()]
+        if self.last_epoch != self.total_iters:
+            return self._current_lrs()
+        return [lr * (1.0 / self.factor) for lr in self._current_lrs()]
+
+    def _get_closed_form_lr(self):
+        ended = self.last_epoch >= self.total_iters
+        return [base * (self.factor + ended * (1 - self.factor)) for base in self.base_lrs]
+
+
+class PolynomialLR(LRScheduler):
+    """``PolynomialLR(optimizer, total_iters=5, power=1.0, last_epoch=-1)``: decay the learning
+    rate to 0 over ``total_iters`` epochs as ``base_lr * (1 - epoch / total_iters) ** power``.
+
+    >>> import numpy as np
+    >>> from tinygrad_lite.tensor import Tensor
+    >>> from tinygrad_lite.optim import SGD
+    >>> opt = SGD([Tensor(np.zeros(1), requires_grad=True)], lr=1.0)
+    >>> s = PolynomialLR(opt, total_iters=4, power=2.0); s.step(); s.get_last_lr()
+    [0.5625]
+    """
+
+    def __init__(self, optimizer, total_iters=5, power=1.0, last_epoch=-1):
+        self.total_iters, self.power = total_iters, power
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self):
+        self._warn_if_outside_step()
+        if self._is_initial or self.last_epoch > self.total_iters:
+            return self._current_lrs()
+        factor = ((1.0 - self.last_epoch / self.total_iters)
+                  / (1.0 - (self.last_epoch - 1) / self.total_iters)) ** self.power
+        return [lr * factor for lr in self._current_lrs()]
+
+    def _get_closed_form_lr(self):
+        left = 1.0 - min(self.total_iters, self.last_epoch) / self.total_iters
+        return [base * left ** self.power for base in self.base_lrs]
+
+
+class CosineAnnealingWarmRestarts(LRScheduler):
+    """``CosineAnnealingWarmRestarts(optimizer, T_0, T_mult=1, eta_min=0.0, last_epoch=-1)``:
+    cosine annealing from ``base_lr`` to ``eta_min`` over ``T_i`` epochs, then a restart, with
+    ``T_0`` the first period and each next one ``T_mult`` times longer (SGDR).
+    ``step(epoch)`` accepts fractional epochs (steps within an epoch), as in PyTorch.
+
+    >>> import numpy as np
+    >>> from tinygrad_lite.tensor import Tensor
+    >>> from tinygrad_lite.optim import SGD
+    >>> opt = SGD([Tensor(np.zeros(1), requires_grad=True)], lr=1.0)
+    >>> s = CosineAnnealingWarmRestarts(opt, T_0=2)
+    >>> [round(s.get_last_lr()[0], 6) for _ in range(4) if s.step() is None]
+    [0.5, 1.0, 0.5, 1.0]
+    """
+
+    def __init__(self, optimizer, T_0, T_mult=1, eta_min=0.0, last_epoch=-1):
+        if not isinstance(T_0, int) or isinstance(T_0, bool) or T_0 <= 0:
+            raise ValueError(f"Expected positive integer T_0, but got {T_0!r}")
+        if not isinstance(T_mult, int) or isinstance(T_mult, bool) or T_mult < 1:
+            raise ValueError(f"Expected integer T_mult >= 1, but got {T_mult!r}")
+        if not isinstance(eta_min, numbers.Real):
+            raise ValueError(f"Expected float or int eta_min, but got {eta_min!r}")
+        self.T_0, self.T_i, self.T_mult, self.eta_min = T_0, T_0, T_mult, eta_min
+        self.T_cur = last_epoch
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self):
+        self._warn_if_outside_step()
+        cosine = (1 + math.cos(math.pi * self.T_cur / self.T_i)) / 2
+        return [self.eta_min + (base - self.eta_min) * cosine for base in self.base_lrs]
+
+    def step(self, epoch=None):
+        """Advance one epoch, or go to ``epoch`` (possibly fractional)."""
+        if epoch is None and self.last_epoch < 0:
+            epoch = 0
+        if epoch is None:
+            epoch = self.last_epoch + 1
+            self.T_cur += 1
+            if self.T_cur >= self.T_i:
+                self.T_cur %= self.T_i
+                self.T_i *= self.T_mult
+        elif epoch < 0:
+            raise ValueError(f"Expected non-negative epoch, but got {epoch}")
+        elif epoch >= self.T_0:
+            if self.T_mult == 1:
+                self.T_cur = epoch % self.T_0
+            else:
+                n = int(math.log(epoch / self.T_0 * (self.T_mult - 1) + 1, self.T_mult))
+                self.T_cur = epoch - self.T_0 * (self.T_mult ** n - 1) / (self.T_mult - 1)
+                self.T_i = self.T_0 * self.T_mult ** n
+        else:
+            self.T_i, self.T_cur = self.T_0, epoch
+        self.last_epoch = math.floor(epoch)
+        self._step_count += 1
+        self._get_lr_called_within_step = True
+        try:
+            values = self.get_lr()
+        finally:
+            self._get_lr_called_within_step = False
+        for group, lr in zip(self.optimizer.param_groups, values):
+            group["lr"] = lr
+        self._last_lr = self._current_lrs()
+
+
+class CyclicLR(LRScheduler):
+    """``CyclicLR(optimizer, base_lr, max_lr, step_size_up=2000, step_size_down=None,
+    mode='triangular', gamma=1.0, scale_fn=None, scale_mode='cycle', cycle_momentum=True,
+    base_momentum=0.8, max_momentum=0.9, last_epoch=-1)``: cycle the learning rate between
+    ``base_lr`` and ``max_lr`` (and the momentum, or Adam's beta1, the other way), stepping once
+    per batch. Modes: 'triangular', 'triangular2' (the amplitude halves each cycle), 'exp_range'
+    (scaled by ``gamma ** iterations``), or a custom ``scale_fn``.
+
+    >>> import numpy as np
+    >>> from tinygrad_lite.tensor import Tensor
+    >>> from tinygrad_lite.optim import SGD
+    >>> opt = SGD([Tensor(np.zeros(1), requires_grad=True)], lr=1.0, momentum=0.9)
+    >>> s = CyclicLR(opt, base_lr=0.1, max_lr=0.5, step_size_up=2)
+    >>> [round(s.get_last_lr()[0], 6) for _ in range(4) if s.step() is None]
+    [0.3, 0.5, 0.3, 0.1]
+    """
+
+    def __init__(self, optimizer, base_lr, max_lr, step_size_up=2000, step_size_down=None,
+                 mode="triangular", gamma=1.0, scale_fn=None, scale_mode="cycle",
+                 cycle_momentum=True, base_momentum=0.8, max_momentum=0.9, last_epoch=-1):
+        if not isinstance(optimizer, Optimizer):
+            raise TypeError(f"{type(optimizer).__name__} is not an Optimizer")
+        base_lrs = _per_group("base_lr", optimizer, base_lr)
+        if last_epoch == -1:
+            for lr, group in zip(base_lrs, optimizer.param_groups):
+                group["lr"] = lr
+        self.max_lrs = _per_group("max_lr", optimizer, max_lr)
+        up = float(step_size_up)
+        down = float(step_size_down) if step_size_down is not None else up
+        self.total_size, self.step_ratio = up + down, up / (up + down)
+        if mode not in ("triangular", "triangular2", "exp_range") and scale_fn is None:
+            raise ValueError("mode is invalid and scale_fn is None")
+        self.mode, self.gamma = mode, gamma
+        self._scale_fn_custom = scale_fn
+        self.scale_mode = scale_mode if scale_fn is not None else \
+            ("iterations" if mode == "exp_range" else "cycle")
+        self.cycle_momentum = cycle_momentum
+        if cycle_momentum:
+            if "momentum" not in optimizer.defaults and "betas" not in optimizer.defaults:
+                raise ValueError("optimizer must support momentum or beta1 with `cycle_momentum` "
+                                 "option enabled")
+            self.use_beta1 = "betas" in optimizer.defaults
+            self.base_momentums = _per_group("base_momentum", optimizer, base_momentum)
+            self.max_momentums = _per_group("max_momentum", optimizer, max_momentum)
+            if last_epoch == -1:
+                for high, low, group in zip(self.max_momentums, self.base_momentums,
+                                            optimizer.param_groups):
+                    self._set_momentum(group, high)
+                    group["max_momentum"], group["base_momentum"] = high, low
+        super().__init__(optimizer, last_epoch)
+        self.base_lrs = base_lrs
+
+    def _set_momentum(self, group, value):
+        if self.use_beta1:
+            group["betas"] = (value, *group["betas"][1:])
+        else:
+            group["momentum"] = value
+
+    def scale_fn(self, x):
+        """The amplitude's scale at cycle (or iteration) ``x``."""
+        if self._scale_fn_custom is not None:
+            return self._scale_fn_custom(x)
+        if self.mode == "triangular":
+            return 1.0
+        if self.mode == "triangular2":
+            return 1 / (2.0 ** (x - 1))
+        return self.gamma ** x
+
+    def get_lr(self):
+        self._warn_if_outside_step()
+        cycle = math.floor(1 + self.last_epoch / self.total_size)
+        x = 1.0 + self.last_epoch / self.total_size - cycle
+        rise = x / self.step_ratio if x <= self.step_ratio else (x - 1) / (self.step_ratio - 1)
+        scale = self.scale_fn(cycle if self.scale_mode == "cycle" else self.last_epoch)
+        lrs = [base + (high - base) * rise * scale for base, high in zip(self.base_lrs, self.max_lrs)]
+        if self.cycle_momentum:
+            for group, low, high in zip(self.optimizer.param_groups, self.base_momentums,
+                                        self.max_momentums):
+                self._set_momentum(group, high - (high - low) * rise * scale)
+        return lrs
+
+    def state_dict(self):
+        """As :meth:`LRScheduler.state_dict`, without a custom ``scale_fn`` (a function)."""
+        state = super().state_dict()
+        state.pop("_scale_fn_custom", None)
+        return state
+
+    def load_state_dict(self, state_dict):
+        custom = self._scale_fn_custom
+        super().load_state_dict(state_dict)
+        self._scale_fn_custom = custom
+
+
+class ReduceLROnPlateau(LRScheduler):
+    """``ReduceLROnPlateau(optimizer, mode='min', factor=0.1, patience=10, threshold=1e-4,
+    threshold_mode='rel', cooldown=0, min_lr=0, eps=1e-8)``: multiply the learning rate by
+    ``factor`` once the metric given to ``step(metric)`` has not improved for ``patience``
+    epochs, then wait ``cooldown`` epochs; never below ``min_lr``, and only by more than ``eps``.
+
+    >>> import numpy as np
+    >>> from tinygrad_lite.tensor import Tensor
+    >>> from tinygrad_lite.optim import SGD
+    >>> opt = SGD([Tensor(np.zeros(1), requires_grad=True)], lr=1.0)
+    >>> s = ReduceLROnPlateau(opt, patience=1)
+    >>> for loss in [1.0, 1.0, 1.0]: s.step(loss)
+    >>> s.get_last_lr()
+    [0.1]
+    """
+
+    def __init__(self, optimizer, mode="min", factor=0.1, patience=10, threshold=1e-4,
+                 threshold_mode="rel", cooldown=0, min_lr=0, eps=1e-8):
+        if factor >= 1.0:
+            raise ValueError("Factor should be < 1.0.")
+        if not isinstance(optimizer, Optimizer):
+            raise TypeError(f"{type(optimizer).__name__} is not an Optimizer")
+        if mode not in ("min", "max"):
+            raise ValueError(f"mode {mode} is unknown!")
+        if threshold_mode not in ("rel", "abs"):
+            raise ValueError(f"threshold mode {threshold_mode} is unknown!")
+        self.optimizer, self.factor = optimizer, factor
+        self.min_lrs = _per_group("min_lr", optimizer, min_lr)
+        self.patience, self.cooldown, self.eps = patience, cooldown, eps
+        self.mode, self.threshold, self.threshold_mode = mode, threshold, threshold_mode
+        self.mode_worse = math.inf if mode == "min" else -math.inf
+        self.last_epoch = 0
+        self._last_lr = self._current_lrs()
+        self.best, self.cooldown_counter, self.num_bad_epochs = self.mode_worse, 0, 0
+
+    def get_lr(self):
+        raise NotImplementedError("ReduceLROnPlateau sets the learning rates in step(metric)")
+
+    @property
+    def in_cooldown(self):
+        return self.cooldown_counter > 0
+
+    def is_better(self, a, best):
+        """Whether metric ``a`` improves on ``best`` by more than the threshold."""
+        if self.mode == "min":
+            return a < (best * (1.0 - self.threshold) if self.threshold_mode == "rel"
+                        else best - self.threshold)
+        return a > (best * (self.threshold + 1.0) if self.threshold_mode == "rel"
+                    else best + self.threshold)
+
+    def step(self, metrics, epoch=None):
+        """Record this epoch's ``metrics`` (a number or 0-d tensor); reduce the rates on a plateau."""
+        current = float(metrics)
+        if epoch is None:
+            epoch = self.last_epoch + 1
+        else:
+            warnings.warn("The epoch parameter in `scheduler.step()` is deprecated (as in "
+                          "PyTorch).", UserWarning, stacklevel=2)
+        self.last_epoch = epoch
+        if self.is_better(current, self.best):
+            self.best, self.num_bad_epochs = current, 0
+        else:
+            self.num_bad_epochs += 1
+        if self.in_cooldown:
+            self.cooldown_counter -= 1
+            self.num_bad_epochs = 0
+        if self.num_bad_epochs > self.patience:
+            for group, min_lr in zip(self.optimizer.param_groups, self.min_lrs):
+                old = float(group["lr"])
+                new = max(old * self.factor, min_lr)
+                if old - new > self.eps:
+                    group["lr"] = new
+            self.cooldown_counter, self.num_bad_epochs = self.cooldown, 0
+        self._last_lr = self._current_lrs()
+
+
+def _check_schedulers(name, schedulers, optimizer):
+    if len(schedulers) < 1:
+        raise ValueError(f"{name} expects at least one scheduler, but got no scheduler.")
+    for i, scheduler in enumerate(schedulers):
+        if not hasattr(scheduler, "optimizer"):
+            raise TypeError(f"{name} at index {i} should have `optimizer` as its attribute.")
+        if isinstance(scheduler, ReduceLROnPlateau):
+            raise ValueError(f"{name} does not support `ReduceLROnPlateau` scheduler as it requires "
+                             f"additional kwargs to be specified when calling `step`, but got one "
+                             f"at index {i} in the given schedulers sequence.")
+        if scheduler.optimizer is not optimizer:
+            raise ValueError(f"{name} expects all schedulers to belong to the same optimizer, but "
+                             f"got scheduler {type(scheduler).__name__} at index {i} with another")
+
+
+class _Composite(LRScheduler):
+    """State handling shared by SequentialLR and ChainedScheduler: the wrapped schedulers'
+    states are saved inside this one's."""
+
+    def state_dict(self):
+        state = {key: to_python(value) for key, value in self.__dict__.items()
+                 if key not in ("optimizer", "_schedulers")}
+        state["_schedulers"] = [s.state_dict() for s in self._schedulers]
+        return state
+
+    def load_state_dict(self, state_dict):
+        state = dict(state_dict)
+        inner = state.pop("_schedulers")
+        self.__dict__.update(to_python(state))
+        for scheduler, saved in zip(self._schedulers, inner):
+            scheduler.load_state_dict(saved)
+
+
+class SequentialLR(_Composite):
+    """``SequentialLR(optimizer, schedulers, milestones, last_epoch=-1)``: run ``schedulers`` one
+    after another, switching at each milestone epoch (each restarts from its own epoch 0).
+
+    >>> import numpy as np
+    >>> from tinygrad_lite.tensor import Tensor
+    >>> from tinygrad_lite.optim import SGD
+    >>> opt = SGD([Tensor(np.zeros(1), requires_grad=True)], lr=1.0)
+    >>> warm = LinearLR(opt, start_factor=0.5, total_iters=2)
+    >>> s = SequentialLR(opt, [warm, ExponentialLR(opt, gamma=0.5)], milestones=[2])
+    >>> [s.get_last_lr()[0]] + [s.get_last_lr()[0] for _ in range(3) if s.step() is None]
+    [0.5, 0.75, 1.0, 0.5]
+    """
+
+    def __init__(self, optimizer, schedulers, milestones, last_epoch=-1):
+        _check_schedulers(type(self).__name__, schedulers, optimizer)
+        if len(milestones) != len(schedulers) - 1:
+            raise ValueError(f"Sequential Schedulers expects number of schedulers provided to be "
+                             f"one more than the number of milestone points, but got number of "
+                             f"schedulers {len(schedulers)} and the number of milestones to be "
+                             f"equal to {len(milestones)}")
+        self._schedulers, self._milestones = list(schedulers), list(milestones)
+        self.last_epoch, self.optimizer = last_epoch + 1, optimizer
+        for group in optimizer.param_groups:
+            group["lr"] = group["initial_lr"]
+        self._undo(self)
+        first = self._schedulers[bisect_right(self._milestones, 0)]
+        first._initial_step()
+        self._last_lr = first.get_last_lr()
+
+    @classmethod
+    def _undo(cls, scheduler):
+        """Take back the step each wrapped scheduler's constructor made."""
+        for inner in getattr(scheduler, "_schedulers", ()):
+            if hasattr(inner, "_schedulers"):
+                cls._undo(inner)
+            else:
+                inner.last_epoch -= 1
+
+    def step(self):
+        """Advance one epoch with the scheduler whose turn it is."""
+        self.last_epoch += 1
+        index = bisect_right(self._milestones, self.last_epoch)
+        scheduler = self._schedulers[index]
+        if index > 0 and self._milestones[index - 1] == self.last_epoch:
+            scheduler._update_lr(0)
+        else:
+            scheduler.step()
+        self._last_lr = scheduler.get_last_lr()
+
+
+class ChainedScheduler(_Composite):
+    """``ChainedScheduler(schedulers, optimizer=None)``: step every scheduler in ``schedulers``
+    at once, their effects multiplying (for the schedulers that update recursively).
+
+    >>> import numpy as np
+    >>> from tinygrad_lite.tensor import Tensor
+    >>> from tinygrad_lite.optim import SGD
+    >>> opt = SGD([Tensor(np.zeros(1), requires_grad=True)], lr=1.0)
+    >>> s = ChainedScheduler([ConstantLR(opt, factor=0.5, total_iters=1), ExponentialLR(opt, gamma=0.5)])
+    >>> s.get_last_lr(), [s.get_last_lr()[0] for _ in range(2) if s.step() is None]
+    ([0.5], [0.5, 0.25])
+    """
+
+    def __init__(self, schedulers, optimizer=None):
+        optimizer = optimizer or schedulers[0].optimizer
+        _check_schedulers(type(self).__name__, schedulers, optimizer)
+        self._schedulers, self.optimizer = list(schedulers), optimizer
+        self._last_lr = self._current_lrs()
+
+    def step(self):
+        """Step every wrapped scheduler."""
+        for scheduler in self._schedulers:
+            scheduler.step()
+        self._last_lr = self._current_lrs()

@@ -74,6 +74,16 @@ def _as_float(value):
     return value
 
 
+def implementation_flags(**flags):
+    """PyTorch's implementation switches (``foreach``, ``fused``, ``capturable``,
+    ``differentiable``) as group options: accepted, since every update here is one NumPy pass on
+    the CPU, except ``differentiable=True`` (an update recorded by autograd), which is refused."""
+    if flags.get("differentiable"):
+        raise NotImplementedError("differentiable=True is not supported: tinygrad_lite's "
+                                  "optimizers update parameters outside the autograd graph")
+    return flags
+
+
 _SET_ERROR = ("optimizer parameters need to be organized in ordered collections, but the ordering "
               "of tensors in sets changes between runs; use a list")
 
@@ -213,6 +223,25 @@ class Optimizer:
             raise TypeError(f"{key} must be a real number, got {value!r}")
         if not 0.0 <= value:
             raise ValueError(f"Invalid {label}: {value}")
+
+    @staticmethod
+    def _scalar(value, param):
+        """``value`` rounded as PyTorch's scalar state tensors round it: float64 for float64
+        parameters, float32 otherwise (PyTorch keeps such state in the default dtype)."""
+        return float(np.float64(value) if param.dtype == np.float64 else np.float32(value))
+
+    @staticmethod
+    def _check_betas(group):
+        """``group["betas"]`` as a tuple of two numbers in [0, 1), or ValueError."""
+        betas = group["betas"]
+        if isinstance(betas, list):
+            betas = group["betas"] = tuple(betas)
+        if not isinstance(betas, tuple) or len(betas) != 2:
+            raise ValueError(f"betas must be a pair (beta1, beta2), got {betas!r}")
+        for i, beta in enumerate(betas):
+            if not 0.0 <= beta < 1.0:
+                raise ValueError(f"Invalid beta parameter at index {i}: {beta} "
+                                 "(betas must lie in [0, 1))")
 
     # ------------------------------------------------------------------------------------------
     # gradients and the step loop

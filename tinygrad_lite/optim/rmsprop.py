@@ -1,7 +1,7 @@
 """RMSprop, optionally centered and with momentum."""
 import numpy as np
 
-from .optimizer import Optimizer
+from .optimizer import Optimizer, implementation_flags
 
 __all__ = ["RMSprop"]
 
@@ -28,9 +28,12 @@ class RMSprop(Optimizer):
     """
 
     def __init__(self, params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0,
-                 centered=False, *, maximize=False):
+                 centered=False, capturable=False, foreach=None, maximize=False,
+                 differentiable=False):
         defaults = dict(lr=lr, alpha=alpha, eps=eps, weight_decay=weight_decay, momentum=momentum,
-                        centered=centered, maximize=maximize)
+                        centered=centered, maximize=maximize,
+                        **implementation_flags(capturable=capturable, foreach=foreach,
+                                               differentiable=differentiable))
         super().__init__(params, defaults)
 
     def _check_group(self, group):

@@ -1,7 +1,7 @@
 """Stochastic gradient descent, with optional momentum, dampening, Nesterov and weight decay."""
 import numpy as np
 
-from .optimizer import Optimizer
+from .optimizer import Optimizer, implementation_flags
 
 __all__ = ["SGD"]
 
@@ -26,9 +26,11 @@ class SGD(Optimizer):
     """
 
     def __init__(self, params, lr=1e-3, momentum=0, dampening=0, weight_decay=0, nesterov=False,
-                 maximize=False):
+                 maximize=False, *, foreach=None, differentiable=False, fused=None):
         defaults = dict(lr=lr, momentum=momentum, dampening=dampening, weight_decay=weight_decay,
-                        nesterov=nesterov, maximize=maximize)
+                        nesterov=nesterov, maximize=maximize,
+                        **implementation_flags(foreach=foreach, differentiable=differentiable,
+                                               fused=fused))
         super().__init__(params, defaults)
 
     def _check_group(self, group):
