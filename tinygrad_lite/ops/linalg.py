@@ -47,14 +47,31 @@ def _same_dtype(op, *tensors):
                          f"{', '.join(str(t.dtype) for t in tensors)}")
 
 
-def _float_matrices(op, A, square=True, low_precision=False):
-    """A (batch of) float32/float64 matrices, as the factorizations need."""
+_NO_KERNEL_DTYPES = "?bBhilqe"  # bool, ints, float16 (NumPy dtype chars)
+
+
+def _float_matrices(op, A, square=True, empty_ok=""):
+    """Check that A is a (batch of) float32/float64 matrices, as the factorizations need. Returns
+    True for an empty A of a dtype in ``empty_ok`` (NumPy dtype chars): PyTorch refuses those
+    dtypes only in its kernels, which an empty input never reaches; the op then answers in
+    float32 and casts back."""
     if A.ndim < 2:
         raise ShapeError(f"{op}: the input must have at least 2 dimensions, got shape {A.shape}")
-    if A.dtype.kind != "f" or (A.dtype == np.float16 and not low_precision):
-        raise UnsupportedDTypeError(f"{op}: expected a float32 or float64 tensor, got {A.dtype}")
     if square and A.shape[-1] != A.shape[-2]:
         raise ShapeError(f"{op}: expected (batches of) square matrices, got shape {A.shape}")
+    if A.dtype.char in empty_ok and A.numel() == 0:
+        return True
+    if A.dtype.kind != "f" or A.dtype == np.float16:
+        raise UnsupportedDTypeError(f"{op}: expected a float32 or float64 tensor, got {A.dtype}")
+    return False
+
+
+def _in_float32(fn, A, *args, **kwargs):
+    """``fn(A)`` computed in float32, each result cast back to A's dtype (see _float_matrices)."""
+    out = fn(A.float(), *args, **kwargs)
+    if isinstance(out, tuple):
+        return type(out)(*(t.to(A.dtype) for t in out))
+    return out.to(A.dtype)
 
 
 def _mT(x):
@@ -105,6 +122,8 @@ def dot(input, tensor):
     tensor(11.)
     """
     _dims("dot", "input", input, 1), _dims("dot", "tensor", tensor, 1)
+    if input.dtype == np.bool_:
+        raise UnsupportedDTypeError("dot: not implemented for bool tensors")
     if input.shape != tensor.shape:
         raise ShapeError(f"dot: sizes differ: {input.shape} and {tensor.shape}")
     return P.Matmul.apply(input, tensor)
@@ -241,8 +260,7 @@ def addbmm(input, batch1, batch2, beta=1, alpha=1):
     >>> addbmm(tg.zeros(2, 3), tg.ones(4, 2, 5), tg.ones(4, 5, 3))[0, 0]
     tensor(20.)
     """
-    product = bmm(batch1, batch2)
-    return _add_product("addbmm", input, product.sum(0, dtype=product.dtype), beta, alpha)
+    return _add_product("addbmm", input, _sum_keep_dtype(bmm(batch1, batch2), 0, True), beta, alpha)
 
 
 def matrix_power(input, n):
@@ -309,9 +327,9 @@ def cross(input, other, dim=None):
     """
     if input.ndim != other.ndim:
         raise ShapeError(f"cross: inputs need as many dimensions, got {input.shape} and {other.shape}")
-    _same_dtype("cross", input, other)
-    if input.dtype == np.bool_:
+    if np.bool_ in (input.dtype, other.dtype):
         raise UnsupportedDTypeError("cross: not implemented for bool tensors")
+    _same_dtype("cross", input, other)
     shape = np.broadcast_shapes(input.shape, other.shape)
     if dim is None:
         dim = next((d for d, s in enumerate(shape) if s == 3), None)
@@ -429,11 +447,11 @@ def _label_sizes(terms, operands):
             if own.setdefault(c, s) != s:
                 raise ShapeError(f"einsum: subscript {c} is repeated for operand {i} with sizes "
                                  f"{own[c]} and {s}")
-            seen = sizes.get(c, 1)
-            if s != 1 and seen != 1 and s != seen:
+            seen = sizes.setdefault(c, s)
+            if s != seen and 1 not in (s, seen):
                 raise ShapeError(f"einsum: subscript {c} has size {s} for operand {i}, which does "
                                  f"not broadcast with size {seen}")
-            sizes[c] = max(seen, s)
+            sizes[c] = s if seen == 1 else seen
     return sizes
 
 
@@ -511,9 +529,9 @@ def _power_sum_root(a, p, axis, keepdim):
     if p > 0:
         s = P.Where.apply(safe ** p, np.zeros((), a.dtype), cond=nonzero).sum(axis, keepdim=keepdim)
         valid = s._array != 0
-    else:  # a zero makes the result 0
+    else:  # a zero makes the result 0 (but nan stays nan)
         s = (safe ** p).sum(axis, keepdim=keepdim)
-        valid = nonzero.all(axis=axis, keepdims=keepdim)
+        valid = (nonzero | np.isnan(a._array)).all(axis=axis, keepdims=keepdim) | np.isnan(s._array)
     root = P.Where.apply(s, np.ones((), a.dtype), cond=valid) ** (1.0 / p)
     return P.Where.apply(root, np.zeros((), a.dtype), cond=valid)
 
@@ -531,17 +549,14 @@ def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None):  # noqa: A002
     axis = axis if x.ndim else ()
     half = x.dtype == np.float16
     a = (x.float() if half else x).abs()
+    if (math.isinf(ord) or ord < 0) and not math.prod(x.shape[d] for d in axis):
+        raise ShapeError(f"linalg.vector_norm: the {ord} norm of no elements is undefined "
+                         f"(shape {x.shape}, dim {dim})")
     if math.isinf(ord):
-        if not math.prod(x.shape[d] for d in axis) and x.size:
-            raise ShapeError(f"linalg.vector_norm: the {ord} norm of no elements is undefined "
-                             f"(shape {x.shape}, dim {dim})")
-        if not math.prod(x.shape[d] for d in axis):
-            out = a.sum(axis, keepdim=keepdim)
-        else:
-            out = a.amax(axis, keepdim) if ord > 0 else a.amin(axis, keepdim)
+        out = a.amax(axis, keepdim) if ord > 0 else a.amin(axis, keepdim)
     elif ord == 0:
         count = np.count_nonzero(a._array, axis=axis, keepdims=keepdim).astype(a.dtype)
-        out = _zeros_in_graph(a).sum(axis, keepdim=keepdim) + Tensor(count)
+        out = _zeros_in_graph(x).sum(axis, keepdim=keepdim).to(a.dtype) + Tensor(count)
     elif ord == 1:
         out = a.sum(axis, keepdim=keepdim)
     elif ord == 2:
@@ -927,7 +942,8 @@ def det(A):
     >>> det(Tensor([[1., 2.], [3., 4.]]))
     tensor(-2.)
     """
-    _float_matrices("linalg.det", A)
+    if _float_matrices("linalg.det", A, empty_ok="e"):
+        return _in_float32(det, A)
     return Det.apply(A)
 
 
@@ -985,7 +1001,8 @@ def cholesky(A, *, upper=False):
     tensor([[2., 0.],
             [1., 1.]])
     """
-    _float_matrices("linalg.cholesky", A)
+    if _float_matrices("linalg.cholesky", A, empty_ok="e"):
+        return _in_float32(cholesky, A, upper=upper)
     return Cholesky.apply(A, upper=upper)
 
 
@@ -1038,7 +1055,8 @@ def eigh(A, UPLO="L"):
     >>> eigh(Tensor([[2., 1.], [1., 2.]])).eigenvalues
     tensor([1., 3.])
     """
-    _float_matrices("linalg.eigh", A)
+    if _float_matrices("linalg.eigh", A, empty_ok=_NO_KERNEL_DTYPES):
+        return _in_float32(eigh, A, UPLO)
     return EighResult(*Eigh.outputs(A, UPLO=_uplo("linalg.eigh", UPLO)))
 
 
@@ -1048,7 +1066,8 @@ def eigvalsh(A, UPLO="L"):
     >>> eigvalsh(Tensor([[2., 1.], [1., 2.]]))
     tensor([1., 3.])
     """
-    _float_matrices("linalg.eigvalsh", A)
+    if _float_matrices("linalg.eigvalsh", A, empty_ok=_NO_KERNEL_DTYPES):
+        return _in_float32(eigvalsh, A, UPLO)
     return Eigh.outputs(A, UPLO=_uplo("linalg.eigvalsh", UPLO))[0]
 
 
@@ -1120,7 +1139,7 @@ def lstsq(A, B, rcond=None, *, driver=None):
     s = np.linalg.svd(A._array, compute_uv=False)
     rank = np.count_nonzero(s > _cutoff(s, m, n, None, rcond), axis=-1).astype(np.int64)
     empty = Tensor(np.zeros(0, A.dtype))
-    residuals = empty
+    residuals = _zeros_in_graph(solution).reshape(-1)[:0]  # empty, but requires grad as PyTorch's
     if driver not in (None, "gelsy") and m > n and np.all(rank == n):
         residuals = ((A @ solution - rhs) ** 2).sum(-2)
         residuals = residuals.squeeze(-1) if vector else residuals
