@@ -660,7 +660,7 @@ def _diag_embed(v):
 
 
 def _is_zero(g):
-    return not np.any(P._data(g))
+    return not np.any(g._array if isinstance(g, Tensor) else g)
 
 
 def _numpy_linalg(op, fn, *arrays, **kwargs):
