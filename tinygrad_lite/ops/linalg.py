@@ -35,10 +35,12 @@ class LinAlgError(RuntimeError):
 # argument checks
 # ---------------------------------------------------------------------------------------------
 
-def _dims(op, name, t, *ndims):
-    if t.ndim not in ndims:
-        raise ShapeError(f"{op}: {name} must have {' or '.join(map(str, ndims))} dimensions, "
-                         f"got shape {t.shape}")
+def _dims(op, **operands):
+    """Check each operand's number of dimensions: ``_dims("mm", input=(input, 2))``."""
+    for name, (t, *ndims) in operands.items():
+        if t.ndim not in ndims:
+            raise ShapeError(f"{op}: {name} must have {' or '.join(map(str, ndims))} dimensions, "
+                             f"got shape {t.shape}")
 
 
 def _same_dtype(op, *tensors):
@@ -89,7 +91,7 @@ def mm(input, mat2):
     >>> mm(tg.ones(2, 3), tg.ones(3, 4)).shape
     (2, 4)
     """
-    _dims("mm", "input", input, 2), _dims("mm", "mat2", mat2, 2)
+    _dims("mm", input=(input, 2), mat2=(mat2, 2))
     return P.Matmul.apply(input, mat2)
 
 
@@ -99,7 +101,7 @@ def bmm(input, mat2):
     >>> bmm(tg.ones(5, 2, 3), tg.ones(5, 3, 4)).shape
     (5, 2, 4)
     """
-    _dims("bmm", "input", input, 3), _dims("bmm", "mat2", mat2, 3)
+    _dims("bmm", input=(input, 3), mat2=(mat2, 3))
     if input.shape[0] != mat2.shape[0]:
         raise ShapeError(f"bmm: batch sizes differ: {input.shape} and {mat2.shape}")
     return P.Matmul.apply(input, mat2)
@@ -111,7 +113,7 @@ def mv(input, vec):
     >>> mv(Tensor([[1., 2.], [3., 4.]]), Tensor([1., 1.]))
     tensor([3., 7.])
     """
-    _dims("mv", "input", input, 2), _dims("mv", "vec", vec, 1)
+    _dims("mv", input=(input, 2), vec=(vec, 1))
     return P.Matmul.apply(input, vec)
 
 
@@ -121,7 +123,7 @@ def dot(input, tensor):
     >>> dot(Tensor([1., 2.]), Tensor([3., 4.]))
     tensor(11.)
     """
-    _dims("dot", "input", input, 1), _dims("dot", "tensor", tensor, 1)
+    _dims("dot", input=(input, 1), tensor=(tensor, 1))
     if input.dtype == np.bool_:
         raise UnsupportedDTypeError("dot: not implemented for bool tensors")
     if input.shape != tensor.shape:
@@ -144,7 +146,7 @@ def outer(input, vec2):
     >>> outer(Tensor([1., 2.]), Tensor([1., 10., 100.])).shape
     (2, 3)
     """
-    _dims("outer", "input", input, 1), _dims("outer", "vec2", vec2, 1)
+    _dims("outer", input=(input, 1), vec2=(vec2, 1))
     return input.unsqueeze(1) * vec2
 
 
@@ -297,7 +299,7 @@ def multi_dot(tensors):
     if len(tensors) < 2:
         raise ShapeError(f"multi_dot: expected at least 2 tensors, got {len(tensors)}")
     for i, t in enumerate(tensors):
-        _dims("multi_dot", f"tensor {i}", t, *((1, 2) if i in (0, len(tensors) - 1) else (2,)))
+        _dims("multi_dot", **{f"tensor {i}": (t, 1, 2) if i in (0, len(tensors) - 1) else (t, 2)})
     _same_dtype("multi_dot", *tensors)
     out = tensors[0]
     for t in tensors[1:]:
@@ -314,7 +316,7 @@ def chain_matmul(*matrices):
     if not matrices:
         raise ShapeError("chain_matmul: expected at least one matrix")
     for i, t in enumerate(matrices):
-        _dims("chain_matmul", f"matrix {i}", t, 2)
+        _dims("chain_matmul", **{f"matrix {i}": (t, 2)})
     return matrices[0].clone() if len(matrices) == 1 else multi_dot(matrices)
 
 
