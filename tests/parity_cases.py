@@ -437,13 +437,11 @@ KNOWN = [
     K('flatten_1', '*:0d', 'torch: Dimension out of range (expected to be in range of [-1, 0], '),
     # torch raises NotImplementedError; tinygrad_lite returns a result
     K('F.batch_norm_eval', 'ints:*', 'torch: "batch_norm" not implemented for \'Byte\''),
-    K('F.linear', 'bool:-empty,mismatch', 'torch: "addmm_impl_cpu_" not implemented for \'Bool\''),
     K('abs', 'bool:*', 'torch: "abs_cpu" not implemented for \'Bool\''),
     K('gelu gelu_tanh F.gelu F.gelu_tanh', 'ints,bool:*', 'torch: "GeluKernelImpl" not implemented for \'Bool\''),
     K('leaky_relu F.leaky_relu', 'ints,bool:*', 'torch: "leaky_relu_cpu" not implemented for \'Bool\''),
     K('log_softmax', 'ints,bool:-0d,empty,empty_last', 'torch: "log_softmax_lastdim_kernel_impl" not implemented for \'Bool\''),
     K('log_softmax_0 F.log_softmax', 'ints,bool:-0d,empty,empty_last', 'torch: "log_softmax_kernel_impl" not implemented for \'Bool\''),
-    K('matmul matmul_fn', 'bool:-0d,empty,mismatch', 'torch: "addmm_impl_cpu_" not implemented for \'Bool\''),
     K('normal_', 'ints,bool:-empty', 'torch: "normal_kernel_cpu" not implemented for \'Bool\''),
     K('pow', 'bool:-mismatch,py_bool,py_float,py_int,x*', 'torch: "pow" not implemented for \'Bool\''),
     K('pow_fn', 'bool:-py_float,py_int', 'torch: "pow" not implemented for \'Bool\''),
@@ -631,9 +629,171 @@ KNOWN_INDEX = [
 ]
 
 # products and torch.linalg, issue 16 (ops/linalg.py)
+MM2 = {"2d": (A((3, 4)), A((4, 5))), "T": (A((3, 4), layout="T"), A((4, 5), layout="strided")),
+       "empty": (A((0, 4)), A((4, 5))), "inner0": (A((3, 0)), A((0, 5))), "mismatch": (A((3, 4)), A((3, 4))),
+       "1d": (A((4,)), A((4, 5)))}
+BMM = {"3d": (A((2, 3, 4)), A((2, 4, 5))), "T": (A((2, 3, 4), layout="T"), A((2, 4, 5), layout="strided")),
+       "empty": (A((0, 3, 4)), A((0, 4, 5))), "batches": (A((2, 3, 4)), A((3, 4, 5))), "2d": (A((3, 4)), A((4, 5)))}
+MV = {"2d": (A((3, 4)), A((4,))), "T": (A((3, 4), layout="T"), A((4,), layout="strided")),
+      "empty": (A((0, 4)), A((4,))), "mismatch": (A((3, 4)), A((3,))), "2d2d": (A((3, 4)), A((4, 2)))}
+VV = {"1d": (A((4,)), A((4,))), "strided": (A((4,), layout="strided"), A((4,))), "empty": (A((0,)), A((0,))),
+      "mismatch": (A((4,)), A((3,))), "2d": (A((2, 2)), A((2, 2)))}
+OUTER = {"1d": (A((3,)), A((4,))), "strided": (A((3,), layout="strided"), A((4,))), "empty": (A((0,)), A((4,))),
+         "0d": (A(()), A((4,))), "2d": (A((2, 2)), A((2,)))}
+INNER = {"2d": (A((2, 3)), A((4, 3))), "1d": (A((3,)), A((3,))), "0d": (A(()), A((2, 3))),
+         "T": (A((3, 3), layout="T"), A((2, 3), layout="strided")), "mismatch": (A((2, 3)), A((2, 4)))}
+TENSORDOT = {"3d": (A((2, 3, 4)), A((3, 4, 5))), "T": (A((2, 3, 4), layout="T"), A((3, 4, 5), layout="strided")),
+             "empty": (A((0, 3, 4)), A((3, 4, 5))), "mismatch": (A((2, 3, 4)), A((4, 3, 5)))}
+KRON = {"2d": (A((2, 3)), A((3, 2))), "nd": (A((2, 3)), A((4,))), "0d": (A(()), A((2,))),
+        "T": (A((2, 3), layout="T"), A((2, 2), layout="strided")), "empty": (A((0, 2)), A((2, 2)))}
+ADDMM = {"bcast": (A((5,)), A((3, 4)), A((4, 5))), "full": (A((3, 5)), A((3, 4)), A((4, 5))),
+         "T": (A((3, 5), layout="T"), A((3, 4), layout="T"), A((4, 5), layout="strided")),
+         "bad": (A((4,)), A((3, 4)), A((4, 5)))}
+ADDMV = {"1d": (A((3,)), A((3, 4)), A((4,))), "0d": (A(()), A((3, 4)), A((4,))), "bad": (A((2,)), A((3, 4)), A((4,)))}
+BADDBMM = {"bcast": (A((3, 5)), A((2, 3, 4)), A((2, 4, 5))), "full": (A((2, 3, 5)), A((2, 3, 4)), A((2, 4, 5))),
+           "T": (A((3, 5), layout="T"), A((2, 3, 4), layout="T"), A((2, 4, 5)))}
+CROSS = {"2d": (A((4, 3)), A((4, 3))), "bcast": (A((4, 3)), A((1, 3))), "T": (A((3, 3), layout="T"), A((3, 3), layout="strided")),
+         "no3": (A((4, 4)), A((4, 4))), "ndim": (A((4, 3)), A((3,))), "empty": (A((0, 3)), A((0, 3)))}
+MULTI = {"2d": (A((2, 3)), A((3, 4)), A((4, 2))), "vectors": (A((3,)), A((3, 4)), A((4,))),
+         "T": (A((2, 3), layout="T"), A((3, 4), layout="strided"), A((4, 2))), "mismatch": (A((2, 3)), A((4, 4)), A((4, 2)))}
+SQUARE = {"2d": (A((3, 3)),), "3d": (A((2, 3, 3)),), "T": (A((3, 3), layout="T"),), "empty": (A((0, 0)),),
+          "1x1": (A((1, 1)),), "nonsquare": (A((3, 4)),), "1d": (A((3,)),)}
+MATRIX = {"tall": (A((4, 3)),), "wide": (A((3, 5)),), "3d": (A((2, 4, 3)),), "T": (A((3, 4), layout="T"),),
+          "square": (A((3, 3)),), "1d": (A((3,)),)}
+SOLVE = {"mat": (A((3, 3)), A((3, 2))), "vec": (A((3, 3)), A((3,))), "batch_vec": (A((2, 3, 3)), A((2, 3))),
+         "bcast": (A((2, 3, 3)), A((3, 4))), "T": (A((3, 3), layout="T"), A((3, 2), layout="strided")),
+         "mismatch": (A((3, 3)), A((4, 2))), "mixed": (A((3, 3)), A((3, 2), dtype="float64"))}
+LSTSQ = {"tall": (A((5, 3)), A((5, 2))), "wide": (A((3, 5)), A((3, 2))), "3d": (A((2, 5, 3)), A((2, 5, 2))),
+         "mismatch": (A((5, 3)), A((4, 2)))}
+MNORM = {"2d": (A((3, 4)),), "3d": (A((2, 3, 4)),), "T": (A((3, 4), layout="T"),), "1d": (A((4,)),)}
+
+
+# norms and factorizations accept float32 and float64 only: one int dtype stands for all
+LINALG_DTYPES = ("bool", "int64", "float16", "float32", "float64")
+
+
+def lop(name, fn, shapes):
+    return op(name, fn, shapes, LINALG_DTYPES)
+
+
+def _spd(m, x):  # a symmetric positive-definite matrix (batch) made from x
+    return x @ x.transpose(-2, -1) + 3 * m.eye(x.shape[-1], dtype=x.dtype)
+
+
+def _sym(x):
+    return x + x.transpose(-2, -1)
+
+
 OPS_LINALG = [
+    # --- products ----------------------------------------------------------------------------------
+    op("mm", lambda m, x, y: m.mm(x, y), MM2, mixed=(A((3, 4)), A((4, 5), dtype="dt2"))),
+    op("mm_method", lambda m, x, y: x.mm(y), {k: MM2[k] for k in ("2d", "mismatch")}),
+    op("bmm", lambda m, x, y: m.bmm(x, y), BMM), op("bmm_method", lambda m, x, y: x.bmm(y), {k: BMM[k] for k in ("3d", "batches")}),
+    op("mv", lambda m, x, y: m.mv(x, y), MV), op("mv_method", lambda m, x, y: x.mv(y), {k: MV[k] for k in ("2d", "mismatch")}),
+    op("dot", lambda m, x, y: m.dot(x, y), VV, mixed=(A((4,)), A((4,), dtype="dt2"))),
+    op("vdot", lambda m, x, y: x.vdot(y), VV),
+    op("outer", lambda m, x, y: m.outer(x, y), OUTER, mixed=(A((3,)), A((4,), dtype="dt2"))),
+    op("ger", lambda m, x, y: x.ger(y), OUTER),
+    op("inner", lambda m, x, y: m.inner(x, y), INNER), op("inner_method", lambda m, x, y: x.inner(y), {k: INNER[k] for k in ("2d", "0d")}),
+    op("tensordot", lambda m, x, y: m.tensordot(x, y), TENSORDOT),
+    op("tensordot_lists", lambda m, x, y: m.tensordot(x, y, ([1, 2], [0, 1])), TENSORDOT),
+    op("tensordot_1", lambda m, x, y: m.tensordot(x, y, dims=1), {"3d": (A((2, 3, 4)), A((4, 5)))}),
+    op("kron", lambda m, x, y: m.kron(x, y), KRON, mixed=(A((2, 3)), A((2,), dtype="dt2"))),
+    op("kron_method", lambda m, x, y: x.kron(y), {k: KRON[k] for k in ("nd", "T")}),
+    op("addmm", lambda m, c, x, y: m.addmm(c, x, y), ADDMM),
+    op("addmm_scaled", lambda m, c, x, y: c.addmm(x, y, beta=2, alpha=3), ADDMM),
+    op("addmm_beta0", lambda m, c, x, y: m.addmm(c, x, y, beta=0, alpha=0.5), {"bcast": ADDMM["bcast"]}, FLOATS),
+    op("addmv", lambda m, c, x, y: m.addmv(c, x, y, alpha=2), ADDMV),
+    op("addmv_method", lambda m, c, x, y: c.addmv(x, y, beta=2), {"1d": ADDMV["1d"]}),
+    op("baddbmm", lambda m, c, x, y: m.baddbmm(c, x, y, beta=2), BADDBMM),
+    op("baddbmm_method", lambda m, c, x, y: c.baddbmm(x, y, alpha=2), {"full": BADDBMM["full"]}),
+    op("addbmm", lambda m, c, x, y: m.addbmm(c, x, y), {k: v for k, v in BADDBMM.items() if k != "full"}),
+    op("addbmm_method", lambda m, c, x, y: c.addbmm(x, y, beta=3, alpha=2), {"bcast": BADDBMM["bcast"]}),
+    op("matrix_power", lambda m, x: m.matrix_power(x, 3), SQUARE),
+    op("matrix_power_0", lambda m, x: x.matrix_power(0), SQUARE),
+    op("matrix_power_neg", lambda m, x: x.matrix_power(-2), SQUARE),
+    op("linalg.matrix_power", lambda m, x: m.linalg.matrix_power(x, 2), SQUARE),
+    op("chain_matmul", lambda m, x, y, z: m.chain_matmul(x, y, z), {k: MULTI[k] for k in ("2d", "T", "mismatch")}),
+    op("linalg.multi_dot", lambda m, x, y, z: m.linalg.multi_dot([x, y, z]), MULTI),
+    op("linalg.matmul", lambda m, x, y: m.linalg.matmul(x, y), MATMUL),
+    op("cross", lambda m, x, y: m.cross(x, y, dim=-1), CROSS),
+    op("cross_default", lambda m, x, y: x.cross(y), {k: CROSS[k] for k in ("2d", "no3", "T")}),
+    op("linalg.cross", lambda m, x, y: m.linalg.cross(x, y), CROSS, mixed=(A((4, 3)), A((4, 3), dtype="dt2"))),
+    op("einsum_mm", lambda m, x, y: m.einsum("ij,jk->ik", x, y), MM2),
+    op("einsum_implicit", lambda m, x, y: m.einsum("bij,bjk", x, y), BMM),
+    op("einsum_list", lambda m, x, y: m.einsum("...ij,...jk", [x, y]), MATMUL),
+    op("einsum_outer", lambda m, x, y: m.einsum("i,j->ij", x, y), OUTER, mixed=(A((3,)), A((4,), dtype="dt2"))),
+    op("einsum_diag", lambda m, x: m.einsum("ii->i", x), SQUARE), op("einsum_trace", lambda m, x: m.einsum("ii", x), SQUARE),
+    op("einsum_sum", lambda m, x: m.einsum("ij->j", x), {"2d": (A((3, 4)),), "T": (A((3, 4), layout="T"),)}),
+    op("einsum_permute", lambda m, x: m.einsum("...ij->ji...", x), {"3d": (A((2, 3, 4)),), "T": (A((2, 3, 4), layout="T"),)}),
+    op("einsum_three", lambda m, x, y, z: m.einsum("ij,jk,kl->il", x, y, z), {k: MULTI[k] for k in ("2d", "T", "mismatch")}),
+    op("einsum_sublist", lambda m, x, y: m.einsum(x, [0, 1], y, [1, 2], [0, 2]), MM2),
+    # --- norms ---------------------------------------------------------------------------------------
+    lop("norm", lambda m, x: x.norm(), REDUCE), lop("norm_fn", lambda m, x: m.norm(x, dim=-1), REDUCE),
+    lop("norm_p1", lambda m, x: x.norm(1, dim=0, keepdim=True), REDUCE), lop("norm_p3", lambda m, x: m.norm(x, 3), REDUCE),
+    lop("norm_inf", lambda m, x: x.norm(float("inf")), REDUCE), lop("norm_nuc", lambda m, x: m.norm(x, "nuc"), MNORM),
+    lop("norm_fro_dims", lambda m, x: m.norm(x, "fro", dim=(0, -1)), MNORM),
+    lop("linalg.vector_norm", lambda m, x: m.linalg.vector_norm(x), REDUCE),
+    lop("linalg.vector_norm_dim", lambda m, x: m.linalg.vector_norm(x, dim=-1, keepdim=True), REDUCE),
+    lop("linalg.vector_norm_inf", lambda m, x: m.linalg.vector_norm(x, float("inf"), dim=-1), REDUCE),
+    lop("linalg.vector_norm_neginf", lambda m, x: m.linalg.vector_norm(x, -float("inf")), REDUCE),
+    lop("linalg.vector_norm_0", lambda m, x: m.linalg.vector_norm(x, 0), REDUCE),
+    lop("linalg.vector_norm_half", lambda m, x: m.linalg.vector_norm(x, 0.5, dim=0), REDUCE),
+    lop("linalg.vector_norm_neg", lambda m, x: m.linalg.vector_norm(x, -1.5), REDUCE),
+    lop("linalg.vector_norm_dtype", lambda m, x: m.linalg.vector_norm(x, dtype=m.float64), REDUCE),
+    lop("linalg.matrix_norm", lambda m, x: m.linalg.matrix_norm(x), MNORM),
+    lop("linalg.matrix_norm_nuc", lambda m, x: m.linalg.matrix_norm(x, "nuc"), MNORM),
+    lop("linalg.matrix_norm_2", lambda m, x: m.linalg.matrix_norm(x, 2, keepdim=True), MNORM),
+    lop("linalg.matrix_norm_-2", lambda m, x: m.linalg.matrix_norm(x, -2), MNORM),
+    lop("linalg.matrix_norm_1", lambda m, x: m.linalg.matrix_norm(x, 1, dim=(-1, 0)), MNORM),
+    lop("linalg.matrix_norm_-1", lambda m, x: m.linalg.matrix_norm(x, -1), MNORM),
+    lop("linalg.matrix_norm_inf", lambda m, x: m.linalg.matrix_norm(x, float("inf"), keepdim=True), MNORM),
+    lop("linalg.matrix_norm_-inf", lambda m, x: m.linalg.matrix_norm(x, -float("inf")), MNORM),
+    lop("linalg.matrix_norm_3", lambda m, x: m.linalg.matrix_norm(x, 3), MNORM),
+    lop("linalg.norm", lambda m, x: m.linalg.norm(x), REDUCE), lop("linalg.norm_ord", lambda m, x: m.linalg.norm(x, 2), MNORM),
+    lop("linalg.norm_dim", lambda m, x: m.linalg.norm(x, 1, dim=-1), MNORM),
+    lop("linalg.norm_dims", lambda m, x: m.linalg.norm(x, "nuc", dim=(0, -1)), MNORM),
+    # --- torch.linalg ----------------------------------------------------------------------------------
+    lop("linalg.inv", lambda m, x: m.linalg.inv(x), SQUARE), lop("inverse", lambda m, x: x.inverse(), SQUARE),
+    lop("linalg.inv_singular", lambda m, x: m.linalg.inv(x * 0), SQUARE),
+    lop("linalg.det", lambda m, x: m.linalg.det(x), SQUARE), lop("det", lambda m, x: x.det(), SQUARE),
+    lop("det_singular", lambda m, x: m.det(x[..., :1].expand(x.shape)), {k: SQUARE[k] for k in ("2d", "3d", "T")}),
+    lop("linalg.slogdet", lambda m, x: tuple(m.linalg.slogdet(x)), SQUARE),
+    lop("slogdet", lambda m, x: tuple(x.slogdet()), SQUARE), lop("logdet", lambda m, x: x.logdet(), SQUARE),
+    lop("logdet_fn", lambda m, x: m.logdet(_spd(m, x)), SQUARE),
+    lop("linalg.solve", lambda m, a, b: m.linalg.solve(a, b), SOLVE),
+    lop("linalg.solve_right", lambda m, a, b: m.linalg.solve(a, b, left=False), {"mat": (A((3, 3)), A((2, 3)))}),
+    lop("linalg.solve_singular", lambda m, a, b: m.linalg.solve(a * 0, b), {"vec": SOLVE["vec"]}),
+    lop("linalg.cholesky", lambda m, x: m.linalg.cholesky(_spd(m, x)), SQUARE),
+    lop("linalg.cholesky_upper", lambda m, x: m.linalg.cholesky(_spd(m, x), upper=True), SQUARE),
+    lop("linalg.cholesky_not_pd", lambda m, x: m.linalg.cholesky(-_spd(m, x)), SQUARE),
+    lop("linalg.qr", lambda m, x: tuple(m.linalg.qr(x)), MATRIX),
+    lop("linalg.qr_complete", lambda m, x: tuple(m.linalg.qr(x, mode="complete")), {k: MATRIX[k] for k in ("wide", "square")}),
+    lop("linalg.qr_r", lambda m, x: m.linalg.qr(x, mode="r").R, MATRIX),
+    lop("linalg.qr_named", lambda m, x: m.linalg.qr(x).Q, MATRIX),
+    lop("linalg.svd", lambda m, x: (lambda u, s, vh: (u * u, s, vh * vh))(*m.linalg.svd(x, full_matrices=False)), MATRIX),
+    lop("linalg.svd_full", lambda m, x: (lambda r: (r.U @ r.Vh[..., :r.U.shape[-1]] if x.shape[-1] >= x.shape[-2] else r.U[..., :r.Vh.shape[-1]] @ r.Vh, r.S))(m.linalg.svd(x)), MATRIX),
+    lop("linalg.svdvals", lambda m, x: m.linalg.svdvals(x), MATRIX),
+    lop("linalg.eigh", lambda m, x: (lambda w, v: (w, v * v))(*m.linalg.eigh(_sym(x))), SQUARE),
+    lop("linalg.eigh_upper", lambda m, x: m.linalg.eigh(x, UPLO="U").eigenvalues, SQUARE),
+    lop("linalg.eigvalsh", lambda m, x: m.linalg.eigvalsh(_sym(x)), SQUARE),
+    lop("linalg.pinv", lambda m, x: m.linalg.pinv(x), MATRIX),
+    lop("linalg.pinv_atol", lambda m, x: m.linalg.pinv(x, atol=0.5), MATRIX),
+    lop("pinverse", lambda m, x: x.pinverse(), MATRIX),
+    lop("linalg.matrix_rank", lambda m, x: m.linalg.matrix_rank(x), MATRIX),
+    lop("linalg.matrix_rank_low", lambda m, x: m.linalg.matrix_rank(x[..., :1] * x[..., :1, :]), MATRIX),
+    lop("linalg.lstsq", lambda m, a, b: tuple(m.linalg.lstsq(a, b)), LSTSQ),
+    lop("linalg.lstsq_gelsd", lambda m, a, b: tuple(m.linalg.lstsq(a, b, driver="gelsd")), LSTSQ),
 ]
 KNOWN_LINALG = [
+    K('kron kron_method', '*:T', "torch refuses a transposed input (view size is not compatible with input tensor's size and stride); ours answers"),
+    K('matrix_power', 'float16:3d,T', 'float16 A³ with cancelling sums: rounding differs from torch by 2% in one element (products taken in another order)'),
+    K('norm_p3 norm_inf', 'floats:ext', 'gradient at nan/inf inputs: torch gives 0 at nan for abs and max, and nan at every element (zeros too) when the norm is nan or inf'),
+    K('norm_p1', 'float32,float64:ext', 'gradient at nan/inf inputs: torch gives 0 at nan for abs and max, and nan at every element (zeros too) when the norm is nan or inf'),
+    K('linalg.vector_norm_inf', 'float16:ext', 'gradient at nan/inf inputs: torch gives 0 at nan for max, ours nan'),
+    K('linalg.vector_norm_neginf linalg.vector_norm_half', 'floats:ext', 'gradient at nan/inf inputs: torch gives 0 at nan for min, and nan at every element (zeros too) when the norm is nan or inf'),
+    K('linalg.vector_norm_neg', 'float16,float64:ext', 'gradient at nan/inf inputs: torch gives nan at every element (zeros too) when the norm is nan'),
+    K('linalg.pinv_atol', '*:1d', 'torch raises IndexError for a 1-D input when atol is given (RuntimeError without); ours ShapeError (ValueError, RuntimeError)'),
 ]
 
 # devices, dtypes, randomness and conveniences, issue 16

@@ -16,7 +16,7 @@ import math
 import numpy as np
 
 from . import grad_mode, kernels
-from .arguments import DTypeError, ShapeError
+from .arguments import DTypeError, ShapeError, UnsupportedDTypeError
 from .tensor import Function, Tensor
 
 # ---------------------------------------------------------------------------------------------
@@ -484,8 +484,8 @@ class Matmul(Function):
     def forward(self, a, b):
         if a.ndim == 0 or b.ndim == 0:
             raise ShapeError("both arguments must have at least one dimension")
-        if a.dtype != b.dtype:
-            raise DTypeError(f"both arguments must have the same dtype, got {a.dtype} and {b.dtype}")
+        if a.dtype != b.dtype or a.dtype.kind == "b":
+            _check_product_dtypes(a, b)
         return a @ b
 
     def backward(self, g, out, a, b):
@@ -502,6 +502,16 @@ class Matmul(Function):
         return ga, gb
 
 
+def _check_product_dtypes(*arrays):
+    """Matrix products need one dtype, and have no kernel for bool (as in PyTorch, whose empty
+    bool products still answer)."""
+    if len({a.dtype for a in arrays}) > 1:
+        raise DTypeError(f"the operands must have the same dtype, got "
+                         f"{', '.join(str(a.dtype) for a in arrays)}")
+    if arrays[0].dtype == np.bool_ and arrays[0].size and arrays[1].size:
+        raise UnsupportedDTypeError("matrix products are not implemented for bool tensors")
+
+
 def _swap(x):
     axes = tuple(range(x.ndim - 2)) + (x.ndim - 1, x.ndim - 2)
     return _permute(x, axes)
@@ -513,9 +523,8 @@ class Linear(Function):
     def forward(self, x, weight, bias=None):
         if x.shape[-1:] != weight.shape[1:]:
             raise ShapeError(f"input features {x.shape[-1:]} do not match weight {weight.shape}")
-        if x.dtype != weight.dtype or (bias is not None and bias.dtype != x.dtype):
-            raise DTypeError(f"input, weight and bias must have the same dtype, got {x.dtype}, "
-                             f"{weight.dtype} and {None if bias is None else bias.dtype}")
+        if x.dtype != weight.dtype or (bias is not None and bias.dtype != x.dtype) or x.dtype.kind == "b":
+            _check_product_dtypes(x, weight, *(() if bias is None else (bias,)))
         out = x @ weight.T
         if bias is None:
             return out

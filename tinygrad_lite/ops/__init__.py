@@ -24,7 +24,8 @@ from .sorting import *  # noqa: F401,F403
 _MODULES = (arithmetic, conversion, reduction, shape, indexing, linalg, sorting)
 _NOT_FUNCTIONS = {"getitem", "setitem"}  # methods only: x[i], x[i] = v
 _NOT_METHODS = {"cat", "concatenate", "stack", "where", "getitem", "setitem",
-                "std_mean", "var_mean", "searchsorted", "bucketize"}
+                "std_mean", "var_mean", "searchsorted", "bucketize",
+                "einsum", "tensordot", "chain_matmul"}  # torch.* functions only
 __all__ = [name for module in _MODULES if module is not conversion
            for name in module.__all__ if name not in _NOT_FUNCTIONS]
 
