@@ -463,7 +463,10 @@ class Getitem(Function):
 
     def forward(self, x, index):
         self.index, self.is_view = index, _is_basic(index)
-        return x[index]
+        out = x[index]
+        if self.is_view and type(out) is not np.ndarray:  # a single element: a 0-d view, not a copy
+            out = x[(index if isinstance(index, tuple) else (index,)) + (Ellipsis,)]
+        return out
 
     def backward(self, g, out, x):
         return (IndexAdd.apply(g, shape=x.shape, index=self.index) if isinstance(g, Tensor)
