@@ -204,6 +204,19 @@ def test_nodes_recorded_before_an_update_see_the_old_value():
     np.testing.assert_array_equal(x.grad.numpy(), [10.0, 10.0, 10.0])  # 6 through z, 4 through y
 
 
+def test_an_update_with_itself_as_operand_uses_the_old_value():
+    x = leaf([1.0, 2.0])
+    y = x * 3
+    y.add_(y).add_(y[0])  # y = 2y, then y + y[0]
+    y.sum().backward(retain_graph=True)  # retained: a loop over the graph would not end
+    np.testing.assert_array_equal(y.numpy(), [12.0, 18.0])
+    np.testing.assert_array_equal(x.grad.numpy(), [18.0, 6.0])
+    z = x * 1
+    z.mul_(z)  # Mul reads the other operand, z itself, which the update changed: as PyTorch
+    with pytest.raises(RuntimeError, match="modified in place"):
+        z.sum().backward()
+
+
 def test_update_history_replaces_the_node():
     x = leaf([1.0, -2.0])
     y = x * 2

@@ -42,7 +42,7 @@ def _version_at(p, seq):
     """The tensor that held ``p``'s value when the node numbered ``seq`` used it: ``p`` was updated
     in place since, and each update's node keeps the stand-in for the value before it."""
     ctx = p._ctx
-    while ctx is not None and ctx.seq > seq:
+    while ctx is not None and ctx.seq >= seq:
         p = ctx.previous
         ctx = p._ctx
     return p
@@ -108,7 +108,7 @@ def run_backward(roots, gradients, retain_graph=False, create_graph=False, input
                     grads[k] = grads[k] + gp
                     continue
                 ctx = p._ctx
-                if ctx is not None and ctx.seq > seq:  # p was updated in place after this node used it
+                if ctx is not None and ctx.seq >= seq:  # p was updated in place since this node used it
                     p = _version_at(p, seq)
                     k, ctx = id(p), p._ctx
                     if k in grads:

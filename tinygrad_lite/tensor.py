@@ -47,6 +47,9 @@ class Function:
     Attributes set by ``apply`` when the op is recorded: ``parents`` (the positional arguments as
     given), ``arrays`` (their NumPy values at forward time), ``needs`` (which parents want a
     gradient), ``seq`` (creation order) and the version counters to check before backward.
+    ``reads`` declares which saved values the backward uses, so that an in-place change of any
+    other one is allowed; a view primitive's ``again(x, shape)`` takes the same view of another
+    tensor; ``previous`` is set on the node of an in-place update (see ``Tensor._rebase``).
     """
 
     __slots__ = ("seq", "previous", "__dict__")  # kept when backward frees the node (see _rebase)
