@@ -332,3 +332,17 @@ def test_setitem_converts_python_numbers_as_pytorch():
 def test_bad_arguments_raise_pytorchs_exception_type(call, error):
     with pytest.raises(error):
         call(Tensor([[1.0, 2.0], [3.0, 4.0]]))
+
+
+def test_second_derivatives_through_scatter_and_index_put():
+    x = leaf(distinct(1, (3, 2)))
+    src = leaf(distinct(2, (2, 2)))
+    idx = Tensor([[0, 2], [0, 1]])
+    assert tg.gradgradcheck(lambda a, s: a.scatter_reduce(0, idx, s, "amax") ** 2, (x, src))
+    assert tg.gradgradcheck(lambda a, s: tg.index_put(a, (Tensor([1, 1]),), s, accumulate=True) ** 3, (x, src))
+
+    def updated(a):
+        c = a * a
+        c[0] = c[1].clone() * a[0]  # (c[1] itself would be a view of c, changed by the update)
+        return c.relu_()
+    assert tg.gradgradcheck(updated, (x,))
