@@ -396,18 +396,21 @@ def _scatter_positions(input, dim, index, src, op):
         raise RuntimeError(f"{op}: index tensor must have the same number of dimensions as self, "
                            f"got {idx.ndim} and {input.ndim}")
     idx = _indices(idx.reshape(-1) if input.ndim == 0 else idx, op, x.shape[axis], dim=axis)
-    isrc = isinstance(src, Tensor)
-    if isrc and src.dtype != input.dtype:
-        raise DTypeError(f"{op}: expected self.dtype to be equal to src.dtype, got {input.dtype} "
-                         f"and {src.dtype}")
-    s = (src.reshape(1) if src.ndim == 0 else src) if isrc else None
-    if idx.size and (any(i > n for d, (i, n) in enumerate(zip(idx.shape, x.shape)) if d != axis)
-                     or isrc and any(i > n for i, n in zip(idx.shape, s.shape))):
+    s = None
+    if isinstance(src, Tensor):
+        if src.dtype != input.dtype:
+            raise DTypeError(f"{op}: expected self.dtype to be equal to src.dtype, got {input.dtype} "
+                             f"and {src.dtype}")
+        s = src.reshape(1) if src.ndim == 0 else src
+    outside = [i > n for d, (i, n) in enumerate(zip(idx.shape, x.shape)) if d != axis]
+    if idx.size and (any(outside) or s is not None and any(i > n for i, n in zip(idx.shape, s.shape))):
         raise RuntimeError(f"{op}: expected index {idx.shape} to be no larger than self {input.shape} "
-                           f"apart from dimension {axis}" + (f" and no larger than src {src.shape}" if isrc else ""))
-    positions = np.arange(x.numel()).reshape(x.shape)[along_axis(idx, axis)] if idx.size else np.zeros(0, np.int64)
-    if isrc:
-        s = P.Getitem.apply(s, index=tuple(slice(0, n) for n in idx.shape)) if idx.size else s.reshape(-1)[:0]
+                           f"apart from dimension {axis}, and no larger than src")
+    if not idx.size:
+        return x, np.zeros(0, np.int64), None if s is None else s.reshape(-1)[:0]
+    positions = np.arange(x.numel()).reshape(x.shape)[along_axis(idx, axis)]
+    if s is not None:
+        s = P.Getitem.apply(s, index=tuple(slice(0, n) for n in idx.shape))
     return x, positions, s
 
 
@@ -573,25 +576,24 @@ def take_along_dim(input, indices, dim=None):
     idx = _indices(indices, "take_along_dim", max(input.numel(), 1), (np.int64,), negative=True)
     if dim is None:
         return take(input, Tensor._wrap(idx.reshape(-1)))
-    (axis,) = normalize_dims(dim, input.ndim, "take_along_dim")
+    axis, x = _along(input, dim, "take_along_dim")
     if idx.ndim != input.ndim:
         raise RuntimeError(f"take_along_dim(): input and indices should have the same number of "
                            f"dimensions, got {input.ndim} and {idx.ndim}")
+    idx = idx.reshape(-1) if input.ndim == 0 else idx
     try:
-        outer = np.broadcast_shapes(_without(input.shape, axis), _without(idx.shape, axis))
+        outer = np.broadcast_shapes(_at(x.shape, axis, 1), _at(idx.shape, axis, 1))
     except ValueError:
         raise ShapeError(f"take_along_dim: shapes {input.shape} and {idx.shape} do not broadcast "
                          f"outside dim {axis}") from None
-    x = _broadcast(input, _with(outer, axis, input.shape[axis] if input.ndim else 1), "take_along_dim")
-    idx = np.broadcast_to(idx, _with(outer, axis, idx.shape[axis] if idx.ndim else 1))
-    return gather(x, axis, Tensor._wrap(np.where(idx < 0, idx + max(x.shape[axis:axis + 1] or (1,)), idx)))
+    x = _broadcast(x, _at(outer, axis, x.shape[axis]), "take_along_dim")
+    idx = np.broadcast_to(idx, _at(outer, axis, idx.shape[axis]))
+    out = gather(x, axis, Tensor._wrap(np.where(idx < 0, idx + x.shape[axis], idx)))
+    return out.reshape(()) if input.ndim == 0 else out
 
 
-def _without(shape, axis):
-    return shape[:axis] + (1,) + shape[axis + 1:]
-
-
-def _with(shape, axis, n):
+def _at(shape, axis, n):
+    """``shape`` with ``n`` at ``axis``."""
     return shape[:axis] + (n,) + shape[axis + 1:]
 
 
