@@ -314,6 +314,9 @@ def test_setitem_converts_python_numbers_as_pytorch():
     assert u.tolist() == [254, 0, 0] and i.tolist() == [-2, 0]
     with pytest.raises(RuntimeError, match="overflow"):
         i[1] = 300
+    i[:] = [3, 4]  # sequences and arrays are assigned as they are
+    i[1:] = np.array([5])
+    assert i.tolist() == [3, 5]
 
 
 @pytest.mark.parametrize("call, error", [

@@ -75,7 +75,7 @@ def _scalar(value, dtype, op):
     >>> _scalar(-2, np.dtype(np.uint8), "fill"), _scalar(-2.7, np.dtype(np.int8), "fill")
     (array(254, dtype=uint8), array(-2, dtype=int8))
     """
-    if dtype.kind in "iu" and not isinstance(value, (bool, np.bool_)):
+    if dtype.kind in "iu" and isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_)):
         info = np.iinfo(dtype)
         low = -2 ** 63 if dtype.kind == "u" and _is_int(value) else info.min
         if not low - 1 < value < info.max + 1:  # also refuses nan
