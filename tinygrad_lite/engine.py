@@ -6,6 +6,7 @@ unless the graph is retained. It imports no Tensor: it reads the core's slots (`
 ``_grad``, ``_requires_grad``, ``_ctx``, ``_vc``, ``_retains_grad``) and makes new tensors with
 ``type(t)``.
 """
+import math
 from heapq import heappop, heappush
 
 import numpy as np
@@ -19,14 +20,34 @@ _FREED = ("backward through a graph that has already been freed: a second backwa
           "over the same graph needs retain_graph=True on the first one")
 
 
-def _version_error(t, ctx):
-    """Explain which saved value was modified in place after being used."""
+def _check_saved(t, ctx):
+    """Called when a value ``ctx`` saved was modified in place since (a version counter moved):
+    raise if its backward reads that value. What it reads is ``type(ctx).reads`` (per input that
+    wants a gradient: input indices, -1 for the output; None means everything), so, as in
+    PyTorch, updating a value that no gradient needs is allowed."""
+    reads = type(ctx).reads
+    if reads is not None:
+        used = {j for i, need in enumerate(ctx.needs) if need and i < len(reads) for j in reads[i]}
+        tensors = [i for i, p in enumerate(ctx.parents) if hasattr(p, "_vc")]  # as vchecks are
+        changed = {i for i, (vc, v) in zip(tensors, ctx.vchecks) if vc[0] != v}
+        if not (-1 in used and t._vc[0] != ctx.out_version or used.intersection(changed)):
+            return
     changed = f"its output (shape {t.shape})"
     for p in ctx.parents:
         if any(vc is getattr(p, "_vc", None) and vc[0] != v for vc, v in ctx.vchecks):
             changed = f"an input of shape {p.shape}"
-    return RuntimeError(f"backward through {ctx.name}: {changed} was modified in place after it was "
-                        f"used; update parameters after backward, or compute the graph again")
+    raise RuntimeError(f"backward through {ctx.name}: {changed} was modified in place after it was "
+                       f"used; update parameters after backward, or compute the graph again")
+
+
+def _version_at(p, seq):
+    """The tensor that held ``p``'s value when the node numbered ``seq`` used it: ``p`` was updated
+    in place since, and each update's node keeps the stand-in for the value before it."""
+    ctx = p._ctx
+    while ctx is not None and ctx.seq >= seq:
+        p = ctx.previous
+        ctx = p._ctx
+    return p
 
 
 def _initial_grad(root, gradient, create_graph):
@@ -74,6 +95,7 @@ def run_backward(roots, gradients, retain_graph=False, create_graph=False, input
     wanted = None if inputs is None else {id(t): i for i, t in enumerate(inputs)}
     captured = [None] * (0 if inputs is None else len(inputs))
     g = None  # the gradient of the node being processed
+    seq = math.inf  # its sequence number (the roots are the current values)
     check = anomaly_check
     mode = grad_mode.state  # set directly (not through set_mode): this runs on every step
     previous_mode, mode.enabled = mode.enabled, create_graph  # a recorded backward records
@@ -88,8 +110,14 @@ def run_backward(roots, gradients, retain_graph=False, create_graph=False, input
                 if k in grads:
                     grads[k] = grads[k] + gp
                     continue
-                grads[k] = gp  # p's first gradient: queue p
                 ctx = p._ctx
+                if ctx is not None and ctx.seq >= seq:  # p was updated in place since this node used it
+                    p = _version_at(p, seq)
+                    k, ctx = id(p), p._ctx
+                    if k in grads:
+                        grads[k] = grads[k] + gp
+                        continue
+                grads[k] = gp  # p's first gradient: queue p
                 if ctx is None:
                     leaves.append(p)
                 elif not hasattr(ctx, "parents"):
@@ -98,7 +126,8 @@ def run_backward(roots, gradients, retain_graph=False, create_graph=False, input
                     heappush(heap, (-ctx.seq, p))
             if not heap:
                 break
-            t = heappop(heap)[1]
+            seq, t = heappop(heap)
+            seq = -seq
             g = grads.pop(id(t))
             ctx = t._ctx
             if wanted is not None:
@@ -107,16 +136,18 @@ def run_backward(roots, gradients, retain_graph=False, create_graph=False, input
             elif t._retains_grad:
                 _accumulate(t, g, create_graph)
             if t._vc[0] != ctx.out_version:
-                raise _version_error(t, ctx)
+                _check_saved(t, ctx)
             for vc, v in ctx.vchecks:
                 if vc[0] != v:
-                    raise _version_error(t, ctx)
+                    _check_saved(t, ctx)
+                    break
             if not create_graph:
                 arriving = zip(ctx.parents, ctx.needs, ctx.backward(g, t._array, *ctx.arrays))
             elif ctx.composite is None:
                 arriving = zip(ctx.parents, ctx.needs, ctx.backward(g, t, *ctx.parents))
             else:  # the fused node's composite is newer than every node still queued
                 arriving = ((ctx.composite(*ctx.parents), True, g),)
+                seq = math.inf
             if check is not None:
                 arriving = check(ctx, arriving)
             if not retain_graph:

@@ -73,6 +73,7 @@ _exp, _log, _sin, _cos = (_unary(np.exp, "exp"), _unary(np.log, "log"),
 # ---------------------------------------------------------------------------------------------
 
 class Add(Function):
+    reads = ((), ())
     def forward(self, a, b):
         return a + b
 
@@ -82,6 +83,7 @@ class Add(Function):
 
 
 class Sub(Function):
+    reads = ((), ())
     def forward(self, a, b):
         return a - b
 
@@ -91,6 +93,7 @@ class Sub(Function):
 
 
 class Mul(Function):
+    reads = ((1,), (0,))
     def forward(self, a, b):
         return a * b
 
@@ -100,6 +103,7 @@ class Mul(Function):
 
 
 class Div(Function):
+    reads = ((1,), (1, -1))
     def forward(self, a, b):
         return a / b
 
@@ -155,6 +159,8 @@ class Minimum(Function):
 class Where(Function):
     """``a`` where ``cond`` (a constant bool array) holds, ``b`` elsewhere."""
 
+    reads = ((), ())
+
     def forward(self, a, b, cond):
         self.cond = cond
         return np.where(cond, a, b)
@@ -170,6 +176,7 @@ class Where(Function):
 # ---------------------------------------------------------------------------------------------
 
 class Neg(Function):
+    reads = ((),)
     def forward(self, x):
         return -x
 
@@ -179,6 +186,8 @@ class Neg(Function):
 
 class PowScalar(Function):
     """x ** p for a Python number p."""
+
+    reads = ((0,),)
 
     def forward(self, x, p):
         self.p = p
@@ -203,6 +212,7 @@ class Sign(Function):
 
 
 class Exp(Function):
+    reads = ((-1,),)
     def forward(self, x):
         return np.exp(x)
 
@@ -211,6 +221,7 @@ class Exp(Function):
 
 
 class Log(Function):
+    reads = ((0,),)
     def forward(self, x):
         return np.log(x)
 
@@ -220,6 +231,8 @@ class Log(Function):
 
 class Sqrt(Function):
     """Square root. With ``zero_at_zero`` (for std, as PyTorch) the gradient at 0 is 0, not inf."""
+
+    reads = ((-1,),)
 
     def forward(self, x, zero_at_zero=False):
         self.zero_at_zero = zero_at_zero
@@ -233,6 +246,7 @@ class Sqrt(Function):
 
 
 class Abs(Function):
+    reads = ((0,),)
     def forward(self, x):
         return np.abs(x)
 
@@ -241,6 +255,7 @@ class Abs(Function):
 
 
 class Sin(Function):
+    reads = ((0,),)
     def forward(self, x):
         return np.sin(x)
 
@@ -249,6 +264,7 @@ class Sin(Function):
 
 
 class Cos(Function):
+    reads = ((0,),)
     def forward(self, x):
         return np.cos(x)
 
@@ -260,6 +276,7 @@ _erf = np.frompyfunc(math.erf, 1, 1)
 
 
 class Erf(Function):
+    reads = ((0,),)
     def forward(self, x):
         return np.asarray(_erf(x), dtype=x.dtype)
 
@@ -269,6 +286,8 @@ class Erf(Function):
 
 class Cast(Function):
     """A copy of x with another dtype (also used for clone)."""
+
+    reads = ((),)
 
     def forward(self, x, dtype):
         return x.astype(dtype)
@@ -282,6 +301,7 @@ class Cast(Function):
 # ---------------------------------------------------------------------------------------------
 
 class Relu(Function):
+    reads = ((-1,),)
     def forward(self, x):
         return kernels.relu(x)
 
@@ -294,6 +314,8 @@ class Relu(Function):
 class Sigmoid(Function):
     """1 / (1 + e^-x) without overflow: e^-|x| never exceeds 1. Gradient from the output."""
 
+    reads = ((-1,),)
+
     def forward(self, x):
         e = np.exp(-np.abs(x))
         r = 1 / (1 + e)
@@ -304,6 +326,7 @@ class Sigmoid(Function):
 
 
 class Tanh(Function):
+    reads = ((-1,),)
     def forward(self, x):
         return np.tanh(x)
 
@@ -312,6 +335,7 @@ class Tanh(Function):
 
 
 class Softmax(Function):
+    reads = ((-1,),)
     def forward(self, x, axis):
         self.axis = axis
         e = np.exp(x - x.max(axis=axis, keepdims=True))
@@ -322,6 +346,7 @@ class Softmax(Function):
 
 
 class LogSoftmax(Function):
+    reads = ((-1,),)
     def forward(self, x, axis):
         self.axis = axis
         s = x - x.max(axis=axis, keepdims=True)
@@ -337,6 +362,8 @@ class LogSoftmax(Function):
 
 class Sum(Function):
     """Sum over ``axis`` (None or a tuple), optionally times ``scale`` (mean uses 1/n)."""
+
+    reads = ((),)
 
     def forward(self, x, axis, keepdims, scale=None):
         self.axis, self.keepdims, self.scale = axis, keepdims, scale
@@ -358,6 +385,8 @@ class Max(Function):
     """Maximum over ``axis``; the gradient is split evenly between tied maxima. With
     ``nan_ties`` a NaN result sends it to the NaNs (``max()``, ``median()``), as PyTorch; without,
     it is NaN (``amax``)."""
+
+    reads = ((0, -1),)
 
     def forward(self, x, axis, keepdims, nan_ties=False):
         self.axis, self.keepdims, self.nan_ties = axis, keepdims, nan_ties
@@ -386,6 +415,10 @@ class Min(Max):
 
 class Reshape(Function):
     is_view = True
+    reads = ((),)
+
+    def again(self, x, shape):  # the same view of another tensor (see Tensor._rebase)
+        return Reshape.apply(x, shape=shape)
 
     def forward(self, x, shape):
         return x.reshape(shape)
@@ -396,6 +429,10 @@ class Reshape(Function):
 
 class Permute(Function):
     is_view = True
+    reads = ((),)
+
+    def again(self, x, shape):
+        return Permute.apply(x, axes=self.axes)
 
     def forward(self, x, axes):
         self.axes = axes
@@ -407,6 +444,7 @@ class Permute(Function):
 
 class Expand(Function):
     is_view = True
+    reads = ((),)
 
     def forward(self, x, shape):
         return np.broadcast_to(x, shape)
@@ -422,9 +460,17 @@ def _is_basic(index):
 
 
 class Getitem(Function):
+    reads = ((),)
+
+    def again(self, x, shape):
+        return Getitem.apply(x, index=self.index)
+
     def forward(self, x, index):
         self.index, self.is_view = index, _is_basic(index)
-        return x[index]
+        out = x[index]
+        if self.is_view and type(out) is not np.ndarray:  # a single element: a 0-d view, not a copy
+            out = x[(index if isinstance(index, tuple) else (index,)) + (Ellipsis,)]
+        return out
 
     def backward(self, g, out, x):
         return (IndexAdd.apply(g, shape=x.shape, index=self.index) if isinstance(g, Tensor)
@@ -443,6 +489,8 @@ def _scatter_add(g, shape, index):
 class IndexAdd(Function):
     """Zeros of ``shape`` with ``g`` added at ``index`` (the backward of Getitem, recorded)."""
 
+    reads = ((),)
+
     def forward(self, g, shape, index):
         self.index = index
         return _scatter_add(g, shape, index)
@@ -452,6 +500,7 @@ class IndexAdd(Function):
 
 
 class Cat(Function):
+    reads = ()
     def forward(self, *xs, axis):
         self.axis = axis
         return np.concatenate(xs, axis=axis)
@@ -466,6 +515,7 @@ class Cat(Function):
 
 
 class Pad(Function):
+    reads = ((),)
     def forward(self, x, widths, value):
         self.widths = widths
         return np.pad(x, widths, constant_values=value)
@@ -480,6 +530,8 @@ class Pad(Function):
 
 class Matmul(Function):
     """a @ b for vectors, matrices and broadcast batches of matrices."""
+
+    reads = ((1,), (0,))
 
     def forward(self, a, b):
         if a.ndim == 0 or b.ndim == 0:

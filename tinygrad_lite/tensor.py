@@ -48,10 +48,15 @@ class Function:
     Attributes set by ``apply`` when the op is recorded: ``parents`` (the positional arguments as
     given), ``arrays`` (their NumPy values at forward time), ``needs`` (which parents want a
     gradient), ``seq`` (creation order) and the version counters to check before backward.
+    ``reads`` declares which saved values the backward uses, so that an in-place change of any
+    other one is allowed; a view primitive's ``again(x, shape)`` takes the same view of another
+    tensor; ``previous`` is set on the node of an in-place update (see ``Tensor._rebase``).
     """
 
+    __slots__ = ("seq", "previous", "__dict__")  # kept when backward frees the node (see _rebase)
     is_view = False  # True when the output shares memory (and so its version counter) with input 0
     composite = None
+    reads = None  # per input, the values its gradient reads (input indices, -1 the output); None: all
 
     def forward(self, *args, **kwargs):
         raise NotImplementedError
@@ -299,15 +304,115 @@ class Tensor:
         engine.run_backward([self], [gradient], retain_graph or create_graph, create_graph)
 
     # --- in-place updates --------------------------------------------------------------------
-    def _check_inplace(self, op):
-        if grad_mode.state.enabled and self.requires_grad:
-            what = ("a leaf tensor that requires grad" if self._ctx is None
-                    else "a tensor that is part of a recorded graph")
-            raise RuntimeError(f"{op}: in-place update of {what}; do it under `with no_grad():` "
-                               f"(e.g. parameter updates) or use the out-of-place version")
+    # Outside the graph (no_grad, or nothing requires grad) an update writes into the array and
+    # bumps the version counter, nothing more: the cost of parameter updates. While recording, an
+    # update of a tensor that requires grad, or with an operand that does, is recorded as PyTorch
+    # does: ``t.op_(...)`` computes ``op(t_old, ...)``, writes it into t's memory, and t's node
+    # becomes the new op's node (:meth:`_rebase`); an update through a view rebases its base too.
+
+    def _records(self, *args):
+        """Whether an in-place update of this tensor with operands ``args`` is recorded."""
+        if not _mode.enabled:
+            return False
+        if self._requires_grad:
+            return True
+        for a in args:
+            if isinstance(a, Tensor) and a._requires_grad:
+                return True
+        return False
+
+    def _update(self, op, fn, *args, **kwargs):
+        """In place ``self = fn(self, *args, **kwargs)`` for a Tensor function ``fn`` of the same
+        shape (the generic in-place variant of an op); recorded when :meth:`_records` says so."""
+        if self._records(*args, *kwargs.values()):
+            return self._rebase(op, lambda old: fn(old, *args, **kwargs))
+        self._write(op, fn(self, *args, **kwargs)._array)
+        return self
+
+    def _write(self, op, values):
+        """Write the array ``values`` (this tensor's shape, a dtype castable to its own) into its
+        memory, so that views see it, and count the update."""
+        self._check_result(op, values)
+        np.copyto(self._array, values, casting="unsafe")
+        self._vc[0] += 1
+
+    def _check_result(self, op, values):
+        if values.shape != self.shape:
+            raise ShapeError(f"{op}: the result has shape {values.shape}, but the tensor updated in "
+                             f"place has shape {self.shape}")
+        if not np.can_cast(values.dtype, self.dtype, "same_kind"):
+            raise DTypeError(f"{op}: result type {values.dtype} can't be cast to the dtype "
+                             f"{self.dtype} of the tensor updated in place")
+        if not self._array.flags.writeable:
+            raise RuntimeError(f"{op}: unsupported operation: more than one element of the tensor "
+                               f"refers to a single memory location (an expanded tensor); clone() it first")
+
+    def _rebase(self, op, fn):
+        """Record the update ``self = fn(old self)``: the old value and history move to a stand-in
+        tensor that ``fn`` reads, the new value is written into this tensor's memory, and its node
+        becomes ``fn``'s. Nodes recorded before still see the old value: each node remembers its
+        stand-in (``previous``), and backward sends older nodes' gradients there."""
+        ctx = self._ctx
+        if ctx is None and self._requires_grad:
+            raise RuntimeError(f"{op}: in-place update of a leaf tensor that requires grad; do it "
+                               f"under `with no_grad():` (e.g. parameter updates) or update a copy")
+        old = Tensor._wrap(self._array.copy(), [self._vc[0]])
+        old._ctx, old._requires_grad = ctx, self._requires_grad
+        new = fn(old)
+        base = self._view_base()
+        if base is not None:  # a view: the base gets the view's new values, and this stays its view
+            self._check_result(op, new._array)
+            cover = ctx.backward(np.ones(self.shape, bool), None, base._array)[0]
+            value = new.to(self.dtype)
+            base._rebase(op, lambda old_base: Tensor.where(ctx.backward(value, None, old_base)[0],
+                                                          cover, old_base))
+            new = ctx.again(base, self.shape)
+        else:
+            self._write(op, new._array)
+            new = new.to(self.dtype)
+        node = new._ctx
+        self._ctx, self._requires_grad = node, new._requires_grad
+        if node is not None:
+            node.out_version, node.previous = self._vc[0], old
+        return self
+
+    def _view_base(self):
+        """The tensor this one is a recorded view of (sharing its memory), or None."""
+        ctx = self._ctx
+        if ctx is None or not ctx.is_view or not hasattr(ctx, "parents") or self._array.base is None:
+            return None
+        base = ctx.parents[0]
+        if not base._requires_grad or not np.may_share_memory(self._array, base._array):
+            return None
+        return base
+
+    def add_(self, other, alpha=1):
+        """In place ``self += alpha * other``."""
+        if self._records(other):
+            return self._rebase("add_", lambda old: old.add(other, alpha=alpha))
+        return self._inplace("add_", np.add, other if alpha == 1 else _scaled(other, alpha))
+
+    def sub_(self, other, alpha=1):
+        """In place ``self -= alpha * other``."""
+        if self._records(other):
+            return self._rebase("sub_", lambda old: old.sub(other, alpha=alpha))
+        return self._inplace("sub_", np.subtract, other if alpha == 1 else _scaled(other, alpha))
+
+    def mul_(self, other):
+        """In place ``self *= other``."""
+        if self._records(other):
+            return self._rebase("mul_", lambda old: old * other)
+        return self._inplace("mul_", np.multiply, other)
+
+    def div_(self, other):
+        """In place ``self /= other``."""
+        if self._records(other):
+            return self._rebase("div_", lambda old: old / other)
+        return self._inplace("div_", np.divide, other)
+
+    __iadd__, __isub__, __imul__, __itruediv__ = add_, sub_, mul_, div_
 
     def _inplace(self, op, fn, *args):
-        self._check_inplace(op)
         args = tuple(a._array if isinstance(a, Tensor) else a for a in args)
         try:
             fn(self._array, *args, out=self._array, casting="same_kind")
@@ -317,32 +422,23 @@ class Tensor:
         self._vc[0] += 1
         return self
 
-    def add_(self, other, alpha=1):
-        """In place ``self += alpha * other``."""
-        return self._inplace("add_", np.add, other if alpha == 1 else _scaled(other, alpha))
-
-    def sub_(self, other, alpha=1):
-        """In place ``self -= alpha * other``."""
-        return self._inplace("sub_", np.subtract, other if alpha == 1 else _scaled(other, alpha))
-
-    def mul_(self, other):
-        """In place ``self *= other``."""
-        return self._inplace("mul_", np.multiply, other)
-
-    def div_(self, other):
-        """In place ``self /= other``."""
-        return self._inplace("div_", np.divide, other)
-
-    __iadd__, __isub__, __imul__, __itruediv__ = add_, sub_, mul_, div_
-
     def clamp_(self, min=None, max=None):
         """In place clamp to ``[min, max]``."""
+        if self._records(min, max):
+            return self._rebase("clamp_", lambda old: old.clamp(min, max))
         return self._inplace("clamp_", np.clip, min, max)
 
+    def relu_(self):
+        """In place ``max(self, 0)``."""
+        return self._update("relu_", Tensor.relu)
+
     def _assign(self, op, values):
-        self._check_inplace(op)
+        """Replace every value by ``values`` (broadcast); recorded, the old value gets no gradient."""
+        if self._records(values):
+            full = np.ones(self.shape, bool)
+            return self._rebase(op, lambda old: Tensor.where(_of_dtype(values, old.dtype), full, old))
         try:
-            self._array[...] = values
+            self._array[...] = values._array if isinstance(values, Tensor) else values
         except ValueError:
             raise ShapeError(f"{op}: cannot write shape {np.shape(values)} into shape {self.shape}") from None
         self._vc[0] += 1
@@ -353,12 +449,14 @@ class Tensor:
         return self._assign("zero_", 0)
 
     def fill_(self, value):
-        """Fill with ``value`` in place."""
-        return self._assign("fill_", value.item() if isinstance(value, Tensor) else value)
+        """Fill with ``value`` in place (a number or a 0-d tensor)."""
+        if isinstance(value, Tensor) and value.ndim:
+            raise RuntimeError(f"fill_: only a 0-d tensor can be the value, got shape {value.shape}")
+        return self._assign("fill_", value)
 
     def copy_(self, src):
         """Copy ``src`` (Tensor or array, broadcastable) into this tensor in place."""
-        return self._assign("copy_", src._array if isinstance(src, Tensor) else src)
+        return self._assign("copy_", src)
 
     def uniform_(self, a=0.0, b=1.0):
         """Fill in place with samples from U(a, b) drawn from the global generator."""
@@ -405,6 +503,13 @@ def _as_array(data, dtype):
     if dtype is not None and arr.dtype != dtype:
         arr = arr.astype(dtype)
     return arr
+
+
+def _of_dtype(values, dtype):
+    """``values`` (a Tensor, array or number) as a Tensor of ``dtype``."""
+    if isinstance(values, Tensor):
+        return values.to(dtype)
+    return Tensor._wrap(np.asarray(values, dtype=dtype))
 
 
 def _scaled(other, alpha):
