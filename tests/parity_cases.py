@@ -473,6 +473,7 @@ KNOWN = [
     K('rsub', 'numeric:py_bool; bool:py_float,py_int', 'torch: Subtraction, the `-` operator, with a bool tensor is not sup'),
     K('sub', 'numeric:py_bool,xbool; bool:py_float,py_int,x*', 'torch: Subtraction, the `-` operator, with a bool tensor is not sup'),
     K('sub_fn', 'bool:py_float,py_int', 'torch: Subtraction, the `-` operator, with a bool tensor is not sup'),
+    K('view', '*:T', "torch: view size is not compatible with input tensor's size and str"),
     # torch raises TypeError; tinygrad_lite returns a result
     K('maximum', 'floats,bool,int8,int16,int32,int64:py_bool,py_float,py_int; uint8:py_bool,py_float', "torch: maximum(): argument 'other' (position 2) must be Tensor, not"),
     K('minimum', '*:py_float,py_int', "torch: minimum(): argument 'other' (position 2) must be Tensor, not"),
@@ -600,7 +601,6 @@ REPEATS = {"1d": (A((3,)), A((3,), values="index:3")), "2d": (A((3, 4)), A((3,),
 COUNTS = {"1d": (A((4,), values="index:3"),), "0d": (A((), values="index:3"),), "empty": (A((0,), values="index:3"),)}
 OPS_SHAPE = [
     op("flatten_mid", lambda m, x: m.flatten(x, 0, 1), REDUCE), op("flatten_range", lambda m, x: x.flatten(1, 0), REDUCE),
-    op("view_expand", lambda m, x: x.expand(2, *x.shape).view(2, -1), REDUCE),
     op("view_contiguous", lambda m, x: x.contiguous().view(-1), REDUCE),
     op("view_as", lambda m, x, y: x.view_as(y), AS_SHAPES), op("reshape_as", lambda m, x, y: x.reshape_as(y), AS_SHAPES),
     op("permute_tuple", lambda m, x: x.permute(tuple(range(x.ndim))[::-1]), REDUCE),

@@ -28,45 +28,10 @@ def reshape(input, *shape):
     return P.Reshape.apply(input, shape=shape)
 
 
-def view(input, *shape):
-    """:func:`reshape` that never copies: as in PyTorch it raises when the memory layout of
-    ``input`` (e.g. a transpose) cannot be read in the new shape; ``reshape`` copies then.
-
-    >>> tg.arange(6).view(2, 3).T.reshape(-1)
-    tensor([0, 3, 1, 4, 2, 5])
-    """
-    shape = shape_from_args(shape)
-    out = reshape(input, shape)
-    if not _viewable(input._array, out.shape):
-        raise ShapeError(f"view: shape {shape} is not compatible with the strides of the input of "
-                         f"shape {input.shape}; use .reshape(...) instead")
-    return out
-
-
-def _viewable(array, shape):
-    """Whether ``array`` (its strides) can be read in ``shape`` without a copy: PyTorch's rule
-    for ``view``. Each run of dimensions that is contiguous in memory must map onto whole
-    dimensions of the new shape."""
-    if array.flags.c_contiguous or array.size == 0:
-        return True
-    old = [(n, st // array.itemsize) for n, st in zip(array.shape, array.strides) if n != 1]
-    new = [n for n in shape if n != 1]
-    chunks, run, base = [], 1, None  # the products of the contiguous runs, last dimension first
-    for i in range(len(old) - 1, -1, -1):
-        n, stride = old[i]
-        if base is None:
-            base = stride
-        run *= n
-        if i == 0 or old[i - 1][1] != run * base:
-            chunks.append(run)
-            run, base = 1, None
-    for run in chunks:
-        size = 1
-        while new and size < run:
-            size *= new.pop()
-        if size != run:
-            return False
-    return not new
+# PyTorch's view raises where the strides of a non-contiguous input cannot be read in the new
+# shape; NumPy's layouts of computed results (conv2d, pooling, advanced indexing) are not
+# PyTorch's, so a stride check here would refuse views PyTorch allows: view copies instead.
+view = reshape
 
 
 def flatten(input, start_dim=0, end_dim=-1):
