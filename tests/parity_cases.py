@@ -657,6 +657,7 @@ OPS_SHAPE = [
     op("column_stack", lambda m, x, y: m.column_stack([x, y]), CAT),
 ]
 KNOWN_SHAPE = [
+    K('view_as', '*:T', "torch: view size is not compatible with input tensor's size and stride (view copies here)"),
 ]
 
 # indexing and scatter, in-place ops in the graph, issue 16 (ops/indexing.py)
