@@ -45,4 +45,5 @@ def contiguous(input):
     ``view`` accepts in any shape)."""
     if input._array.flags.c_contiguous:
         return input
-    return P.Reshape.apply(P.Reshape.apply(input, shape=(-1,)), shape=input.shape)
+    flat = clone(P.Reshape.apply(input, shape=(-1,)))  # a copy of its own, in row-major order
+    return P.Reshape.apply(flat, shape=input.shape)
