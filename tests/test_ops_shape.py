@@ -122,6 +122,21 @@ def test_gradients(name, fn, ref, min_dims, max_dims):
     run()
 
 
+PAIRS = {"broadcast_tensors": (lambda x, y: tg.broadcast_tensors(x, y), (3, 1), (4,)),
+         "meshgrid": (lambda x, y: tg.meshgrid(x, y, indexing="ij"), (3,), (4,)),
+         "column_stack": (lambda x, y: tg.column_stack([x, y]), (3,), (3, 2)),
+         "hstack": (lambda x, y: tg.hstack([x, y]), (3, 1), (3, 2)),
+         "dstack": (lambda x, y: tg.dstack([x, y]), (2, 3), (2, 3, 2)),
+         "atleast_2d": (lambda x, y: tg.atleast_2d(x, y), (3,), (2, 3))}
+
+
+@pytest.mark.parametrize("fn, shape_x, shape_y", PAIRS.values(), ids=PAIRS.keys())
+@settings(max_examples=6)
+@given(seed=seeds, layout_x=layouts, layout_y=layouts)
+def test_gradients_of_two_inputs(fn, shape_x, shape_y, seed, layout_x, layout_y):
+    check(fn, laid_out(uniform(seed, shape_x), layout_x), laid_out(uniform(seed + 1, shape_y), layout_y))
+
+
 @pytest.mark.parametrize("fn", [lambda x: x.flip(0).roll(1, 1), lambda x: tg.diag_embed(x).tril(),
                                 lambda x: x.repeat(2, 1).diagonal()], ids=["flip_roll", "diag_embed_tril", "repeat_diag"])
 def test_second_derivatives(fn):
@@ -187,6 +202,7 @@ def test_several_argument_spellings():
     assert tg.atleast_1d(a) is a and len(tg.atleast_1d(a, b)) == 2 and len(tg.atleast_1d([a])) == 1
     assert x.narrow(1, Tensor(-2), 2).tolist() == [[1, 2], [4, 5]]
     assert x.unflatten(1, [3, 1]).shape == (2, 3, 1)
+    assert [p.shape for p in x.split(Tensor(2), 1)] == [(2, 2), (2, 1)]
 
 
 def test_repeat_interleave_with_tensor_repeats():
@@ -259,6 +275,8 @@ ERRORS = [
     (RuntimeError, lambda: tg.unflatten(tg.zeros(2, 6), 1, (4, -1))),
     (RuntimeError, lambda: tg.movedim(tg.zeros(2, 3), (0, 1), 0)),
     (RuntimeError, lambda: tg.hstack([])),
+    (TypeError, lambda: tg.zeros(3).flip()),
+    (TypeError, lambda: tg.zeros(3).repeat()),
 ]
 
 

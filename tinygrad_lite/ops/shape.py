@@ -269,6 +269,8 @@ def flip(input, *dims):
     >>> flip(tg.arange(4), 0)
     tensor([3, 2, 1, 0])
     """
+    if not dims:
+        raise TypeError("flip() missing 1 required positional argument: 'dims'")
     dims = normalize_dims(shape_from_args(dims), input.ndim, "flip")
     index = tuple(slice(None, None, -1) if d in dims else slice(None) for d in range(input.ndim))
     return _copy(P.Getitem.apply(input, index=index))
@@ -323,6 +325,8 @@ def repeat(input, *sizes):
     tensor([[1, 2, 1, 2],
             [1, 2, 1, 2]])
     """
+    if not sizes:
+        raise TypeError("repeat() missing 1 required positional argument: 'repeats'")
     sizes = shape_from_args(sizes)
     lead = len(sizes) - input.ndim
     if lead < 0:
@@ -418,6 +422,8 @@ def split(tensor, split_size_or_sections, dim=0):
     [[0], [1, 2, 3, 4]]
     """
     axis, n = _split_axis(tensor, dim, "split")
+    if isinstance(split_size_or_sections, Tensor) and split_size_or_sections.ndim == 0:
+        split_size_or_sections = int(split_size_or_sections)
     if isinstance(split_size_or_sections, numbers.Integral):
         size = int(split_size_or_sections)
         if size < 0 or (size == 0 and n):
