@@ -30,7 +30,8 @@ def reshape(input, *shape):
 
 # PyTorch's view raises where the strides of a non-contiguous input cannot be read in the new
 # shape; NumPy's layouts of computed results (conv2d, pooling, advanced indexing) are not
-# PyTorch's, so a stride check here would refuse views PyTorch allows: view copies instead.
+# PyTorch's, so a stride check here would refuse views PyTorch allows: view is reshape (which
+# copies when it must).
 view = reshape
 
 
@@ -129,12 +130,12 @@ def unflatten(input, dim, sizes):
         raise ShapeError("unflatten: cannot unflatten a 0-d tensor")
     (axis,) = normalize_dims(dim, input.ndim, "unflatten")
     sizes = shape_from_args((sizes,))
-    known = int(np.prod([s for s in sizes if s != -1]))
-    if not sizes or (known != input.shape[axis] if -1 not in sizes
-                     else sizes.count(-1) > 1 or known == 0 or input.shape[axis] % known):
-        raise ShapeError(f"unflatten: sizes {sizes} do not multiply up to the size "
-                         f"{input.shape[axis]} of dim {dim} of shape {input.shape}")
-    sizes = tuple(input.shape[axis] // known if s == -1 else s for s in sizes)
+    n, known, free = input.shape[axis], int(np.prod([s for s in sizes if s != -1])), sizes.count(-1)
+    fits = known == n if not free else free == 1 and known and n % known == 0
+    if not sizes or not fits:
+        raise ShapeError(f"unflatten: sizes {sizes} do not multiply up to the size {n} of dim {dim} "
+                         f"of shape {input.shape}")
+    sizes = tuple(n // known if s == -1 else s for s in sizes)
     return input.reshape(input.shape[:axis] + sizes + input.shape[axis + 1:])
 
 
