@@ -402,14 +402,12 @@ KNOWN = [
     # --- D. Refused inputs PyTorch accepts (0-d tensors with a dim, integer inputs to conv/pool, empty reductions, ...)
     # tinygrad_lite raises AxisError; torch returns a result
     # tinygrad_lite raises IndexError; torch returns a result
-    K('transpose swapaxes', '*:0d', 'ours: list assignment index out of range'),
     # tinygrad_lite raises OverflowError; torch returns a result
     K('add sub mul_fn rpow add_ sub_ mul_', 'uint8:py_int', 'ours: Python integer -2 out of bounds for uint8'),
     K('add_alpha_', 'uint8:py_int', 'ours: Python integer -4 out of bounds for uint8'),
     K('add_fn sub_fn mul iadd', 'uint8:py_int', 'ours: Python integer -3 out of bounds for uint8'),
     K('rsub', 'uint8:py_int', 'ours: Python integer -1 out of bounds for uint8'),
     # tinygrad_lite raises ShapeError; torch returns a result
-    K('flatten_1', '*:empty', 'ours: reshape: cannot apply to shape (0, 3): cannot reshape array '),
     K('log_softmax', 'bool,uint8,int8,int16,int32,int64,float16,float32,float64:empty_last', 'ours: logsoftmax: cannot apply to shape (3, 0): zero-size array to'),
     K('log_softmax_0', 'bool,uint8,int8,int16,int32,int64,float16,float32,float64:empty', 'ours: logsoftmax: cannot apply to shape (0, 3): zero-size array to'),
     K('F.log_softmax', 'bool,uint8,int8,int16,int32,int64,float16,float32,float64:empty', 'ours: logsoftmax: cannot apply to shape (0, 3): zero-size array to'),
@@ -434,7 +432,6 @@ KNOWN = [
     # tinygrad_lite raises ValueError; torch returns a result
     # --- E. Accepted inputs PyTorch refuses (dtypes the op does not support, scalars where a tensor is needed, ...)
     # torch raises IndexError; tinygrad_lite returns a result
-    K('flatten_1', '*:0d', 'torch: Dimension out of range (expected to be in range of [-1, 0], '),
     # torch raises NotImplementedError; tinygrad_lite returns a result
     K('F.batch_norm_eval', 'ints:*', 'torch: "batch_norm" not implemented for \'Byte\''),
     K('abs', 'bool:*', 'torch: "abs_cpu" not implemented for \'Bool\''),
@@ -464,7 +461,6 @@ KNOWN = [
     # torch raises TypeError; tinygrad_lite returns a result
     K('maximum', 'floats,bool,int8,int16,int32,int64:py_bool,py_float,py_int; uint8:py_bool,py_float', "torch: maximum(): argument 'other' (position 2) must be Tensor, not"),
     K('minimum', '*:py_float,py_int', "torch: minimum(): argument 'other' (position 2) must be Tensor, not"),
-    K('permute_rev', '*:0d', 'torch: permute() missing 1 required positional arguments: "dims"'),
     # --- F. Both raise, with a different exception type (tinygrad_lite's is not an instance of PyTorch's)
     # raises IndexError where torch raises RuntimeError
     # raises OverflowError where torch raises RuntimeError
@@ -514,8 +510,6 @@ KNOWN = [
     K('F.conv2d F.conv2d_stride_pad F.conv2d_same', 'floats:channels', 'torch: Given groups=1, weight of size [4, 3, 3, 3], expected input['),
     K('F.l1_loss', 'ints:bcast', 'torch: mean(): could not infer output dtype. Input dtype must be ei'),
     K('F.one_hot_dtype', 'ints:*', 'torch: one_hot is only applicable to index tensor of type LongTenso'),
-    K('item', '*:2d', 'torch: a Tensor with 12 elements cannot be converted to Scalar'),
-    K('py_bool', '*:2d', 'torch: Boolean value of Tensor with more than one value is ambiguou'),
     # raises ZeroDivisionError where torch raises RuntimeError
     K('arange_zero_step', 'None:*', 'torch: step must be nonzero'),
     # torch raises NotImplementedError
@@ -523,7 +517,6 @@ KNOWN = [
     # torch raises RuntimeError
     K('F.batch_norm_train', 'ints,bool:T', 'torch: mean(): could not infer output dtype. Input dtype must be ei'),
     K('neg neg_fn', 'bool:*', 'torch: Negation, the `-` operator, on a bool tensor is not supporte'),
-    K('permute_10', '*:0d,1d', 'torch: permute(sparse_coo): number of dimensions in the tensor inpu'),
     K('rsub', 'bool:py_bool,same', 'torch: Subtraction, the `-` operator, with two bool tensors is not '),
     K('sub', 'bool:-py_float,py_int,x*', 'torch: Subtraction, the `-` operator, with two bool tensors is not '),
     K('sub_', 'bool:py_float,py_int', 'torch: Subtraction, the `-` operator, with a bool tensor is not sup'),
@@ -615,9 +608,72 @@ KNOWN_REDUCE = [
 ]
 
 # shape and layout, issue 16 (ops/shape.py)
+PAIR_SHAPES = {k: BINARY[k] for k in ("same", "bcast", "0d", "t0d", "empty", "T", "mismatch")}
+AS_SHAPES = {"same": (A((3, 4)), A((4, 3), grad=False)), "T": (A((3, 4), layout="T"), A((12,), grad=False)),
+             "0d": (A(()), A((1, 1), grad=False)), "bad": (A((3, 4)), A((5,), grad=False))}
+GRIDS = {"1d": (A((3,)), A((2,))), "0d": (A(()), A((2,))), "empty": (A((0,)), A((2,))), "2d": (A((3, 4)), A((2,)))}
+REPEATS = {"1d": (A((3,)), A((3,), values="index:3")), "2d": (A((3, 4)), A((3,), values="index:3")),
+           "one": (A((3, 4)), A((1,), values="index:3")), "bad": (A((3, 4)), A((2,), values="index:3"))}
+COUNTS = {"1d": (A((4,), values="index:3"),), "0d": (A((), values="index:3"),), "empty": (A((0,), values="index:3"),)}
 OPS_SHAPE = [
+    op("flatten_mid", lambda m, x: m.flatten(x, 0, 1), REDUCE), op("flatten_range", lambda m, x: x.flatten(1, 0), REDUCE),
+    op("view_contiguous", lambda m, x: x.contiguous().view(-1), REDUCE),
+    op("view_as", lambda m, x, y: x.view_as(y), AS_SHAPES), op("reshape_as", lambda m, x, y: x.reshape_as(y), AS_SHAPES),
+    op("permute_tuple", lambda m, x: x.permute(tuple(range(x.ndim))[::-1]), REDUCE),
+    op("squeeze_dims", lambda m, x: x.squeeze((0, -1)), REDUCE), op("unsqueeze_fn", lambda m, x: m.unsqueeze(x, -2), REDUCE),
+    op("t", lambda m, x: x.t(), REDUCE), op("t_fn", lambda m, x: m.t(x), REDUCE),
+    op("mT", lambda m, x: x.mT, REDUCE), op("mH", lambda m, x: x.mH, REDUCE), op("H", lambda m, x: x.H, REDUCE),
+    op("swapdims", lambda m, x: m.swapdims(x, 0, -1), REDUCE), op("swapdims_method", lambda m, x: x.swapdims(-1, 0), REDUCE),
+    op("movedim", lambda m, x: m.movedim(x, 0, -1), REDUCE), op("movedim_tuple", lambda m, x: x.movedim((0, -1), (-1, 0)), REDUCE),
+    op("moveaxis", lambda m, x: m.moveaxis(x, -1, 0), REDUCE), op("moveaxis_method", lambda m, x: x.moveaxis(0, -1), REDUCE),
+    op("unflatten", lambda m, x: m.unflatten(x, -1, (2, -1)), REDUCE), op("unflatten_method", lambda m, x: x.unflatten(0, (1, 3, -1)), REDUCE),
+    op("broadcast_to", lambda m, x: m.broadcast_to(x, (2,) + tuple(x.shape)), REDUCE),
+    op("broadcast_to_method", lambda m, x: x.broadcast_to((3, 1, 4)), REDUCE),
+    op("broadcast_tensors", lambda m, x, y: m.broadcast_tensors(x, y), PAIR_SHAPES),
+    op("flip", lambda m, x: m.flip(x, (0,)), REDUCE), op("flip_method", lambda m, x: x.flip(0, -1), REDUCE),
+    op("flip_list", lambda m, x: x.flip([-1]), REDUCE),
+    op("fliplr", lambda m, x: m.fliplr(x), REDUCE), op("flipud", lambda m, x: x.flipud(), REDUCE),
+    op("roll", lambda m, x: m.roll(x, 1), REDUCE), op("roll_dims", lambda m, x: x.roll((1, -5), (0, -1)), REDUCE),
+    op("roll_dim", lambda m, x: x.roll(-2, 0), REDUCE),
+    op("repeat", lambda m, x: x.repeat(2, 1, 3), REDUCE), op("repeat_tuple", lambda m, x: x.repeat((2,) * (x.ndim + 1)), REDUCE),
+    op("tile", lambda m, x: m.tile(x, (2,)), REDUCE), op("tile_method", lambda m, x: x.tile((2, 1, 3)), REDUCE),
+    op("repeat_interleave", lambda m, x: m.repeat_interleave(x, 2), REDUCE),
+    op("repeat_interleave_dim", lambda m, x: x.repeat_interleave(3, dim=-1, output_size=3 * x.shape[-1] if x.ndim else 3), REDUCE),
+    op("repeat_interleave_tensor", lambda m, x, r: x.repeat_interleave(r, 0), REPEATS),
+    op("repeat_interleave_flat", lambda m, x, r: m.repeat_interleave(x, r), {"1d": REPEATS["1d"], "one": REPEATS["one"]}),
+    op("repeat_interleave_counts", lambda m, r: m.repeat_interleave(r), COUNTS, (None,)),
+    op("repeat_interleave_counts_dtypes", lambda m, r: m.repeat_interleave(r), {"1d": (A((4,), grad=False),)}),
+    op("split", lambda m, x: m.split(x, 2), REDUCE), op("split_sizes", lambda m, x: x.split([1, 3], -1), REDUCE),
+    op("split_dim", lambda m, x: x.split(3, dim=-1), REDUCE),
+    op("chunk", lambda m, x: m.chunk(x, 2), REDUCE), op("chunk_last", lambda m, x: x.chunk(3, -1), REDUCE),
+    op("tensor_split", lambda m, x: m.tensor_split(x, 3), REDUCE),
+    op("tensor_split_indices", lambda m, x: x.tensor_split([1, 5, 2, -1], -1), REDUCE),
+    op("tensor_split_tensor", lambda m, x: x.tensor_split(m.tensor([1, 2]), dim=0), REDUCE),
+    op("tensor_split_sections", lambda m, x: x.tensor_split(m.tensor(2)), REDUCE),
+    op("unbind", lambda m, x: m.unbind(x), REDUCE), op("unbind_last", lambda m, x: x.unbind(-1), REDUCE),
+    op("narrow", lambda m, x: m.narrow(x, -1, 1, 2), REDUCE), op("narrow_tensor", lambda m, x: x.narrow(0, m.tensor(-1), 1), REDUCE),
+    op("unfold", lambda m, x: x.unfold(-1, 2, 1), REDUCE), op("unfold_step", lambda m, x: x.unfold(0, 2, 2), REDUCE),
+    op("diagonal", lambda m, x: m.diagonal(x), REDUCE), op("diagonal_dims", lambda m, x: x.diagonal(-1, -1, 0), REDUCE),
+    op("diagonal_offset", lambda m, x: x.diagonal(offset=2), REDUCE),
+    op("diag_embed", lambda m, x: m.diag_embed(x), REDUCE), op("diag_embed_dims", lambda m, x: x.diag_embed(1, 0, 2), REDUCE),
+    op("diag_embed_neg", lambda m, x: x.diag_embed(-2), REDUCE),
+    op("diag", lambda m, x: m.diag(x), REDUCE), op("diag_offset", lambda m, x: x.diag(-1), REDUCE),
+    op("diag_far", lambda m, x: x.diag(5), REDUCE),
+    op("tril", lambda m, x: m.tril(x), REDUCE), op("tril_neg", lambda m, x: x.tril(-1), REDUCE),
+    op("triu", lambda m, x: m.triu(x), REDUCE), op("triu_offset", lambda m, x: x.triu(diagonal=1), REDUCE),
+    op("meshgrid", lambda m, x, y: m.meshgrid(x, y, indexing="ij"), GRIDS),
+    op("meshgrid_xy", lambda m, x, y: m.meshgrid([x, y, x], indexing="xy"), GRIDS),
+    op("meshgrid_default", lambda m, x, y: m.meshgrid(x, y), GRIDS),
+    op("atleast_1d", lambda m, x: m.atleast_1d(x), REDUCE), op("atleast_2d", lambda m, x: m.atleast_2d(x), REDUCE),
+    op("atleast_3d", lambda m, x: m.atleast_3d(x), REDUCE),
+    op("atleast_3d_many", lambda m, x, y: m.atleast_3d(x, y), PAIR_SHAPES),
+    op("atleast_2d_list", lambda m, x, y: m.atleast_2d([x, y]), PAIR_SHAPES),
+    op("hstack", lambda m, x, y: m.hstack([x, y]), CAT), op("vstack", lambda m, x, y: m.vstack((x, y)), CAT),
+    op("row_stack", lambda m, x, y: m.row_stack([x, y]), CAT), op("dstack", lambda m, x, y: m.dstack([x, y]), CAT),
+    op("column_stack", lambda m, x, y: m.column_stack([x, y]), CAT),
 ]
 KNOWN_SHAPE = [
+    K('view_as', '*:T', "torch: view size is not compatible with input tensor's size and stride (view copies here)"),
 ]
 
 # indexing and scatter, in-place ops in the graph, issue 16 (ops/indexing.py)

@@ -193,7 +193,7 @@ class Tensor:
     def item(self):
         """The value of a one-element tensor as a Python number."""
         if self._array.size != 1:
-            raise ValueError(f"item(): only one-element tensors can be converted to a Python number, "
+            raise ShapeError(f"item(): only one-element tensors can be converted to a Python number, "
                              f"got shape {self.shape}")
         return self._array.item()
 
@@ -214,7 +214,7 @@ class Tensor:
 
     def __bool__(self):
         if self._array.size != 1:
-            raise ValueError(f"the truth value of a tensor of shape {self.shape} is ambiguous")
+            raise ShapeError(f"the truth value of a tensor of shape {self.shape} is ambiguous")
         return bool(self._array)
 
     def __float__(self):

@@ -22,10 +22,13 @@ from .shape import *  # noqa: F401,F403
 from .sorting import *  # noqa: F401,F403
 
 _MODULES = (arithmetic, conversion, reduction, shape, indexing, linalg, sorting)
-_NOT_FUNCTIONS = {"getitem", "setitem"}  # methods only: x[i], x[i] = v
-_NOT_METHODS = {"cat", "concatenate", "stack", "where", "getitem", "setitem",
+_NOT_FUNCTIONS = {"getitem", "setitem",  # methods only: x[i], x[i] = v
+                  "repeat", "unfold", "view_as", "reshape_as"}
+_NOT_METHODS = {"cat", "concatenate", "stack", "where", "getitem", "setitem",  # torch.* only
                 "std_mean", "var_mean", "searchsorted", "bucketize",
-                "einsum", "tensordot", "chain_matmul"}  # torch.* functions only
+                "einsum", "tensordot", "chain_matmul",
+                "meshgrid", "broadcast_tensors", "atleast_1d", "atleast_2d", "atleast_3d",
+                "hstack", "vstack", "row_stack", "dstack", "column_stack"}
 __all__ = [name for module in _MODULES if module is not conversion
            for name in module.__all__ if name not in _NOT_FUNCTIONS]
 
@@ -62,6 +65,9 @@ _OPERATORS = {
     "__invert__": arithmetic.bitwise_not,
     "__getitem__": indexing.getitem, "__setitem__": indexing.setitem,
     "where": _method_where, "T": property(shape.reverse_dims),
+    "mT": property(shape.matrix_transpose),
+    "mH": property(lambda x: shape.matrix_transpose(x, "mH")),
+    "H": property(lambda x: shape.matrix_transpose(x, "H", batched=False)),
 }
 
 
