@@ -22,7 +22,7 @@ import warnings
 import numpy as np
 
 from . import engine, grad_mode, rng
-from .arguments import DTypeError, ShapeError
+from .arguments import DTypeError, ShapeError, can_cast
 
 __all__ = ["Tensor", "Function"]
 
@@ -82,7 +82,7 @@ class Function:
             raise ShapeError(f"{fn.name}: cannot apply to {_describe(arrays)}: {e}") from None
         except TypeError as e:
             dtypes = ", ".join(str(np.result_type(a)) for a in arrays if a is not None)
-            raise TypeError(f"{fn.name}: cannot apply to dtypes {dtypes}: {e}") from None
+            raise DTypeError(f"{fn.name}: cannot apply to dtypes {dtypes}: {e}") from None
         except IndexError as e:
             raise IndexError(f"{fn.name}: {e} (input {_describe(arrays)})") from None
         if type(data) is not np.ndarray:
@@ -304,38 +304,46 @@ class Tensor:
             raise RuntimeError(f"{op}: in-place update of {what}; do it under `with no_grad():` "
                                f"(e.g. parameter updates) or use the out-of-place version")
 
-    def _inplace(self, op, fn, *args):
+    def _inplace(self, op, *args, **kwargs):
+        """``self.op(*args)``, computed out of place, written back (see :meth:`_update`)."""
         self._check_inplace(op)
-        args = tuple(a._array if isinstance(a, Tensor) else a for a in args)
-        try:
-            fn(self._array, *args, out=self._array, casting="same_kind")
-        except ValueError:
-            raise ShapeError(f"{op}: cannot update shape {self.shape} in place with shape "
-                             f"{np.shape(args[0])}") from None
-        self._vc[0] += 1
-        return self
+        with grad_mode.no_grad():
+            result = getattr(self, op[:-1])(*args, **kwargs)
+        return self._update(op, result)
+
+    def _update(self, op, result):
+        """Write ``result``, the out-of-place answer of the in-place ``op``, into this tensor, as
+        PyTorch does: the shape must not grow and the dtype must fit (float results do not go
+        into integer tensors, nor integer results into bool ones)."""
+        if result.shape != self.shape:
+            raise ShapeError(f"{op}: output with shape {self.shape} doesn't match the broadcast "
+                             f"shape {result.shape}")
+        if not can_cast(result.dtype, self.dtype):
+            raise DTypeError(f"{op}: result type {result.dtype} can't be cast to the desired output "
+                             f"type {self.dtype}")
+        return self._assign(op, result._array)
 
     def add_(self, other, alpha=1):
         """In place ``self += alpha * other``."""
-        return self._inplace("add_", np.add, other if alpha == 1 else _scaled(other, alpha))
+        return self._inplace("add_", other, alpha=alpha)
 
     def sub_(self, other, alpha=1):
         """In place ``self -= alpha * other``."""
-        return self._inplace("sub_", np.subtract, other if alpha == 1 else _scaled(other, alpha))
+        return self._inplace("sub_", other, alpha=alpha)
 
     def mul_(self, other):
         """In place ``self *= other``."""
-        return self._inplace("mul_", np.multiply, other)
+        return self._inplace("mul_", other)
 
     def div_(self, other):
         """In place ``self /= other``."""
-        return self._inplace("div_", np.divide, other)
+        return self._inplace("div_", other)
 
     __iadd__, __isub__, __imul__, __itruediv__ = add_, sub_, mul_, div_
 
     def clamp_(self, min=None, max=None):
         """In place clamp to ``[min, max]``."""
-        return self._inplace("clamp_", np.clip, min, max)
+        return self._inplace("clamp_", min, max)
 
     def _assign(self, op, values):
         self._check_inplace(op)
@@ -403,7 +411,3 @@ def _as_array(data, dtype):
     if dtype is not None and arr.dtype != dtype:
         arr = arr.astype(dtype)
     return arr
-
-
-def _scaled(other, alpha):
-    return (other._array if isinstance(other, Tensor) else other) * alpha

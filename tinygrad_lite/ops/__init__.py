@@ -24,8 +24,8 @@ from .sorting import *  # noqa: F401,F403
 _MODULES = (arithmetic, conversion, reduction, shape, indexing, linalg, sorting)
 _NOT_FUNCTIONS = {"getitem", "setitem"}  # methods only: x[i], x[i] = v
 _NOT_METHODS = {"cat", "concatenate", "stack", "where", "getitem", "setitem"}
-__all__ = [name for module in _MODULES if module is not conversion
-           for name in module.__all__ if name not in _NOT_FUNCTIONS]
+__all__ = [name for module in _MODULES if module is not conversion  # in-place x.op_(): methods only
+           for name in module.__all__ if name not in _NOT_FUNCTIONS and not name.endswith("_")]
 
 
 def _reflected(fn):
@@ -47,7 +47,9 @@ _OPERATORS = {
     "__truediv__": arithmetic.div, "__rtruediv__": _reflected(arithmetic.div),
     "__pow__": arithmetic.pow, "__rpow__": _reflected(arithmetic.pow),
     "__matmul__": arithmetic.matmul, "__rmatmul__": _reflected(arithmetic.matmul),
-    "__neg__": arithmetic.neg, "__pos__": conversion.contiguous, "__abs__": arithmetic.abs,
+    "__neg__": arithmetic.neg, "__pos__": arithmetic.positive, "__abs__": arithmetic.abs,
+    "__floordiv__": arithmetic.floor_divide, "__rfloordiv__": _reflected(arithmetic.floor_divide),
+    "__mod__": arithmetic.remainder, "__rmod__": _reflected(arithmetic.remainder),
     "__eq__": arithmetic.eq, "__ne__": arithmetic.ne, "__lt__": arithmetic.lt,
     "__le__": arithmetic.le, "__gt__": arithmetic.gt, "__ge__": arithmetic.ge,
     "__and__": arithmetic.bitwise_and, "__rand__": _reflected(arithmetic.bitwise_and),
