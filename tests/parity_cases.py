@@ -506,7 +506,78 @@ KNOWN = [
 # --- one pair of lists per theme: its cases and its known differences ---------------------------
 
 # elementwise math, issue 16 (ops/arithmetic.py)
+LERP = {"same": (A((3, 4)), A((3, 4))), "bcast": (A((3, 1)), A((4,))), "0d": (A(()), A(())), "empty": (A((0, 4)), A((4,))),
+        "T": (A((3, 4), layout="T"), A((3, 4), layout="strided")), "mismatch": (A((3, 4)), A((2, 4)))}
+LERP_W = {"same": (A((3, 4)), A((3, 4)), A((3, 4), values="prob")), "bcast": (A((3, 1)), A((4,)), A((3, 4), values="prob")),
+          "w0d": (A((3, 4)), A((3, 4)), A((), values="prob")), "mixed_w": (A((3, 4)), A((3, 4)), A((3, 4), "float64", "prob"))}
+OUT = {"2d": (A((3, 4), grad=False),), "grad": (A((3, 4)),)}
+INPLACE2 = {k: INPLACE[k] for k in ("same", "bcast", "grow")}
 OPS_MATH = [
+    op("floor", lambda m, x: m.floor(x)), op("ceil", lambda m, x: x.ceil()), op("trunc", lambda m, x: m.trunc(x)),
+    op("round", lambda m, x: m.round(x)), op("round_decimals", lambda m, x: x.round(decimals=1)),
+    op("round_neg_decimals", lambda m, x: m.round(x, decimals=-1)), op("frac", lambda m, x: m.frac(x)),
+    op("rsqrt", lambda m, x: m.rsqrt(x)), op("reciprocal", lambda m, x: x.reciprocal()), op("square", lambda m, x: m.square(x)),
+    op("tan", lambda m, x: m.tan(x)), op("asin", lambda m, x: m.asin(x)), op("acos", lambda m, x: x.acos()),
+    op("atan", lambda m, x: m.atan(x)), op("sinh", lambda m, x: m.sinh(x)), op("cosh", lambda m, x: x.cosh()),
+    op("asinh", lambda m, x: m.asinh(x)), op("acosh", lambda m, x: m.acosh(x)), op("atanh", lambda m, x: x.atanh()),
+    op("log2", lambda m, x: m.log2(x)), op("log10", lambda m, x: x.log10()), op("log1p", lambda m, x: m.log1p(x)),
+    op("exp2", lambda m, x: m.exp2(x)), op("expm1", lambda m, x: x.expm1()), op("erfinv", lambda m, x: m.erfinv(x)),
+    op("erfinv_prob", lambda m, x: m.erfinv(x * 0.3)),
+    op("logit", lambda m, x: m.logit(x)), op("logit_eps", lambda m, x: x.logit(eps=0.2)),
+    op("logit_prob", lambda m, x: m.logit(x), {"prob": (A((3, 4), values="prob"),)}),
+    op("sgn", lambda m, x: m.sgn(x.detach())),  # torch's gradient is a ZeroTensor the harness cannot read op("positive", lambda m, x: m.positive(x)),
+    op("isnan", lambda m, x: m.isnan(x)), op("isinf", lambda m, x: x.isinf()), op("isfinite", lambda m, x: m.isfinite(x)),
+    op("nan_to_num", lambda m, x: m.nan_to_num(x)), op("nan_to_num_args", lambda m, x: x.nan_to_num(1.5, posinf=2.0, neginf=-2.0)),
+    op("clamp_min_fn", lambda m, x: m.clamp_min(x, 0.5)), op("clamp_max_fn", lambda m, x: x.clamp_max(-0.5)),
+    op("clamp_tensors", lambda m, x, lo, hi: m.clamp(x, lo, hi),
+       {"2d": (A((3, 4)), A((3, 4), values="prob"), A((4,), values="pos")), "0d": (A(()), A(()), A((), values="pos"))}),
+    binop("atan2", lambda m, x, y: m.atan2(x, y)), fbinop("arctan2", lambda m, x, y: m.arctan2(x, y)),
+    fbinop("hypot", lambda m, x, y: m.hypot(x, y)), binop("copysign", lambda m, x, y: m.copysign(x, y)),
+    fbinop("logaddexp", lambda m, x, y: m.logaddexp(x, y)), binop("xlogy", lambda m, x, y: m.xlogy(x, y)),
+    op("xlogy_number", lambda m, x: m.xlogy(2.5, x)),
+    binop("fmod", lambda m, x, y: m.fmod(x, y)), binop("remainder", lambda m, x, y: m.remainder(x, y)),
+    op("rmod", lambda m, x: 5 % x), op("rfloordiv", lambda m, x: 7 // x),
+    fbinop("floor_divide", lambda m, x, y: m.floor_divide(x, y)), fbinop("true_divide", lambda m, x, y: m.true_divide(x, y)),
+    binop("div_trunc", lambda m, x, y: m.div(x, y, rounding_mode="trunc")),
+    binop("div_floor", lambda m, x, y: x.div(y, rounding_mode="floor")),
+    op("div_bad_mode", lambda m, x: x.div(2, rounding_mode="round"), {"2d": (A((3, 4)),)}),
+    fbinop("isclose", lambda m, x, y: m.isclose(x, y)), fbinop("isclose_self", lambda m, x, y: x.isclose(x + 1e-6 * y, equal_nan=True)),
+    fbinop("allclose", lambda m, x, y: m.allclose(x, y)), fbinop("allclose_self", lambda m, x, y: x.allclose(x)),
+    fbinop("equal", lambda m, x, y: m.equal(x, y)), fbinop("equal_self", lambda m, x, y: x.equal(x)),
+    op("lerp", lambda m, x, y: m.lerp(x, y, 0.3), LERP), op("lerp_end", lambda m, x, y: x.lerp(y, 0.75), LERP),
+    op("lerp_tensor", lambda m, x, y, w: m.lerp(x, y, w), LERP_W),
+    # out=
+    op("exp_out", lambda m, x: m.exp(x, out=m.zeros(3, 4)), OUT), op("floor_out", lambda m, x: m.floor(x, out=m.zeros(2, dtype=m.dt)), OUT),
+    op("add_out", lambda m, x: m.add(x, 1, out=m.zeros(3, 4, dtype=m.int64)), OUT),
+    op("atan2_out", lambda m, x: m.atan2(x, x, out=m.zeros(3, 4, dtype=m.float16)), OUT),
+    # in place
+    op("exp_", lambda m, x: x.exp_(), INPLACE1), op("log_", lambda m, x: x.log_(), INPLACE1), op("sqrt_", lambda m, x: x.sqrt_(), INPLACE1),
+    op("abs_", lambda m, x: x.abs_(), INPLACE1), op("sin_", lambda m, x: x.sin_(), INPLACE1), op("cos_", lambda m, x: x.cos_(), INPLACE1),
+    op("erf_", lambda m, x: x.erf_(), INPLACE1), op("sign_", lambda m, x: x.sign_(), INPLACE1), op("neg_", lambda m, x: x.neg_(), INPLACE1),
+    op("relu_", lambda m, x: x.relu_(), INPLACE1), op("sigmoid_", lambda m, x: x.sigmoid_(), INPLACE1), op("tanh_", lambda m, x: x.tanh_(), INPLACE1),
+    op("clip_", lambda m, x: x.clip_(-1, 1), INPLACE1), op("floor_", lambda m, x: x.floor_(), INPLACE1), op("ceil_", lambda m, x: x.ceil_(), INPLACE1),
+    op("round_", lambda m, x: x.round_(), INPLACE1), op("trunc_", lambda m, x: x.trunc_(), INPLACE1), op("frac_", lambda m, x: x.frac_(), INPLACE1),
+    op("rsqrt_", lambda m, x: x.rsqrt_(), INPLACE1), op("reciprocal_", lambda m, x: x.reciprocal_(), INPLACE1),
+    op("square_", lambda m, x: x.square_(), INPLACE1), op("tan_", lambda m, x: x.tan_(), INPLACE1), op("asin_", lambda m, x: x.asin_(), INPLACE1),
+    op("acos_", lambda m, x: x.acos_(), INPLACE1), op("atan_", lambda m, x: x.atan_(), INPLACE1), op("sinh_", lambda m, x: x.sinh_(), INPLACE1),
+    op("cosh_", lambda m, x: x.cosh_(), INPLACE1), op("asinh_", lambda m, x: x.asinh_(), INPLACE1), op("acosh_", lambda m, x: x.acosh_(), INPLACE1),
+    op("atanh_", lambda m, x: x.atanh_(), INPLACE1), op("log2_", lambda m, x: x.log2_(), INPLACE1), op("log10_", lambda m, x: x.log10_(), INPLACE1),
+    op("log1p_", lambda m, x: x.log1p_(), INPLACE1), op("exp2_", lambda m, x: x.exp2_(), INPLACE1), op("expm1_", lambda m, x: x.expm1_(), INPLACE1),
+    op("erfinv_", lambda m, x: x.erfinv_(), INPLACE1), op("logit_", lambda m, x: x.logit_(), INPLACE1), op("sgn_", lambda m, x: x.sgn_(), INPLACE1),
+    op("nan_to_num_", lambda m, x: x.nan_to_num_(), INPLACE1), op("clamp_min_", lambda m, x: x.clamp_min_(0.5), INPLACE1),
+    op("clamp_max_", lambda m, x: x.clamp_max_(-1), INPLACE1), op("logical_not_", lambda m, x: x.logical_not_(), INPLACE1),
+    op("bitwise_not_", lambda m, x: x.bitwise_not_(), INPLACE1),
+    op("pow_", lambda m, x, y: x.pow_(y), INPLACE), op("floor_divide_", lambda m, x, y: x.floor_divide_(y), INPLACE),
+    op("remainder_", lambda m, x, y: x.remainder_(y), INPLACE), op("fmod_", lambda m, x, y: x.fmod_(y), INPLACE),
+    op("true_divide_", lambda m, x, y: x.true_divide_(y), INPLACE), op("div_floor_", lambda m, x, y: x.div_(y, rounding_mode="floor"), INPLACE),
+    op("atan2_", lambda m, x, y: x.atan2_(y), INPLACE2), op("arctan2_", lambda m, x, y: x.arctan2_(y), INPLACE2),
+    op("hypot_", lambda m, x, y: x.hypot_(y), INPLACE2), op("copysign_", lambda m, x, y: x.copysign_(y), INPLACE),
+    op("xlogy_", lambda m, x, y: x.xlogy_(y), INPLACE), op("lerp_", lambda m, x, y: x.lerp_(y, 0.5), INPLACE2),
+    op("logical_and_", lambda m, x, y: x.logical_and_(y), INPLACE2), op("logical_or_", lambda m, x, y: x.logical_or_(y), INPLACE2),
+    op("logical_xor_", lambda m, x, y: x.logical_xor_(y), INPLACE2), op("bitwise_and_", lambda m, x, y: x.bitwise_and_(y), INPLACE),
+    op("bitwise_or_", lambda m, x, y: x.bitwise_or_(y), INPLACE), op("bitwise_xor_", lambda m, x, y: x.bitwise_xor_(y), INPLACE),
+    op("bitwise_left_shift_", lambda m, x, y: x.bitwise_left_shift_(y), INPLACE2),
+    op("bitwise_right_shift_", lambda m, x, y: x.bitwise_right_shift_(y), INPLACE2),
 ]
 KNOWN_MATH = [
     K('relu', 'float32,float64:ext', "relu's gradient at NaN: PyTorch passes it (its mask is not out <= 0), ours is 0 "
@@ -516,6 +587,10 @@ KNOWN_MATH = [
       "gives NaN at inf; its float64 kernel and ours give max and inf (machine dependent, see MACHINE_DEPENDENT)"),
     K('pow', 'float32:xfloat16; float64:xfloat16,xfloat32', "torch's pow backward computes exponent - 1 in the "
       "exponent's own lower precision (float16/float32) before promoting; ours in the result dtype"),
+    K('atan2', 'uint8,int8:xfloat16,xfloat32,xfloat64; floats:ext,xuint8,xint8,xfloat16,xfloat32,xfloat64',
+      "torch's atan2 backward squares each input in its own dtype (uint8/int8 wrap around, float16/float32 lose "
+      "precision or overflow) and multiplies grad·other before the reciprocal (NaN or 0 at subnormal inputs); "
+      "ours works in the result dtype"),
 ]
 
 # reductions, scans, sorting and selection, issue 16 (ops/reduction.py, ops/sorting.py)

@@ -335,9 +335,9 @@ class Tensor:
         """In place ``self *= other``."""
         return self._inplace("mul_", other)
 
-    def div_(self, other):
-        """In place ``self /= other``."""
-        return self._inplace("div_", other)
+    def div_(self, other, rounding_mode=None):
+        """In place ``self /= other`` (``rounding_mode`` as in ``div``)."""
+        return self._inplace("div_", other, rounding_mode=rounding_mode)
 
     __iadd__, __isub__, __imul__, __itruediv__ = add_, sub_, mul_, div_
 

@@ -61,6 +61,9 @@ def _write_out(result, out, name):
     is returned; a result dtype ``out`` cannot hold raises, as in PyTorch."""
     if not isinstance(out, Tensor):
         raise TypeError(f"{name}(): out must be a Tensor, got {type(out).__name__}")
+    if result.requires_grad:
+        raise RuntimeError(f"{name}(): functions with out=... arguments don't support automatic "
+                           f"differentiation, but one of the arguments requires grad")
     if not can_cast(result.dtype, out.dtype):
         raise DTypeError(f"{name}(): result type {result.dtype} can't be cast to the desired "
                          f"output type {out.dtype}")
@@ -127,6 +130,14 @@ def sub(input, other, alpha=1, out=None):
     return r if out is None else _write_out(r, out, "sub")
 
 
+def _float_operands(input, other):
+    """:func:`binary_operands` for ops with a real result: integers and bools meet as float32,
+    so a Python int is a number here, never wrapped into an integer dtype."""
+    if result_type(input, _number(other)).kind != "f":
+        input, other = to_float(input), to_float(other)
+    return binary_operands(input, other)
+
+
 def _kind(x):
     """The dtype kind of a tensor or a number ('b' for bool)."""
     return x._array.dtype.kind if isinstance(x, Tensor) else "b" if isinstance(x, (bool, np.bool_)) else ""
@@ -150,15 +161,13 @@ def div(input, other, rounding_mode=None, out=None):
     (tensor([ 3.5, -3.5]), tensor([ 3, -4]))
     """
     if rounding_mode is None:
-        if result_type(input, _number(other)).kind != "f":  # integers divide as float32 numbers
-            input, other = to_float(input), to_float(other)
-        r = P.Div.apply(*binary_operands(input, other))
+        r = P.Div.apply(*_float_operands(input, other))
     elif rounding_mode in _ROUNDING:
         fn, name = _ROUNDING[rounding_mode]
         r = _rounded_quotient(input, other, fn, name, rounding_mode)
     else:
-        raise ValueError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but "
-                         f"found {rounding_mode!r}")
+        raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but "
+                           f"found {rounding_mode!r}")
     return r if out is None else _write_out(r, out, "div")
 
 
@@ -195,7 +204,7 @@ def _rounded_quotient(input, other, fn, name, mode):
         q = np.floor_divide(_data(a), _data(b))
         if mode == "trunc":  # floor rounds the other way when the signs differ and b does not divide a
             r = np.remainder(_data(a), _data(b))
-            q = q + ((r != 0) & ((r < 0) != (np.asarray(_data(b)) < 0)))
+            q = q + ((r != 0) & ((np.asarray(_data(a)) < 0) != (np.asarray(_data(b)) < 0)))
         return Tensor(np.asarray(q, result_type(a, b)))
     return P.Elementwise2.apply(a, b, fn=fn, grads=(_zero2, _zero2))
 
@@ -218,9 +227,12 @@ def _one2(a, b, out):
     return 1.0
 
 
-def _remainder_grads(np_round, method):
-    rounded = P._unary(np_round, method)
-    return _one2, lambda a, b, out: -rounded(a / b)
+def _remainder_db(a, b, out):
+    """-floor(a / b), as the floor division (NaN where a is infinite, as in PyTorch)."""
+    return -(a // b) if isinstance(a, Tensor) or isinstance(b, Tensor) else -np.floor_divide(a, b)
+
+
+_trunc = P._unary(np.trunc, "trunc")
 
 
 @_with_out
@@ -234,7 +246,7 @@ def remainder(input, other):
     a, b, kind = _integer_operands(input, other, "remainder")
     if kind in "iu":
         return Tensor(np.asarray(np.remainder(_data(a), _data(b)), result_type(a, b)))
-    return P.Elementwise2.apply(a, b, fn=np.remainder, grads=_remainder_grads(np.floor, "floor"))
+    return P.Elementwise2.apply(a, b, fn=np.remainder, grads=(_one2, _remainder_db))
 
 
 @_with_out
@@ -248,7 +260,7 @@ def fmod(input, other):
     a, b, kind = _integer_operands(input, other, "fmod")
     if kind in "iu":
         return Tensor(np.asarray(np.fmod(_data(a), _data(b)), result_type(a, b)))
-    return P.Elementwise2.apply(a, b, fn=np.fmod, grads=_remainder_grads(np.trunc, "trunc"))
+    return P.Elementwise2.apply(a, b, fn=np.fmod, grads=(_one2, lambda a, b, out: -_trunc(a / b)))
 
 
 def pow(input, exponent, out=None):  # noqa: A001 (PyTorch's name)
@@ -470,6 +482,7 @@ sgn.__doc__ = "The sign of real tensors (:func:`sign`; PyTorch's sgn also covers
 
 _LN2, _LN10 = math.log(2.0), math.log(10.0)
 _cosh, _sinh = P._unary(np.cosh, "cosh"), P._unary(np.sinh, "sinh")
+_rsqrt = P._unary(lambda v: 1 / np.sqrt(v), "rsqrt")
 
 
 def _float_function(name, np_fn, grad, doc):
@@ -499,7 +512,7 @@ def _erfinv(y):
         erf = np.frompyfunc(math.erf, 1, 1)
         for _ in range(2):
             finite = np.isfinite(x)
-            step = (erf(np.where(finite, x, 0.0)).astype(np.float64) - y64) / (
+            step = (np.asarray(erf(np.where(finite, x, 0.0)), np.float64) - y64) / (
                 2 / math.sqrt(math.pi) * np.exp(-np.where(finite, x, 0.0) ** 2))
             x = np.where(finite, x - step, x)
         x = np.where(np.abs(y64) == 1, np.copysign(np.inf, y64), x)
@@ -508,16 +521,16 @@ def _erfinv(y):
 
 
 tan = _float_function("tan", np.tan, lambda x, out: 1 + out * out, "Elementwise tangent.")
-asin = _float_function("asin", np.arcsin, lambda x, out: (1 - x * x) ** -0.5,
+asin = _float_function("asin", np.arcsin, lambda x, out: _rsqrt(1 - x * x),
                        "Elementwise arcsine (NaN outside [-1, 1]).")
-acos = _float_function("acos", np.arccos, lambda x, out: -((1 - x * x) ** -0.5),
+acos = _float_function("acos", np.arccos, lambda x, out: -_rsqrt(1 - x * x),
                        "Elementwise arccosine (NaN outside [-1, 1]).")
 atan = _float_function("atan", np.arctan, lambda x, out: 1 / (1 + x * x), "Elementwise arctangent.")
 sinh = _float_function("sinh", np.sinh, lambda x, out: _cosh(x), "Elementwise hyperbolic sine.")
 cosh = _float_function("cosh", np.cosh, lambda x, out: _sinh(x), "Elementwise hyperbolic cosine.")
-asinh = _float_function("asinh", np.arcsinh, lambda x, out: (x * x + 1) ** -0.5,
+asinh = _float_function("asinh", np.arcsinh, lambda x, out: _rsqrt(x * x + 1),
                         "Elementwise inverse hyperbolic sine.")
-acosh = _float_function("acosh", np.arccosh, lambda x, out: (x * x - 1) ** -0.5,
+acosh = _float_function("acosh", np.arccosh, lambda x, out: _rsqrt(x * x - 1),
                         "Elementwise inverse hyperbolic cosine (NaN below 1).")
 atanh = _float_function("atanh", np.arctanh, lambda x, out: 1 / (1 - x * x),
                         "Elementwise inverse hyperbolic tangent (NaN outside [-1, 1]).")
@@ -554,10 +567,18 @@ def logit(input, eps=None):
     >>> tg.logit(Tensor([0.5, 0.75]))
     tensor([0.    , 1.0986])
     """
-    x = to_float(input)
-    if eps is not None:
-        x = clamp(x, eps, 1 - eps)
-    return P.Elementwise.apply(x, fn=lambda a: np.log(a / (1 - a)), grad=lambda a, out: 1 / (a * (1 - a)))
+    lo, hi, outside = (0.0, 1.0, np.nan) if eps is None else (eps, 1.0 - eps, 0.0)
+
+    def fn(a):
+        c = a if eps is None else np.clip(a, lo, hi)
+        return np.log(c / (1 - c))
+
+    def grad(x, out):  # PyTorch's: NaN outside [0, 1] without eps, 0 outside [eps, 1 - eps] with it
+        xd = np.asarray(P._data(x))
+        with np.errstate(divide="ignore"):
+            inner = P._where((xd == 0) | (xd == 1), np.inf, 1 / (x * (1 - x)))  # +inf at 0 and 1
+        return P._where((xd < lo) | (xd > hi), outside, inner)
+    return P.Elementwise.apply(to_float(input), fn=fn, grad=grad)
 
 
 # --- rounding: zero gradient; integers are returned unchanged ------------------------------
@@ -590,6 +611,8 @@ def round(input, decimals=0):  # noqa: A001 (PyTorch's name)
         if decimals:
             _refuse("round", input.dtype)
         return Tensor(input._array.copy())
+    if decimals and input._array.dtype == np.float16:  # scaled in float32, as PyTorch
+        return P.Elementwise.apply(input, fn=lambda a: np.round(a.astype(np.float32), decimals).astype(a.dtype), grad=None)
     return P.Elementwise.apply(input, fn=lambda a: np.round(a, decimals), grad=None)
 
 
@@ -612,10 +635,9 @@ def _float_binary(name, np_fn, grads, doc, float_only=False, number_other=True):
     def fn(input, other):
         if not number_other and not isinstance(other, Tensor):
             raise TypeError(f"{name}(): argument 'other' must be Tensor, not {type(other).__name__}")
-        a, b = binary_operands(input, other)
-        if float_only and result_type(a, b).kind != "f":
-            _refuse(name, result_type(a, b))
-        return P.Elementwise2.apply(to_float(a), to_float(b), fn=np_fn, grads=grads)
+        if float_only and result_type(input, _number(other)).kind != "f":
+            _refuse(name, result_type(input, _number(other)))
+        return P.Elementwise2.apply(*_float_operands(input, other), fn=np_fn, grads=grads)
     fn.__name__ = fn.__qualname__ = name
     fn.__doc__ = doc
     return _with_out(fn)
@@ -641,9 +663,10 @@ def _xlogy(x, y):
 
 
 def _xlogy_dx(x, y, out):
+    """log(y), but 0 where x == 0 and y <= 0 (PyTorch's rule)."""
     with np.errstate(divide="ignore", invalid="ignore"):
-        keep = (np.asarray(P._data(x)) != 0) | np.isnan(P._data(y))
-        return P._where(keep, P._log(y), 0.0)
+        zero = (np.asarray(P._data(x)) == 0) & (np.asarray(P._data(y)) <= 0)
+        return P._where(zero, 0.0, P._log(y))
 
 
 atan2 = _float_binary("atan2", np.arctan2, _atan2_grads(),
@@ -669,8 +692,7 @@ def xlogy(input, other):
     >>> tg.xlogy(Tensor([0.0, 2.0]), Tensor([0.0, 1.0]))
     tensor([0., 0.])
     """
-    a, b = binary_operands(input, other)
-    return P.Elementwise2.apply(to_float(a), to_float(b), fn=_xlogy,
+    return P.Elementwise2.apply(*_float_operands(input, other), fn=_xlogy,
                                 grads=(_xlogy_dx, lambda x, y, out: x / y))
 
 
@@ -740,7 +762,8 @@ def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     >>> tg.isclose(Tensor([1.0, 2.0]), Tensor([1.0 + 1e-9, 2.1]))
     tensor([ True, False])
     """
-    other = other if isinstance(other, Tensor) else Tensor(other, dtype=input.dtype)
+    if not isinstance(other, Tensor):
+        raise TypeError(f"isclose(): argument 'other' must be Tensor, not {type(other).__name__}")
     if input.dtype != other.dtype:
         raise DTypeError(f"isclose: {input.dtype} did not match {other.dtype}")
     try:
@@ -799,6 +822,8 @@ def clamp(input, min=None, max=None):  # noqa: A002 (PyTorch's names)
         raise RuntimeError("clamp: at least one of min and max must be given")
     min, max = _number(min), _number(max)
     dtype = result_type(input, min, max)
+    if dtype.kind == "b":
+        _refuse("clamp", dtype)
     x = cast_operand(input, dtype)
     lo, hi = (None if v is None else cast_operand(v, dtype) for v in (min, max))
     xa, value, inside = x._array, x._array, True
@@ -942,3 +967,27 @@ def silu(input):
     sigmoid(x)·(1 + x·(1 - sigmoid(x))), finite for every finite x."""
     _float_only(input, "silu")
     return P.Elementwise.apply(input, fn=lambda x: x * P.sigmoid_array(x), grad=_silu_grad)
+
+
+# ---------------------------------------------------------------------------------------------
+# in place: x.op_(...) is x.op(...) written back into x (Tensor._inplace: PyTorch's rules)
+# ---------------------------------------------------------------------------------------------
+
+def _in_place(name):
+    def op_(input, *args, **kwargs):
+        return input._inplace(name + "_", *args, **kwargs)
+    op_.__name__ = op_.__qualname__ = name + "_"
+    op_.__doc__ = f"In place :func:`{name}`: the result is written into this tensor (its dtype must fit)."
+    return op_
+
+
+_IN_PLACE = ("exp", "log", "sqrt", "abs", "sin", "cos", "erf", "sign", "neg", "relu", "sigmoid",
+             "tanh", "clip", "pow", "floor_divide", "remainder", "fmod", "true_divide", "floor",
+             "ceil", "round", "trunc", "frac", "rsqrt", "reciprocal", "square", "tan", "asin",
+             "acos", "atan", "sinh", "cosh", "asinh", "acosh", "atanh", "log2", "log10", "log1p",
+             "exp2", "expm1", "erfinv", "logit", "sgn", "atan2", "arctan2", "hypot", "copysign",
+             "xlogy", "lerp", "nan_to_num", "clamp_min", "clamp_max", "logical_not", "logical_and",
+             "logical_or", "logical_xor", "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not",
+             "bitwise_left_shift", "bitwise_right_shift")
+globals().update({name + "_": _in_place(name) for name in _IN_PLACE})  # exp_ = _in_place("exp"), ...
+__all__ += [name + "_" for name in _IN_PLACE]
