@@ -525,7 +525,8 @@ OPS_MATH = [
     op("erfinv_prob", lambda m, x: m.erfinv(x * 0.3)),
     op("logit", lambda m, x: m.logit(x)), op("logit_eps", lambda m, x: x.logit(eps=0.2)),
     op("logit_prob", lambda m, x: m.logit(x), {"prob": (A((3, 4), values="prob"),)}),
-    op("sgn", lambda m, x: m.sgn(x.detach())),  # torch's gradient is a ZeroTensor the harness cannot read op("positive", lambda m, x: m.positive(x)),
+    op("sgn", lambda m, x: m.sgn(x.detach())),  # detached: torch's gradient is a ZeroTensor, unreadable here
+    op("positive", lambda m, x: m.positive(x)),
     op("isnan", lambda m, x: m.isnan(x)), op("isinf", lambda m, x: x.isinf()), op("isfinite", lambda m, x: m.isfinite(x)),
     op("nan_to_num", lambda m, x: m.nan_to_num(x)), op("nan_to_num_args", lambda m, x: x.nan_to_num(1.5, posinf=2.0, neginf=-2.0)),
     op("clamp_min_fn", lambda m, x: m.clamp_min(x, 0.5)), op("clamp_max_fn", lambda m, x: x.clamp_max(-0.5)),

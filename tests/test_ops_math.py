@@ -342,7 +342,7 @@ def test_integer_inputs_give_float32():
 
 
 @pytest.mark.parametrize("fn", [lambda x: -x, lambda x: +x, lambda x: x - x, lambda x: x - 1, lambda x: abs(x),
-                                lambda x: tg.clamp(x, min=Tensor([True]))],
+                                lambda x: tg.clamp(x, Tensor([False]), Tensor([True]))],
                          ids=["neg", "pos", "sub", "sub_number", "abs", "clamp"])
 def test_bool_arithmetic_pytorch_refuses(fn):
     with pytest.raises(RuntimeError):

@@ -822,7 +822,7 @@ def clamp(input, min=None, max=None):  # noqa: A002 (PyTorch's names)
         raise RuntimeError("clamp: at least one of min and max must be given")
     min, max = _number(min), _number(max)
     dtype = result_type(input, min, max)
-    if dtype.kind == "b":
+    if dtype.kind == "b" and min is not None and max is not None:  # PyTorch's clamp_min/max take bools
         _refuse("clamp", dtype)
     x = cast_operand(input, dtype)
     lo, hi = (None if v is None else cast_operand(v, dtype) for v in (min, max))
