@@ -478,3 +478,15 @@ def test_floor_divide_and_remainder_recombine(a, b):
     q, r = Tensor(a, dtype=np.float64) // b, Tensor(a, dtype=np.float64) % b
     assert math.isclose(q.item() * b + r.item(), a, rel_tol=1e-12, abs_tol=1e-9)
     assert 0 <= r.item() <= b  # == b only by rounding, as Python's %
+
+
+def test_augmented_assignment_is_in_place():
+    """``x //= y``, ``x %= y``, ``x **= y``, ``x &= y``, ... update x itself, as in PyTorch."""
+    x = Tensor([7, -7])
+    alias = x
+    x //= 2
+    x %= 3
+    x **= 2
+    x &= 6
+    x <<= 1
+    assert x is alias and x.tolist() == [4, 4]

@@ -60,6 +60,9 @@ _OPERATORS = {
     "__rshift__": arithmetic.bitwise_right_shift,
     "__rrshift__": _reflected(arithmetic.bitwise_right_shift),
     "__invert__": arithmetic.bitwise_not,
+    "__ifloordiv__": arithmetic.floor_divide_, "__imod__": arithmetic.remainder_, "__ipow__": arithmetic.pow_,
+    "__iand__": arithmetic.bitwise_and_, "__ior__": arithmetic.bitwise_or_, "__ixor__": arithmetic.bitwise_xor_,
+    "__ilshift__": arithmetic.bitwise_left_shift_, "__irshift__": arithmetic.bitwise_right_shift_,
     "__getitem__": indexing.getitem, "__setitem__": indexing.setitem,
     "where": _method_where, "T": property(shape.reverse_dims),
 }
