@@ -489,4 +489,4 @@ def test_augmented_assignment_is_in_place():
     x **= 2
     x &= 6
     x <<= 1
-    assert x is alias and x.tolist() == [4, 4]
+    assert x is alias and x.tolist() == [0, 8]  # [3, -4] -> [0, 2] -> [0, 4] -> [0, 4] -> [0, 8]
