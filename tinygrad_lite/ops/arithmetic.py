@@ -88,7 +88,7 @@ def _with_out(fn):
 
 def _scaled(input, other, alpha, name):
     """``alpha * other`` in the dtype of ``input + other`` (PyTorch's ``alpha=``)."""
-    dtype = result_type(input, other if isinstance(other, Tensor) or other is None else _number(other))
+    dtype = result_type(input, _number(other))
     if isinstance(alpha, Tensor) or not isinstance(alpha, numbers.Number):
         raise TypeError(f"{name}(): alpha must be a number, got {type(alpha).__name__}")
     if dtype.kind in "biu" and not isinstance(alpha, numbers.Integral):
@@ -171,9 +171,10 @@ def div(input, other, rounding_mode=None, out=None):
     return r if out is None else _write_out(r, out, "div")
 
 
-true_divide = _with_out(lambda input, other: div(input, other))
-true_divide.__name__ = true_divide.__qualname__ = "true_divide"
-true_divide.__doc__ = "``input / other`` (an alias of :func:`div`)."
+@_with_out
+def true_divide(input, other):
+    """``input / other`` (:func:`div` without rounding)."""
+    return div(input, other)
 
 
 def _integer_operands(input, other, name):
@@ -475,9 +476,10 @@ def sign(input):
     return P.Sign.apply(input)
 
 
-sgn = _with_out(lambda input: sign(input))
-sgn.__name__ = sgn.__qualname__ = "sgn"
-sgn.__doc__ = "The sign of real tensors (:func:`sign`; PyTorch's sgn also covers complex numbers)."
+@_with_out
+def sgn(input):
+    """The sign of real tensors (:func:`sign`; PyTorch's sgn also covers complex numbers)."""
+    return sign(input)
 
 
 _LN2, _LN10 = math.log(2.0), math.log(10.0)
@@ -842,9 +844,10 @@ def clamp(input, min=None, max=None):  # noqa: A002 (PyTorch's names)
     return P.Where.apply(x, out, cond=np.broadcast_to(inside, np.shape(value)))
 
 
-clip = _with_out(lambda input, min=None, max=None: clamp(input, min, max))  # noqa: A002
-clip.__name__ = clip.__qualname__ = "clip"
-clip.__doc__ = "An alias of :func:`clamp`."
+@_with_out
+def clip(input, min=None, max=None):  # noqa: A002
+    """An alias of :func:`clamp`."""
+    return clamp(input, min, max)
 
 
 @_with_out
