@@ -369,22 +369,9 @@ class K:
 
 
 KNOWN = [
-    K('bitwise_and bitwise_or bitwise_left_shift', 'uint8:py_int', 'uint8 with a negative Python int raises OverflowError (torch wraps)'),
-    K('bitwise_left_shift bitwise_right_shift', 'bool:py_int', 'bool shifted by an int: torch promotes to int64, ours refuses bools'),
     # --- A. Silent wrong answers: tinygrad_lite returns different values, dtypes or shapes
-    K('or', 'uint8:py_int', '& | on ints are logical: bool result and wrong values (torch: bitwise, int64)'),
-    K('clamp_float clamp_max', 'ints,bool:*', 'clamp of an int tensor by a float bound gives float64 (torch: float32)'),
-    K('clamp_tensor_min', 'ints,bool:py_float', 'clamp of an int tensor by a float bound gives float64 (torch: float32)'),
-    K('pow', 'bool:py_bool', 'int8 instead of bool'),
-    K('pow_2', 'bool:*', 'int8 instead of int64'),
-    K('softmax log_softmax F.softmax', 'ints,bool:empty', 'softmax of an empty int/bool tensor answers float32 (torch raises for int/bool)'),
-    K('softmax_0 log_softmax_0 F.log_softmax', 'ints,bool:empty_last', 'softmax of an empty int/bool tensor answers float32 (torch raises for int/bool)'),
     K('F.bce_with_logits_pos_weight', 'float16:2d', 'float16 loss computed step by step in float16 (torch computes in float32): 0.0312 vs 0.0283'),
-    K('clamp clip', 'uint8:ext', "uint8 clamp(-1, 1) leaves 0 at 0 (torch gives 1: its -1 bound wraps to 255)"),
-    K('gelu F.gelu', 'float32:ext', 'gelu(inf) and gelu(float32 max) give nan (torch: inf, max)'),
     K('linspace_dtype', 'uint8:-', 'linspace with an int dtype floors (torch truncates toward zero)'),
-    K('lt le gt lt_method ge_method', 'uint8:py_int', 'uint8 tensor compared with a negative Python int: the int wraps, e.g. x < -2 is False for all x'),
-    K('pow_half', 'float16:ext', 'float16 x ** 0.5 at inf/-inf/max differs from torch'),
     # --- B. Gradients that differ (or are missing)
     K('abs maximum F.relu', 'floats:ext', 'gradient at 0, inf or nan differs (abs at nan, ties with inf in maximum, relu at nan)'),
     K('gelu_tanh logsumexp logsumexp_dims', 'float16:ext', "float16 gradient at inf/max is nan where torch's is finite (float16 intermediates)"),
@@ -398,6 +385,12 @@ KNOWN = [
     K('mod', 'floats,int8,int32,int64:*; bool:py_float,py_int; uint8:-bcast; int16:-bcast,same', "ours: unsupported operand type(s) for %: 'Tensor' and 'Tensor'"),
     K('rshift', 'bool:py_int', "ours: unsupported operand type(s) for >>: 'Tensor' and 'Tensor'"),
     K('sub_alpha', 'uint8:py_int', "ours: Tensor.__sub__() got an unexpected keyword argument 'alpha'"),
+    K('var_dim var_biased max min', 'floats:ext', 'gradient at 0, inf or nan differs (abs at nan, ties with inf in max/maximum, var of inf, relu at nan)'),
+    K('logsumexp logsumexp_dims', 'float16:ext', "float16 gradient at inf/max is nan where torch's is finite (float16 intermediates)"),
+    K('F.cross_entropy F.cross_entropy_none F.cross_entropy_smooth', 'floats:float_target', 'ours: cross_entropy: target class indices must be integers (int64)'),
+    K('F.l1_loss', 'floats:bcast', 'ours: l1_loss: target shape (4,) does not match input shape (3, 4)'),
+    K('F.l1_loss_sum', 'numeric:bcast', 'ours: l1_loss: target shape (4,) does not match input shape (3, 4)'),
+    K('F.mse_loss F.mse_loss_none', 'floats:bcast', 'ours: mse_loss: target shape (4,) does not match input shape (3, 4'),
     K('F.pad_reflect', 'numeric:*', "ours: pad: only mode='constant' is supported, got 'reflect'"),
     # --- D. Refused inputs PyTorch accepts (0-d tensors with a dim, integer inputs to conv/pool, empty reductions, ...)
     # tinygrad_lite raises AxisError; torch returns a result
@@ -418,6 +411,8 @@ KNOWN = [
     K('softmax', 'bool,uint8,int8,int16,int32,int64,float16,float32,float64:empty_last', 'ours: softmax: cannot apply to shape (3, 0): zero-size array to re'),
     K('F.softmax', 'bool,uint8,int8,int16,int32,int64,float16,float32,float64:empty_last', 'ours: softmax: cannot apply to shape (3, 0): zero-size array to re'),
     K('softmax_0', 'bool,uint8,int8,int16,int32,int64,float16,float32,float64:empty', 'ours: softmax: cannot apply to shape (0, 3): zero-size array to re'),
+    K('setitem_mask', 'uint8:py_int', 'ours: Python integer -2 out of bounds for uint8'),
+    K('flatten_1', '*:empty', 'ours: reshape: cannot apply to shape (0, 3): cannot reshape array '),
     # tinygrad_lite raises TypeError; torch returns a result
     K('F.adaptive_avg_pool2d F.adaptive_avg_pool2d_none', 'ints,bool:empty', 'ours: adaptive_avg_pool2d: expected a floating-point input, got in'),
     K('F.avg_pool2d F.avg_pool2d_pad', 'int64:*', 'ours: avg_pool2d: expected a floating-point input, got int64'),
@@ -425,10 +420,7 @@ KNOWN = [
     K('F.conv2d_same', 'int64:-channels', 'ours: conv2d: expected a floating-point input, got int64'),
     K('F.conv2d_stride_pad', 'ints:-channels', 'ours: conv2d: expected a floating-point input, got uint8'),
     K('F.max_pool2d F.max_pool2d_pad', 'ints:*', 'ours: max_pool2d: expected a floating-point input, got uint8'),
-    K('clamp_tensor_min', '*:-py_float,py_int', "ours: clamp: cannot apply to dtypes bool: operand 'Tensor' does no"),
     # tinygrad_lite raises UFuncTypeError; torch returns a result
-    K('add_alpha_', 'bool:bcast,same', "ours: Cannot cast ufunc 'add' output from dtype('int64') to dtype("),
-    K('sign', 'bool:*', "ours: ufunc 'sign' did not contain a loop with signature matching "),
     # tinygrad_lite raises ValueError; torch returns a result
     # --- E. Accepted inputs PyTorch refuses (dtypes the op does not support, scalars where a tensor is needed, ...)
     # torch raises IndexError; tinygrad_lite returns a result
@@ -439,13 +431,13 @@ KNOWN = [
     K('leaky_relu F.leaky_relu', 'ints,bool:*', 'torch: "leaky_relu_cpu" not implemented for \'Bool\''),
     K('log_softmax', 'ints,bool:-0d,empty,empty_last', 'torch: "log_softmax_lastdim_kernel_impl" not implemented for \'Bool\''),
     K('log_softmax_0 F.log_softmax', 'ints,bool:-0d,empty,empty_last', 'torch: "log_softmax_kernel_impl" not implemented for \'Bool\''),
+    K('F.binary_cross_entropy F.binary_cross_entropy_weight', 'ints,bool:-bcast', 'torch: "binary_cross_entropy" not implemented for \'Bool\''),
+    K('F.binary_cross_entropy_with_logits F.bce_with_logits_pos_weight', 'ints:-bcast', 'torch: "log_sigmoid_cpu" not implemented for \'Byte\''),
+    K('F.linear', 'bool:-empty,mismatch', 'torch: "addmm_impl_cpu_" not implemented for \'Bool\''),
+    K('F.mse_loss_none', 'ints:-bcast', 'torch: "mse_cpu" not implemented for \'Byte\''),
+    K('F.nll_loss_none', 'uint8,int8,int32,int64:-float_target,out_of_range; int16:-float_target', 'torch: "nll_loss_out_frame" not implemented for \'Short\''),
+    K('matmul matmul_fn', 'bool:-0d,empty,mismatch', 'torch: "addmm_impl_cpu_" not implemented for \'Bool\''),
     K('normal_', 'ints,bool:-empty', 'torch: "normal_kernel_cpu" not implemented for \'Bool\''),
-    K('pow', 'bool:-mismatch,py_bool,py_float,py_int,x*', 'torch: "pow" not implemented for \'Bool\''),
-    K('pow_fn', 'bool:-py_float,py_int', 'torch: "pow" not implemented for \'Bool\''),
-    K('rpow', 'bool:py_bool,same', 'torch: "pow" not implemented for \'Bool\''),
-    K('silu F.silu', 'ints,bool:*', 'torch: "silu_cpu" not implemented for \'Bool\''),
-    K('softmax F.softmax', 'ints,bool:-0d,empty,empty_last', 'torch: "softmax_lastdim_kernel_impl" not implemented for \'Bool\''),
-    K('softmax_0', 'ints,bool:-0d,empty,empty_last', 'torch: "softmax_kernel_impl" not implemented for \'Bool\''),
     K('uniform_', 'ints,bool:*', 'torch: "check_uniform_bounds" not implemented for \'Bool\''),
     # torch raises RuntimeError; tinygrad_lite returns a result
     K('F.dropout F.dropout2d', 'ints,bool:-empty', "torch: result type Float can't be cast to the desired output type B"),
@@ -461,22 +453,31 @@ KNOWN = [
     # torch raises TypeError; tinygrad_lite returns a result
     K('maximum', 'floats,bool,int8,int16,int32,int64:py_bool,py_float,py_int; uint8:py_bool,py_float', "torch: maximum(): argument 'other' (position 2) must be Tensor, not"),
     K('minimum', '*:py_float,py_int', "torch: minimum(): argument 'other' (position 2) must be Tensor, not"),
+    K('argmax', 'bool:-empty,empty_last', 'torch: argmax(): does not support bool input'),
+    K('argmax_dim', 'bool:-empty_last', 'torch: argmax(): does not support bool input'),
+    K('argmin', 'bool:-empty,empty_last', 'torch: argmin(): does not support bool input'),
+    K('argmin_keepdim', 'bool:-empty', 'torch: argmin(): does not support bool input'),
+    K('permute_rev', '*:0d', 'torch: permute() missing 1 required positional arguments: "dims"'),
     # --- F. Both raise, with a different exception type (tinygrad_lite's is not an instance of PyTorch's)
     # raises IndexError where torch raises RuntimeError
     # raises OverflowError where torch raises RuntimeError
     K('pow pow_fn', 'uint8:py_int', 'torch: Integers to negative integer powers are not allowed.'),
     K('pow_neg1', 'uint8:*', 'torch: Integers to negative integer powers are not allowed.'),
+    K('setitem_int setitem_mask', 'uint8:py_float', 'torch: value cannot be converted to type uint8_t without overflow'),
     K('tensor_dtype', 'uint8:*', 'torch: value cannot be converted to type uint8 without overflow'),
     # raises OverflowError where torch raises TypeError
-    K('maximum', 'uint8:py_int', "torch: maximum(): argument 'other' (position 2) must be Tensor, not"),
     # raises ShapeError where torch raises IndexError
     # raises ShapeError where torch raises NotImplementedError
     K('log_softmax log_softmax_0 F.log_softmax', 'ints,bool:0d', 'torch: "log_softmax_lastdim_kernel_impl" not implemented for \'Bool\''),
     K('softmax softmax_0 F.softmax', 'ints,bool:0d', 'torch: "softmax_lastdim_kernel_impl" not implemented for \'Bool\''),
+    K('F.cross_entropy', 'bool,uint8,int8,int64:out_of_range', 'torch: "log_softmax_lastdim_kernel_impl" not implemented for \'Bool\''),
+    K('F.cross_entropy_none', 'ints,bool:out_of_range', 'torch: "log_softmax_lastdim_kernel_impl" not implemented for \'Bool\''),
+    K('F.cross_entropy_smooth', 'bool,uint8,int16,int32,int64:out_of_range', 'torch: "log_softmax_lastdim_kernel_impl" not implemented for \'Bool\''),
     # raises TypeError where torch raises IndexError
     # raises TypeError where torch raises NotImplementedError
     K('F.adaptive_avg_pool2d F.adaptive_avg_pool2d_none', 'ints,bool:-empty', 'torch: "adaptive_avg_pool2d" not implemented for \'Bool\''),
     K('F.avg_pool2d F.avg_pool2d_pad', 'bool,uint8,int8,int16,int32:*', 'torch: "avg_pool2d" not implemented for \'Bool\''),
+    K('F.binary_cross_entropy_with_logits', 'bool:-bcast', 'torch: "log_sigmoid_cpu" not implemented for \'Bool\''),
     K('F.conv2d', 'bool:-big_kernel,channels', 'torch: "slow_conv2d_cpu" not implemented for \'Bool\''),
     K('F.conv2d_same', 'bool,uint8,int8,int16,int32:-channels', 'torch: "slow_conv_dilated<>" not implemented for \'Bool\''),
     K('F.conv2d_stride_pad', 'bool:-channels', 'torch: "slow_conv2d_cpu" not implemented for \'Bool\''),
@@ -486,6 +487,9 @@ KNOWN = [
     K('abs_builtin', 'bool:*', 'torch: "abs_cpu" not implemented for \'Bool\''),
     K('floordiv', 'bool:-py_float,py_int', 'torch: "div_floor_cpu" not implemented for \'Bool\''),
     K('mod', 'bool:-py_float,py_int', 'torch: "remainder_cpu" not implemented for \'Bool\''),
+    K('F.mse_loss', 'ints:-bcast', 'torch: "mse_cpu" not implemented for \'Byte\''),
+    K('F.nll_loss', 'uint8,int8,int32,int64:-float_target,out_of_range; bool:-4d,float_target,out_of_range; int16:-float_target', 'torch: "nll_loss_out_frame" not implemented for \'Short\''),
+    K('F.nll_loss_none', 'bool:-4d,float_target', 'torch: "nll_loss_out_frame" not implemented for \'Bool\''),
     # raises TypeError where torch raises RuntimeError
     K('F.conv2d', 'ints,bool:big_kernel,channels', 'torch: Calculated padded input size per channel: (2 x 2). Kernel si'),
     K('F.conv2d_stride_pad F.conv2d_same', 'ints,bool:channels', 'torch: Given groups=1, weight of size [4, 3, 3, 3], expected input['),
@@ -495,19 +499,24 @@ KNOWN = [
     K('mod', 'uint8:bcast; int16:bcast,same', 'torch: ZeroDivisionError'),
     K('relu F.relu', 'bool:*', 'torch: Boolean inputs not supported for relu'),
     K('sub_alpha', 'bool:*', 'torch: Subtraction, the `-` operator, with two bool tensors is not '),
+    K('mean mean_dim mean_keepdim', 'ints,bool:*', 'torch: mean(): could not infer output dtype. Input dtype must be ei'),
+    K('var std', 'ints,bool:*', 'torch: std and var only support floating point and complex dtypes'),
+    K('var_dim var_biased std_dim', 'ints,bool:-0d', 'torch: std and var only support floating point and complex dtypes'),
     # raises UFuncTypeError where torch raises NotImplementedError
     K('F.batch_norm_train', 'ints,bool:-T', 'torch: "batch_norm" not implemented for \'Bool\''),
     # raises UFuncTypeError where torch raises RuntimeError
-    K('add_ mul_ iadd', 'ints:py_float; bool:py_float,py_int', "torch: result type Float can't be cast to the desired output type B"),
-    K('add_alpha_', 'ints:py_float; bool:-bcast,same', "torch: result type Float can't be cast to the desired output type B"),
-    K('clamp_', 'bool:*', "torch: result type Long can't be cast to the desired output type bo"),
-    K('div_', 'ints,bool:*', "torch: result type Float can't be cast to the desired output type B"),
-    K('sub_', 'ints:py_float', "torch: result type Float can't be cast to the desired output type B"),
     # raises ValueError where torch raises IndexError
     # raises ValueError where torch raises NotImplementedError
     K('F.bce_with_logits_pos_weight', 'bool:bcast', 'torch: "abs_cpu" not implemented for \'Bool\''),
     # raises ValueError where torch raises RuntimeError
     K('F.conv2d F.conv2d_stride_pad F.conv2d_same', 'floats:channels', 'torch: Given groups=1, weight of size [4, 3, 3, 3], expected input['),
+    K('F.mse_loss F.mse_loss_none', 'ints,bool:bcast', 'torch: "mse_cpu" not implemented for \'Bool\''),
+    K('F.nll_loss', 'bool,uint8,int8,int32,int64:out_of_range', 'torch: "nll_loss_out_frame" not implemented for \'Bool\''),
+    K('F.nll_loss_none', 'uint8,int8,int32,int64:out_of_range', 'torch: "nll_loss_out_frame" not implemented for \'Byte\''),
+    K('F.cross_entropy F.cross_entropy_none F.cross_entropy_smooth', 'ints:float_target', 'torch: Expected floating point type for target with class probabili'),
+    K('F.l1_loss', 'ints:bcast', 'torch: mean(): could not infer output dtype. Input dtype must be ei'),
+    K('F.l1_loss F.l1_loss_sum', 'bool:bcast', 'torch: Subtraction, the `-` operator, with two bool tensors is not '),
+    K('F.nll_loss F.nll_loss_none', 'ints:float_target', 'torch: 0D or 1D target tensor expected, multi-target not supported'),
     K('F.one_hot_dtype', 'ints:*', 'torch: one_hot is only applicable to index tensor of type LongTenso'),
     # raises ZeroDivisionError where torch raises RuntimeError
     K('arange_zero_step', 'None:*', 'torch: step must be nonzero'),
@@ -520,14 +529,98 @@ KNOWN = [
     K('sub', 'bool:-py_float,py_int,x*', 'torch: Subtraction, the `-` operator, with two bool tensors is not '),
     K('sub_', 'bool:py_float,py_int', 'torch: Subtraction, the `-` operator, with a bool tensor is not sup'),
     K('sub_fn sub_', 'bool:-py_float,py_int', 'torch: Subtraction, the `-` operator, with two bool tensors is not '),
+    K('permute_10', '*:0d,1d', 'torch: permute(sparse_coo): number of dimensions in the tensor inpu'),
 ]
 
 # --- one pair of lists per theme: its cases and its known differences ---------------------------
 
 # elementwise math, issue 16 (ops/arithmetic.py)
+LERP = {"same": (A((3, 4)), A((3, 4))), "bcast": (A((3, 1)), A((4,))), "0d": (A(()), A(())), "empty": (A((0, 4)), A((4,))),
+        "T": (A((3, 4), layout="T"), A((3, 4), layout="strided")), "mismatch": (A((3, 4)), A((2, 4)))}
+LERP_W = {"same": (A((3, 4)), A((3, 4)), A((3, 4), values="prob")), "bcast": (A((3, 1)), A((4,)), A((3, 4), values="prob")),
+          "w0d": (A((3, 4)), A((3, 4)), A((), values="prob")), "mixed_w": (A((3, 4)), A((3, 4)), A((3, 4), "float64", "prob"))}
+OUT = {"2d": (A((3, 4), grad=False),), "grad": (A((3, 4)),)}
+INPLACE2 = {k: INPLACE[k] for k in ("same", "bcast", "grow")}
 OPS_MATH = [
+    op("floor", lambda m, x: m.floor(x)), op("ceil", lambda m, x: x.ceil()), op("trunc", lambda m, x: m.trunc(x)),
+    op("round", lambda m, x: m.round(x)), op("round_decimals", lambda m, x: x.round(decimals=1)),
+    op("round_neg_decimals", lambda m, x: m.round(x, decimals=-1)), op("frac", lambda m, x: m.frac(x)),
+    op("rsqrt", lambda m, x: m.rsqrt(x)), op("reciprocal", lambda m, x: x.reciprocal()), op("square", lambda m, x: m.square(x)),
+    op("tan", lambda m, x: m.tan(x)), op("asin", lambda m, x: m.asin(x)), op("acos", lambda m, x: x.acos()),
+    op("atan", lambda m, x: m.atan(x)), op("sinh", lambda m, x: m.sinh(x)), op("cosh", lambda m, x: x.cosh()),
+    op("asinh", lambda m, x: m.asinh(x)), op("acosh", lambda m, x: m.acosh(x)), op("atanh", lambda m, x: x.atanh()),
+    op("log2", lambda m, x: m.log2(x)), op("log10", lambda m, x: x.log10()), op("log1p", lambda m, x: m.log1p(x)),
+    op("exp2", lambda m, x: m.exp2(x)), op("expm1", lambda m, x: x.expm1()), op("erfinv", lambda m, x: m.erfinv(x)),
+    op("erfinv_prob", lambda m, x: m.erfinv(x * 0.3)),
+    op("logit", lambda m, x: m.logit(x)), op("logit_eps", lambda m, x: x.logit(eps=0.2)),
+    op("logit_prob", lambda m, x: m.logit(x), {"prob": (A((3, 4), values="prob"),)}),
+    op("sgn", lambda m, x: m.sgn(x.detach())),  # detached: torch's gradient is a ZeroTensor, unreadable here
+    op("positive", lambda m, x: m.positive(x)),
+    op("isnan", lambda m, x: m.isnan(x)), op("isinf", lambda m, x: x.isinf()), op("isfinite", lambda m, x: m.isfinite(x)),
+    op("nan_to_num", lambda m, x: m.nan_to_num(x)), op("nan_to_num_args", lambda m, x: x.nan_to_num(1.5, posinf=2.0, neginf=-2.0)),
+    op("clamp_min_fn", lambda m, x: m.clamp_min(x, 0.5)), op("clamp_max_fn", lambda m, x: x.clamp_max(-0.5)),
+    op("clamp_tensors", lambda m, x, lo, hi: m.clamp(x, lo, hi),
+       {"2d": (A((3, 4)), A((3, 4), values="prob"), A((4,), values="pos")), "0d": (A(()), A(()), A((), values="pos"))}),
+    binop("atan2", lambda m, x, y: m.atan2(x, y)), fbinop("arctan2", lambda m, x, y: m.arctan2(x, y)),
+    fbinop("hypot", lambda m, x, y: m.hypot(x, y)), binop("copysign", lambda m, x, y: m.copysign(x, y)),
+    fbinop("logaddexp", lambda m, x, y: m.logaddexp(x, y)), binop("xlogy", lambda m, x, y: m.xlogy(x, y)),
+    op("xlogy_number", lambda m, x: m.xlogy(2.5, x)),
+    binop("fmod", lambda m, x, y: m.fmod(x, y)), binop("remainder", lambda m, x, y: m.remainder(x, y)),
+    op("rmod", lambda m, x: 5 % x), op("rfloordiv", lambda m, x: 7 // x),
+    fbinop("floor_divide", lambda m, x, y: m.floor_divide(x, y)), fbinop("true_divide", lambda m, x, y: m.true_divide(x, y)),
+    binop("div_trunc", lambda m, x, y: m.div(x, y, rounding_mode="trunc")),
+    binop("div_floor", lambda m, x, y: x.div(y, rounding_mode="floor")),
+    op("div_bad_mode", lambda m, x: x.div(2, rounding_mode="round"), {"2d": (A((3, 4)),)}),
+    fbinop("isclose", lambda m, x, y: m.isclose(x, y)), fbinop("isclose_self", lambda m, x, y: x.isclose(x + 1e-6 * y, equal_nan=True)),
+    fbinop("allclose", lambda m, x, y: m.allclose(x, y)), fbinop("allclose_self", lambda m, x, y: x.allclose(x)),
+    fbinop("equal", lambda m, x, y: m.equal(x, y)), fbinop("equal_self", lambda m, x, y: x.equal(x)),
+    op("lerp", lambda m, x, y: m.lerp(x, y, 0.3), LERP), op("lerp_end", lambda m, x, y: x.lerp(y, 0.75), LERP),
+    op("lerp_tensor", lambda m, x, y, w: m.lerp(x, y, w), LERP_W),
+    # out=
+    op("exp_out", lambda m, x: m.exp(x, out=m.zeros(3, 4)), OUT), op("floor_out", lambda m, x: m.floor(x, out=m.zeros(2, dtype=m.dt)), OUT),
+    op("add_out", lambda m, x: m.add(x, 1, out=m.zeros(3, 4, dtype=m.int64)), OUT),
+    op("atan2_out", lambda m, x: m.atan2(x, x, out=m.zeros(3, 4, dtype=m.float16)), OUT),
+    # in place
+    op("exp_", lambda m, x: x.exp_(), INPLACE1), op("log_", lambda m, x: x.log_(), INPLACE1), op("sqrt_", lambda m, x: x.sqrt_(), INPLACE1),
+    op("abs_", lambda m, x: x.abs_(), INPLACE1), op("sin_", lambda m, x: x.sin_(), INPLACE1), op("cos_", lambda m, x: x.cos_(), INPLACE1),
+    op("erf_", lambda m, x: x.erf_(), INPLACE1), op("sign_", lambda m, x: x.sign_(), INPLACE1), op("neg_", lambda m, x: x.neg_(), INPLACE1),
+    op("relu_", lambda m, x: x.relu_(), INPLACE1), op("sigmoid_", lambda m, x: x.sigmoid_(), INPLACE1), op("tanh_", lambda m, x: x.tanh_(), INPLACE1),
+    op("clip_", lambda m, x: x.clip_(-1, 1), INPLACE1), op("floor_", lambda m, x: x.floor_(), INPLACE1), op("ceil_", lambda m, x: x.ceil_(), INPLACE1),
+    op("round_", lambda m, x: x.round_(), INPLACE1), op("trunc_", lambda m, x: x.trunc_(), INPLACE1), op("frac_", lambda m, x: x.frac_(), INPLACE1),
+    op("rsqrt_", lambda m, x: x.rsqrt_(), INPLACE1), op("reciprocal_", lambda m, x: x.reciprocal_(), INPLACE1),
+    op("square_", lambda m, x: x.square_(), INPLACE1), op("tan_", lambda m, x: x.tan_(), INPLACE1), op("asin_", lambda m, x: x.asin_(), INPLACE1),
+    op("acos_", lambda m, x: x.acos_(), INPLACE1), op("atan_", lambda m, x: x.atan_(), INPLACE1), op("sinh_", lambda m, x: x.sinh_(), INPLACE1),
+    op("cosh_", lambda m, x: x.cosh_(), INPLACE1), op("asinh_", lambda m, x: x.asinh_(), INPLACE1), op("acosh_", lambda m, x: x.acosh_(), INPLACE1),
+    op("atanh_", lambda m, x: x.atanh_(), INPLACE1), op("log2_", lambda m, x: x.log2_(), INPLACE1), op("log10_", lambda m, x: x.log10_(), INPLACE1),
+    op("log1p_", lambda m, x: x.log1p_(), INPLACE1), op("exp2_", lambda m, x: x.exp2_(), INPLACE1), op("expm1_", lambda m, x: x.expm1_(), INPLACE1),
+    op("erfinv_", lambda m, x: x.erfinv_(), INPLACE1), op("logit_", lambda m, x: x.logit_(), INPLACE1), op("sgn_", lambda m, x: x.sgn_(), INPLACE1),
+    op("nan_to_num_", lambda m, x: x.nan_to_num_(), INPLACE1), op("clamp_min_", lambda m, x: x.clamp_min_(0.5), INPLACE1),
+    op("clamp_max_", lambda m, x: x.clamp_max_(-1), INPLACE1), op("logical_not_", lambda m, x: x.logical_not_(), INPLACE1),
+    op("bitwise_not_", lambda m, x: x.bitwise_not_(), INPLACE1),
+    op("pow_", lambda m, x, y: x.pow_(y), INPLACE), op("floor_divide_", lambda m, x, y: x.floor_divide_(y), INPLACE),
+    op("remainder_", lambda m, x, y: x.remainder_(y), INPLACE), op("fmod_", lambda m, x, y: x.fmod_(y), INPLACE),
+    op("true_divide_", lambda m, x, y: x.true_divide_(y), INPLACE), op("div_floor_", lambda m, x, y: x.div_(y, rounding_mode="floor"), INPLACE),
+    op("atan2_", lambda m, x, y: x.atan2_(y), INPLACE2), op("arctan2_", lambda m, x, y: x.arctan2_(y), INPLACE2),
+    op("hypot_", lambda m, x, y: x.hypot_(y), INPLACE2), op("copysign_", lambda m, x, y: x.copysign_(y), INPLACE),
+    op("xlogy_", lambda m, x, y: x.xlogy_(y), INPLACE), op("lerp_", lambda m, x, y: x.lerp_(y, 0.5), INPLACE2),
+    op("logical_and_", lambda m, x, y: x.logical_and_(y), INPLACE2), op("logical_or_", lambda m, x, y: x.logical_or_(y), INPLACE2),
+    op("logical_xor_", lambda m, x, y: x.logical_xor_(y), INPLACE2), op("bitwise_and_", lambda m, x, y: x.bitwise_and_(y), INPLACE),
+    op("bitwise_or_", lambda m, x, y: x.bitwise_or_(y), INPLACE), op("bitwise_xor_", lambda m, x, y: x.bitwise_xor_(y), INPLACE),
+    op("bitwise_left_shift_", lambda m, x, y: x.bitwise_left_shift_(y), INPLACE2),
+    op("bitwise_right_shift_", lambda m, x, y: x.bitwise_right_shift_(y), INPLACE2),
 ]
 KNOWN_MATH = [
+    K('relu', 'float32,float64:ext', "relu's gradient at NaN: PyTorch passes it (its mask is not out <= 0), ours is 0 "
+      "(the MNIST fast path's out > 0 mask; the extra pass costs about a third of relu's backward)"),
+    K('F.relu', 'floats:ext', "relu's gradient at NaN, as relu"),
+    K('gelu F.gelu', 'float32:ext', "torch's vectorized float32 gelu kernel overflows at the float32 max (inf) and "
+      "gives NaN at inf; its float64 kernel and ours give max and inf (machine dependent, see MACHINE_DEPENDENT)"),
+    K('pow', 'float32:xfloat16; float64:xfloat16,xfloat32', "torch's pow backward computes exponent - 1 in the "
+      "exponent's own lower precision (float16/float32) before promoting; ours in the result dtype"),
+    K('atan2', 'uint8,int8:xfloat16,xfloat32,xfloat64; floats:ext,xuint8,xint8,xfloat16,xfloat32,xfloat64',
+      "torch's atan2 backward squares each input in its own dtype (uint8/int8 wrap around, float16/float32 lose "
+      "precision or overflow) and multiplies grad·other before the reciprocal (NaN or 0 at subnormal inputs); "
+      "ours works in the result dtype"),
 ]
 
 # reductions, scans, sorting and selection, issue 16 (ops/reduction.py, ops/sorting.py)

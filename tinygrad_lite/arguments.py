@@ -1,7 +1,10 @@
 """Argument checks and normalisation shared by the ops, creation functions and layers."""
 import numbers
 
-__all__ = ["ShapeError", "DTypeError", "UnsupportedDTypeError", "normalize_dims", "reduce_dims", "shape_from_args", "int_pair"]
+import numpy as np
+
+__all__ = ["ShapeError", "DTypeError", "UnsupportedDTypeError", "normalize_dims", "reduce_dims", "shape_from_args", "int_pair",
+           "can_cast"]
 
 
 class ShapeError(ValueError, RuntimeError):
@@ -104,3 +107,16 @@ def check_cpu_device(device, fname):
     if kind != "cpu":
         raise DeviceUnavailableError(f"{fname}: device {name!r} is not available: tinygrad_lite "
                                      f"computes on the CPU only (Torch not compiled with CUDA enabled)")
+
+
+def can_cast(src, dst):
+    """Whether an in-place op or ``out=`` may write a result of dtype ``src`` into a tensor of
+    dtype ``dst`` (PyTorch's ``canCast``: never floating into integer or bool, nor integer into
+    bool).
+
+    >>> can_cast(np.dtype(np.int64), np.dtype(np.uint8)), can_cast(np.dtype(np.float32), np.dtype(np.int64))
+    (True, False)
+    """
+    if src.kind in "fc":
+        return dst.kind in "fc"
+    return src.kind == "b" or dst.kind != "b"

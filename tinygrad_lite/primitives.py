@@ -123,17 +123,19 @@ class Pow(Function):
         na, nb = self.needs
         ad, bd = _data(a), _data(b)
         with np.errstate(divide="ignore", invalid="ignore"):
-            ga = sum_to(_where(bd == 0, 0.0, g * b * a ** (b - 1)), a.shape) if na else None
-            gb = sum_to(_where((ad == 0) & (bd >= 0), 0.0, g * out * _log(a)), b.shape) if nb else None
+            ga = sum_to(g * _where(bd == 0, 0.0, b * a ** (b - 1)), a.shape) if na else None  # PyTorch's
+            gb = sum_to(g * _where((ad == 0) & (bd >= 0), 0.0, out * _log(a)), b.shape) if nb else None  # order
         return ga, gb
 
 
-def _tie_split(fn, g, out, a, b, wins):
-    """Gradients of a two-way selection: the winner gets g, ties give each side half."""
+def _tie_split(fn, g, out, a, b, loses):
+    """Gradients of a two-way selection: each side gets g except where it loses, ties give each
+    side half; where a value is NaN neither loses, so both get g (PyTorch's masks)."""
     ad, bd = _data(a), _data(b)
-    w = np.where(ad == bd, 0.5, wins(ad, bd)).astype(_data(out).dtype)
+    tie, dtype = ad == bd, _data(out).dtype
     na, nb = fn.needs
-    return sum_to(g * w, a.shape) if na else None, sum_to(g * (1 - w), b.shape) if nb else None
+    return (sum_to(g * np.where(tie, 0.5, ~loses(ad, bd)).astype(dtype), a.shape) if na else None,
+            sum_to(g * np.where(tie, 0.5, ~loses(bd, ad)).astype(dtype), b.shape) if nb else None)
 
 
 class Maximum(Function):
@@ -143,7 +145,7 @@ class Maximum(Function):
         return np.maximum(a, b)
 
     def backward(self, g, out, a, b):
-        return _tie_split(self, g, out, a, b, np.greater)
+        return _tie_split(self, g, out, a, b, np.less)
 
 
 class Minimum(Function):
@@ -153,7 +155,22 @@ class Minimum(Function):
         return np.minimum(a, b)
 
     def backward(self, g, out, a, b):
-        return _tie_split(self, g, out, a, b, np.less)
+        return _tie_split(self, g, out, a, b, np.greater)
+
+
+class Elementwise2(Function):
+    """``fn(a, b)`` for a NumPy function of two broadcast arrays, with the partial derivatives
+    ``grads = (da, db)``, each ``d(a, b, out)`` written with operators and the helpers here so
+    that it works on arrays and, under ``create_graph``, on Tensors (atan2, hypot, fmod, ...)."""
+
+    def forward(self, a, b, fn, grads):
+        self.grads = grads
+        return fn(a, b)
+
+    def backward(self, g, out, a, b):
+        (na, nb), (da, db) = self.needs, self.grads
+        return (sum_to(g * da(a, b, out), a.shape) if na else None,
+                sum_to(g * db(a, b, out), b.shape) if nb else None)
 
 
 class Where(Function):
@@ -184,6 +201,16 @@ class Neg(Function):
         return (-g,)
 
 
+def _power(x, p):
+    """x ** p, with PyTorch's special cases: in float32 and float64, p = 0.5 is sqrt and p = -0.5
+    is 1 / sqrt (so (-0.0) ** -0.5 is -inf and (-inf) ** 0.5 is NaN, as there)."""
+    if isinstance(x, Tensor):
+        return PowScalar.apply(x, p=p)
+    if p in (0.5, -0.5):  # float16 takes the plain pow there (NumPy's ** would take sqrt)
+        return np.power(x, p) if x.dtype == np.float16 else np.sqrt(x) if p == 0.5 else 1 / np.sqrt(x)
+    return x ** p
+
+
 class PowScalar(Function):
     """x ** p for a Python number p."""
 
@@ -191,13 +218,13 @@ class PowScalar(Function):
 
     def forward(self, x, p):
         self.p = p
-        return x ** p
+        return _power(x, p)
 
     def backward(self, g, out, x):
         p = self.p
         if p == 0:
             return (g * 0,)
-        return (g * (2 * x) if p == 2 else g * p * x ** (p - 1),)
+        return (g * (2 * x) if p == 2 else g * p * _power(x, p - 1),)
 
 
 class Sign(Function):
@@ -251,7 +278,8 @@ class Abs(Function):
         return np.abs(x)
 
     def backward(self, g, out, x):
-        return (g * np.sign(_data(x)),)
+        sign = np.sign(_data(x))
+        return (g * np.where(np.isnan(sign), 0, sign).astype(sign.dtype),)  # 0 at NaN, as PyTorch
 
 
 class Sin(Function):
@@ -284,6 +312,21 @@ class Erf(Function):
         return (g * (2 / math.sqrt(math.pi)) * _exp(-(x * x)),)
 
 
+class Elementwise(Function):
+    """``fn(x)`` for a NumPy function applied elementwise, with the derivative ``grad(x, out)``
+    written with operators and the helpers here, so that it works on arrays and, under
+    ``create_graph``, on Tensors: one primitive for the many functions NumPy computes exactly
+    (tan, asinh, log1p, ...), where a composite would differ from PyTorch in the last bits.
+    ``grad=None`` is a zero gradient (floor, round, ...)."""
+
+    def forward(self, x, fn, grad):
+        self.grad = grad
+        return fn(x)
+
+    def backward(self, g, out, x):
+        return (g * 0 if self.grad is None else g * self.grad(x, out),)
+
+
 class Cast(Function):
     """A copy of x with another dtype (also used for clone)."""
 
@@ -311,15 +354,20 @@ class Relu(Function):
         return (kernels.mask_positive(g, out),)
 
 
+def sigmoid_array(x):
+    """1 / (1 + e^-x) of an array without overflow: e^-|x| never exceeds 1."""
+    e = np.exp(-np.abs(x))
+    r = 1 / (1 + e)
+    return np.where(x >= 0, r, e * r)
+
+
 class Sigmoid(Function):
-    """1 / (1 + e^-x) without overflow: e^-|x| never exceeds 1. Gradient from the output."""
+    """1 / (1 + e^-x) without overflow (:func:`sigmoid_array`). Gradient from the output."""
 
     reads = ((-1,),)
 
     def forward(self, x):
-        e = np.exp(-np.abs(x))
-        r = 1 / (1 + e)
-        return np.where(x >= 0, r, e * r)
+        return sigmoid_array(x)
 
     def backward(self, g, out, x):
         return (g * out * (1 - out),)

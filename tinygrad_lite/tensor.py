@@ -22,7 +22,7 @@ import warnings
 import numpy as np
 
 from . import engine, grad_mode, rng
-from .arguments import DTypeError, ShapeError
+from .arguments import DTypeError, ShapeError, can_cast
 
 __all__ = ["Tensor", "Function"]
 
@@ -88,7 +88,7 @@ class Function:
             raise ShapeError(f"{fn.name}: cannot apply to {_describe(arrays)}: {e}") from None
         except TypeError as e:
             dtypes = ", ".join(str(np.result_type(a)) for a in arrays if a is not None)
-            raise TypeError(f"{fn.name}: cannot apply to dtypes {dtypes}: {e}") from None
+            raise DTypeError(f"{fn.name}: cannot apply to dtypes {dtypes}: {e}") from None
         except IndexError as e:
             raise IndexError(f"{fn.name}: {e} (input {_describe(arrays)})") from None
         if type(data) is not np.ndarray:
@@ -338,11 +338,11 @@ class Tensor:
 
     def _check_result(self, op, values):
         if values.shape != self.shape:
-            raise ShapeError(f"{op}: the result has shape {values.shape}, but the tensor updated in "
-                             f"place has shape {self.shape}")
-        if not np.can_cast(values.dtype, self.dtype, "same_kind"):
-            raise DTypeError(f"{op}: result type {values.dtype} can't be cast to the dtype "
-                             f"{self.dtype} of the tensor updated in place")
+            raise ShapeError(f"{op}: output with shape {self.shape} doesn't match the broadcast "
+                             f"shape {values.shape}")
+        if not can_cast(values.dtype, self.dtype):
+            raise DTypeError(f"{op}: result type {values.dtype} can't be cast to the desired output "
+                             f"type {self.dtype}")
         if not self._array.flags.writeable:
             raise RuntimeError(f"{op}: unsupported operation: more than one element of the tensor "
                                f"refers to a single memory location (an expanded tensor); clone() it first")
@@ -386,51 +386,33 @@ class Tensor:
             return None
         return base
 
+    def _inplace(self, op, *args, **kwargs):
+        """``self.op(*args, **kwargs)`` (``op`` the in-place name, "add_") written back into this
+        tensor with PyTorch's rules: recorded when it must be, the shape must not grow and the
+        result's dtype must fit (no float into an integer tensor, no integer into a bool one)."""
+        return self._update(op, getattr(Tensor, op[:-1]), *args, **kwargs)
+
     def add_(self, other, alpha=1):
         """In place ``self += alpha * other``."""
-        if self._records(other):
-            return self._rebase("add_", lambda old: old.add(other, alpha=alpha))
-        return self._inplace("add_", np.add, other if alpha == 1 else _scaled(other, alpha))
+        return self._inplace("add_", other, alpha=alpha)
 
     def sub_(self, other, alpha=1):
         """In place ``self -= alpha * other``."""
-        if self._records(other):
-            return self._rebase("sub_", lambda old: old.sub(other, alpha=alpha))
-        return self._inplace("sub_", np.subtract, other if alpha == 1 else _scaled(other, alpha))
+        return self._inplace("sub_", other, alpha=alpha)
 
     def mul_(self, other):
         """In place ``self *= other``."""
-        if self._records(other):
-            return self._rebase("mul_", lambda old: old * other)
-        return self._inplace("mul_", np.multiply, other)
+        return self._inplace("mul_", other)
 
-    def div_(self, other):
-        """In place ``self /= other``."""
-        if self._records(other):
-            return self._rebase("div_", lambda old: old / other)
-        return self._inplace("div_", np.divide, other)
+    def div_(self, other, rounding_mode=None):
+        """In place ``self /= other`` (``rounding_mode`` as in ``div``)."""
+        return self._inplace("div_", other, rounding_mode=rounding_mode)
 
     __iadd__, __isub__, __imul__, __itruediv__ = add_, sub_, mul_, div_
 
-    def _inplace(self, op, fn, *args):
-        args = tuple(a._array if isinstance(a, Tensor) else a for a in args)
-        try:
-            fn(self._array, *args, out=self._array, casting="same_kind")
-        except ValueError:
-            raise ShapeError(f"{op}: cannot update shape {self.shape} in place with shape "
-                             f"{np.shape(args[0])}") from None
-        self._vc[0] += 1
-        return self
-
     def clamp_(self, min=None, max=None):
         """In place clamp to ``[min, max]``."""
-        if self._records(min, max):
-            return self._rebase("clamp_", lambda old: old.clamp(min, max))
-        return self._inplace("clamp_", np.clip, min, max)
-
-    def relu_(self):
-        """In place ``max(self, 0)``."""
-        return self._update("relu_", Tensor.relu)
+        return self._inplace("clamp_", min, max)
 
     def _assign(self, op, values):
         """Replace every value by ``values`` (broadcast); recorded, the old value gets no gradient."""
@@ -511,6 +493,3 @@ def _of_dtype(values, dtype):
         return values.to(dtype)
     return Tensor._wrap(np.asarray(values, dtype=dtype))
 
-
-def _scaled(other, alpha):
-    return (other._array if isinstance(other, Tensor) else other) * alpha

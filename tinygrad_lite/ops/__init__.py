@@ -29,8 +29,8 @@ _NOT_METHODS = {"cat", "concatenate", "stack", "where", "getitem", "setitem",  #
                 "einsum", "tensordot", "chain_matmul",
                 "meshgrid", "broadcast_tensors", "atleast_1d", "atleast_2d", "atleast_3d",
                 "hstack", "vstack", "row_stack", "dstack", "column_stack"}
-__all__ = [name for module in _MODULES if module is not conversion
-           for name in module.__all__ if name not in _NOT_FUNCTIONS]
+__all__ = [name for module in _MODULES if module is not conversion  # in-place x.op_(): methods only
+           for name in module.__all__ if name not in _NOT_FUNCTIONS and not name.endswith("_")]
 
 
 def _reflected(fn):
@@ -52,7 +52,9 @@ _OPERATORS = {
     "__truediv__": arithmetic.div, "__rtruediv__": _reflected(arithmetic.div),
     "__pow__": arithmetic.pow, "__rpow__": _reflected(arithmetic.pow),
     "__matmul__": arithmetic.matmul, "__rmatmul__": _reflected(arithmetic.matmul),
-    "__neg__": arithmetic.neg, "__pos__": conversion.contiguous, "__abs__": arithmetic.abs,
+    "__neg__": arithmetic.neg, "__pos__": arithmetic.positive, "__abs__": arithmetic.abs,
+    "__floordiv__": arithmetic.floor_divide, "__rfloordiv__": _reflected(arithmetic.floor_divide),
+    "__mod__": arithmetic.remainder, "__rmod__": _reflected(arithmetic.remainder),
     "__eq__": arithmetic.eq, "__ne__": arithmetic.ne, "__lt__": arithmetic.lt,
     "__le__": arithmetic.le, "__gt__": arithmetic.gt, "__ge__": arithmetic.ge,
     "__and__": arithmetic.bitwise_and, "__rand__": _reflected(arithmetic.bitwise_and),
@@ -63,6 +65,9 @@ _OPERATORS = {
     "__rshift__": arithmetic.bitwise_right_shift,
     "__rrshift__": _reflected(arithmetic.bitwise_right_shift),
     "__invert__": arithmetic.bitwise_not,
+    "__ifloordiv__": arithmetic.floor_divide_, "__imod__": arithmetic.remainder_, "__ipow__": arithmetic.pow_,
+    "__iand__": arithmetic.bitwise_and_, "__ior__": arithmetic.bitwise_or_, "__ixor__": arithmetic.bitwise_xor_,
+    "__ilshift__": arithmetic.bitwise_left_shift_, "__irshift__": arithmetic.bitwise_right_shift_,
     "__getitem__": indexing.getitem, "__setitem__": indexing.setitem,
     "where": _method_where, "T": property(shape.reverse_dims),
     "mT": property(shape.matrix_transpose),
