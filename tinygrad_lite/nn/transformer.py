@@ -398,9 +398,9 @@ class Transformer(Module):
         """The causal mask of a sequence of ``sz`` tokens: 0 on and below the diagonal, -inf above.
 
         >>> nn.Transformer.generate_square_subsequent_mask(3)
-        tensor([[0., -inf, -inf],
-                [0., 0., -inf],
-                [0., 0., 0.]])
+        tensor([[  0., -inf, -inf],
+                [  0.,   0., -inf],
+                [  0.,   0.,   0.]])
         """
         dt = np.dtype(np.float32 if dtype is None else dtype)
         return Tensor(np.triu(np.full((sz, sz), -np.inf, dt), 1))
