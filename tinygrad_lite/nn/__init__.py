@@ -9,12 +9,13 @@ containers, layers, activations, losses, ``nn.functional`` and ``nn.init``.
 """
 from . import functional, init
 from .activation import *  # noqa: F401,F403  (each module lists its names in __all__)
+from .conv import *  # noqa: F401,F403
 from .layers import *  # noqa: F401,F403
 from .loss import *  # noqa: F401,F403
 from .module import *  # noqa: F401,F403
 from .module import IncompatibleKeys
 from .pooling import *  # noqa: F401,F403
-from . import activation, layers, loss, module, pooling
+from . import activation, conv, layers, loss, module, pooling
 
-__all__ = (["functional", "init", "IncompatibleKeys"] + module.__all__ + layers.__all__
+__all__ = (["functional", "init", "IncompatibleKeys"] + module.__all__ + layers.__all__ + conv.__all__
            + pooling.__all__ + activation.__all__ + loss.__all__)

@@ -9,22 +9,28 @@ parameters and call these functions, so each computation is written once, here.
 >>> F.cross_entropy(logits, tg.Tensor([0]))
 tensor(0.2413, grad_fn=<CrossEntropyBackward>)
 """
+import functools
+import itertools
 import numbers
 
 import numpy as np
 
 from .. import kernels
 from .. import primitives as P
-from ..arguments import ShapeError, int_pair
+from ..arguments import DTypeError, ShapeError, UnsupportedDTypeError
 from ..grad_mode import no_grad
 from ..ops.indexing import where
 from ..ops.shape import stack
 from ..rng import generator
 from ..tensor import Tensor
+from . import sliding
 
 __all__ = ["linear", "relu", "leaky_relu", "sigmoid", "tanh", "softmax", "log_softmax", "gelu",
            "silu", "pad", "one_hot", "dropout", "dropout2d", "layer_norm", "batch_norm", "embedding",
            "conv2d", "max_pool2d", "avg_pool2d", "adaptive_avg_pool2d", "mse_loss", "l1_loss",
+           "conv1d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d",
+           "max_pool1d", "max_pool3d", "avg_pool1d", "avg_pool3d", "adaptive_avg_pool1d",
+           "adaptive_max_pool1d", "adaptive_max_pool2d", "max_unpool1d", "max_unpool2d",
            "cross_entropy", "nll_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits"]
 
 
@@ -204,69 +210,117 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
 
 
 # ---------------------------------------------------------------------------------------------
-# convolution and pooling (NCHW; built on the sliding-window primitives Unfold / Fold)
+# convolution and pooling over (N, C, *spatial) or unbatched (C, *spatial) input: the 2-D
+# defaults on the fused primitives Conv2d / MaxPool2d, every other case on sliding.windows
 # ---------------------------------------------------------------------------------------------
 
-def _image(input, fname, channels=None):
-    """``input`` as a 4-D NCHW float tensor (a 3-D CHW input gets a batch of one), checked."""
-    if not isinstance(input, Tensor):
-        raise TypeError(f"{fname}: expected a Tensor input, got {type(input).__name__}")
-    if input.ndim not in (3, 4):
-        raise ValueError(f"{fname}: expected input of shape (N, C, H, W) or (C, H, W), got "
-                         f"shape {input.shape}")
-    if input.dtype.kind != "f":
-        raise TypeError(f"{fname}: expected a floating-point input, got {input.dtype}")
-    image = input if input.ndim == 4 else input.unsqueeze(0)
-    if channels is not None and image.shape[1] != channels:
-        raise ValueError(f"{fname}: expected input with {channels} channels, got input of shape "
-                         f"{input.shape}")
-    return image
+def _conv_padding(padding, kernel, stride, dilation, fname):
+    """(left, right) padding per spatial dim from an int, a tuple, 'valid' or 'same'."""
+    if padding == "valid":
+        return [(0, 0)] * len(kernel)
+    if padding == "same":
+        if any(s != 1 for s in stride):
+            raise ShapeError(f"{fname}: padding='same' needs stride 1, got stride {stride}")
+        return [(d * (k - 1) // 2, d * (k - 1) - d * (k - 1) // 2) for k, d in zip(kernel, dilation)]
+    if isinstance(padding, str):
+        raise ValueError(f"{fname}: padding must be 'valid', 'same', an int or a tuple of ints, "
+                         f"got {padding!r}")
+    return [(p, p) for p in sliding.ntuple(padding, len(kernel), fname, "padding", 0)]
 
 
-def _window(image, fname, kernel, stride, padding, dilation, pooling=False):
-    """The :class:`kernels.Window` for ``image``; raises when the window does not fit. Convolutions
-    also take padding 'valid' and 'same'; pooling pads at most half the kernel."""
-    kernel = int_pair(kernel, fname, "kernel_size", 1)
-    stride = kernel if stride is None else int_pair(stride, fname, "stride", 1)
-    dilation = int_pair(dilation, fname, "dilation", 1)
-    span = tuple(d * (k - 1) + 1 for k, d in zip(kernel, dilation))
-    if padding == "valid" and not pooling:
-        padding = (0, 0, 0, 0)
-    elif padding == "same" and not pooling:
-        if stride != (1, 1):
-            raise ValueError(f"{fname}: padding='same' needs stride 1, got stride {stride}")
-        padding = tuple(p for s in span for p in ((s - 1) // 2, s // 2))  # extra on bottom/right
-    else:
-        ph, pw = int_pair(padding, fname, "padding", 0)
-        if pooling and (ph > kernel[0] // 2 or pw > kernel[1] // 2):
-            raise ValueError(f"{fname}: padding {(ph, pw)} must be at most half the kernel "
-                             f"{kernel}")
-        padding = (ph, ph, pw, pw)
-    window = kernels.Window(kernel, stride, padding, dilation)
-    h, w = image.shape[2:]
-    if min(window.out_size(h, w)) < 1:
-        padded = (h + padding[0] + padding[1], w + padding[2] + padding[3])
+def _flat_padding(pads):
+    """Per-dim (left, right) pairs as ``F.pad``'s flat tuple (last dim first)."""
+    return tuple(p for pair in reversed(pads) for p in pair)
+
+
+def _out_shape(x, kernel, stride, pads, dilation, fname, ceil_mode=False):
+    """The output spatial shape; ShapeError when a window does not fit the padded input."""
+    shape = tuple(sliding.out_size(n, k, s, p, d, ceil_mode) for n, k, s, p, d
+                  in zip(x.shape[2:], kernel, stride, pads, dilation))
+    if min(shape, default=1) < 1:
+        padded = tuple(n + lo + hi for n, (lo, hi) in zip(x.shape[2:], pads))
+        span = tuple(d * (k - 1) + 1 for k, d in zip(kernel, dilation))
         raise ShapeError(f"{fname}: kernel {kernel} (dilation {dilation}, spanning {span}) is "
-                         f"larger than the padded input {padded} of input shape {image.shape}")
-    return window
+                         f"larger than the padded input {padded} of input shape {x.shape}")
+    return shape
 
 
-def _windows(image, window):
-    """Unfolded windows reshaped to (N, kh*kw, C, OH, OW)."""
-    rows = P.Unfold.apply(image, window=window)
-    n, _, oh, ow = rows.shape
-    return rows.reshape(n, window.kernel[0] * window.kernel[1], image.shape[1], oh, ow)
+def _convolve(x, weight, bias, stride, pads, dilation, groups, fname):
+    """Cross-correlation of checked (N, C, *spatial) ``x`` with ``weight`` (O, C / groups, *k):
+    the fused primitive for 2-D floats without groups, else a product with the windows."""
+    kernel, nd = weight.shape[2:], weight.ndim - 2
+    out_shape = _out_shape(x, kernel, stride, pads, dilation, fname)
+    if nd == 2 and groups == 1 and x.dtype.kind == "f":
+        window = kernels.Window(kernel, stride, tuple(p for pair in pads for p in pair), dilation)
+        return P.Conv2d.apply(x, weight, bias, window=window)
+    if any(lo or hi for lo, hi in pads):
+        x = x.pad(_flat_padding(pads))
+    n, out_channels, k = x.shape[0], weight.shape[0], int(np.prod(weight.shape[1:]))
+    cols = sliding.windows(x, kernel, stride, dilation, out_shape)
+    cols = cols.reshape(n, groups, k, int(np.prod(out_shape)))
+    out = (weight.reshape(groups, out_channels // groups, k) @ cols)
+    out = out.reshape((n, out_channels) + out_shape)
+    return out if bias is None else out + bias.reshape((out_channels,) + (1,) * nd)
 
 
-def _unbatched(out, input):
-    return out if input.ndim == 4 else out.squeeze(0)
+def _check_conv(input, weight, bias, groups, nd, fname, transposed=False):
+    """``input`` batched and checked against ``weight`` and ``bias``; returns it and the
+    function that removes an added batch dim."""
+    for name, t in (("input", input), ("weight", weight)):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"{fname}: expected a Tensor {name}, got {type(t).__name__}")
+    x, unbatch = sliding.batched(input, nd, fname)
+    if transposed:  # torch has transposed-convolution kernels for floats and int64 only
+        if x.dtype.kind != "f" and x.dtype != np.int64:
+            raise UnsupportedDTypeError(f"{fname}: not implemented for dtype {x.dtype}")
+    else:
+        sliding.check_dtype(x, fname, "fiu")
+    if weight.ndim != nd + 2:
+        raise ShapeError(f"{fname}: expected a {nd + 2}-D weight, got shape {weight.shape}")
+    if min(weight.shape[2:]) < 1:
+        raise ShapeError(f"{fname}: kernel_size must be >= 1, got {weight.shape[2:]}")
+    if isinstance(groups, bool) or not isinstance(groups, numbers.Integral) or groups < 1:
+        raise ValueError(f"{fname}: groups must be a positive int, got {groups!r}")
+    if weight.shape[0] % groups:
+        raise ShapeError(f"{fname}: groups={groups} must divide dim 0 of weight {weight.shape}")
+    channels = weight.shape[0] if transposed else weight.shape[1] * groups
+    if x.shape[1] != channels:
+        raise ShapeError(f"{fname}: expected input with {channels} channels, got input of shape "
+                         f"{input.shape} (weight {weight.shape}, groups={groups})")
+    out_channels = weight.shape[1] * groups if transposed else weight.shape[0]
+    if bias is not None and tuple(bias.shape) != (out_channels,):
+        raise ShapeError(f"{fname}: bias must have shape ({out_channels},) for weight "
+                         f"{weight.shape}, got {bias.shape}")
+    if weight.dtype != x.dtype or (bias is not None and bias.dtype != x.dtype):
+        raise DTypeError(f"{fname}: input, weight and bias must have the same dtype, got "
+                         f"{x.dtype}, {weight.dtype} and {None if bias is None else bias.dtype}")
+    return x, unbatch
 
 
-def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1):
+def _conv(input, weight, bias, stride, padding, dilation, groups, nd, fname):
+    x, unbatch = _check_conv(input, weight, bias, groups, nd, fname)
+    stride = sliding.ntuple(stride, nd, fname, "stride", 1)
+    dilation = sliding.ntuple(dilation, nd, fname, "dilation", 1)
+    pads = _conv_padding(padding, weight.shape[2:], stride, dilation, fname)
+    return unbatch(_convolve(x, weight, bias, stride, pads, dilation, groups, fname))
+
+
+def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """1-D convolution of (N, C, L) input with ``weight`` (O, C / groups, k); see
+    :func:`conv2d`.
+
+    >>> F.conv1d(tg.ones(1, 2, 5), tg.ones(4, 1, 3), groups=2).shape
+    (1, 4, 3)
+    """
+    return _conv(input, weight, bias, stride, padding, dilation, groups, 1, "conv1d")
+
+
+def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     """2-D convolution (cross-correlation, as PyTorch) of ``input`` (N, C, H, W) with ``weight``
-    (O, C, kh, kw) and optional ``bias`` (O,). ``stride``, ``padding`` and ``dilation`` are ints or
-    (h, w) pairs; ``padding`` may also be ``'valid'`` (none) or ``'same'`` (output as large as the
-    input; stride 1). Computed as one matrix product over the unfolded windows.
+    (O, C / groups, kh, kw) and optional ``bias`` (O,). ``stride``, ``padding`` and ``dilation``
+    are ints or (h, w) pairs; ``padding`` may also be ``'valid'`` (none) or ``'same'`` (output as
+    large as the input; stride 1); ``groups`` splits the channels into independent groups
+    (``groups=C`` is a depthwise convolution). Computed as one matrix product over the windows.
 
     >>> conv2d(tg.ones(1, 1, 4, 4), tg.ones(2, 1, 3, 3), padding=1)[0, 0]
     tensor([[4., 6., 6., 4.],
@@ -274,55 +328,303 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1):
             [6., 9., 9., 6.],
             [4., 6., 6., 4.]])
     """
-    if weight.ndim != 4:
-        raise ValueError(f"conv2d: weight must have shape (out_channels, in_channels, kh, kw), "
-                         f"got {weight.shape}")
-    out_channels, in_channels = weight.shape[:2]
-    if bias is not None and tuple(bias.shape) != (out_channels,):
-        raise ValueError(f"conv2d: bias must have shape ({out_channels},) for weight "
-                         f"{weight.shape}, got {bias.shape}")
-    image = _image(input, "conv2d", in_channels)
-    if weight.dtype != image.dtype or (bias is not None and bias.dtype != image.dtype):
-        raise TypeError(f"conv2d: input, weight and bias must have the same dtype, got "
-                        f"{image.dtype}, {weight.dtype} and "
-                        f"{None if bias is None else bias.dtype}")
-    window = _window(image, "conv2d", weight.shape[2:], stride, padding, dilation)
-    return _unbatched(P.Conv2d.apply(image, weight, bias, window=window), input)
+    return _conv(input, weight, bias, stride, padding, dilation, groups, 2, "conv2d")
 
 
-def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1):
+def conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """3-D convolution of (N, C, D, H, W) input with ``weight`` (O, C / groups, kd, kh, kw); see
+    :func:`conv2d`.
+
+    >>> F.conv3d(tg.ones(1, 1, 3, 4, 4), tg.ones(2, 1, 3, 3, 3), padding="same").shape
+    (1, 2, 3, 4, 4)
+    """
+    return _conv(input, weight, bias, stride, padding, dilation, groups, 3, "conv3d")
+
+
+def _dim_padding(x, dim, lo, hi):
+    """``x`` padded (or cropped, for negative sizes) by (lo, hi) along ``dim`` only."""
+    widths = [0] * (2 * (x.ndim - dim))
+    widths[-2:] = lo, hi
+    return sliding.pad(x, widths)
+
+
+def _conv_transpose(input, weight, bias, stride, padding, output_padding, groups, dilation, nd,
+                    fname):
+    """The adjoint of the convolution: the input with stride - 1 zeros between its elements,
+    padded by dilation·(k - 1) - padding (plus output_padding on the right), convolved with the
+    spatially flipped weight whose in/out channels are swapped in each group."""
+    x, unbatch = _check_conv(input, weight, bias, groups, nd, fname, transposed=True)
+    stride = sliding.ntuple(stride, nd, fname, "stride", 1)
+    dilation = sliding.ntuple(dilation, nd, fname, "dilation", 1)
+    padding = sliding.ntuple(padding, nd, fname, "padding", 0)
+    output_padding = sliding.ntuple(output_padding, nd, fname, "output_padding", 0)
+    if any(op >= max(s, d) for op, s, d in zip(output_padding, stride, dilation)):
+        raise ShapeError(f"{fname}: output padding {output_padding} must be smaller than either "
+                         f"stride {stride} or dilation {dilation}")
+    kernel = weight.shape[2:]
+    for i, (s, k, p, d, op) in enumerate(zip(stride, kernel, padding, dilation, output_padding)):
+        dim, n = 2 + i, x.shape[2 + i]
+        if s > 1:  # s - 1 zeros after each element, then the trailing ones cut
+            x = _dim_padding(x.unsqueeze(dim + 1), dim + 1, 0, s - 1)
+            x = x.reshape(x.shape[:dim] + (n * s,) + x.shape[dim + 2:])
+        edge = d * (k - 1) - p
+        x = _dim_padding(x, dim, edge, edge + op - (s - 1) * (n > 0))
+    c_in, c_out = weight.shape[0] // groups, weight.shape[1]
+    w = weight.reshape((groups, c_in, c_out) + kernel).transpose(1, 2)
+    w = w.reshape((groups * c_out, c_in) + kernel)[(slice(None),) * 2 + (slice(None, None, -1),) * nd]
+    out = _convolve(x, w, bias, (1,) * nd, [(0, 0)] * nd, dilation, groups, fname)
+    return unbatch(out)
+
+
+def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1,
+                     dilation=1):
+    """Transposed 1-D convolution (the gradient of :func:`conv1d` with respect to its input) of
+    (N, C_in, L) input with ``weight`` (C_in, C_out / groups, k); the output length is
+    (L - 1)·stride - 2·padding + dilation·(k - 1) + output_padding + 1.
+
+    >>> F.conv_transpose1d(tg.ones(1, 1, 3), tg.ones(1, 1, 2), stride=2)
+    tensor([[[1., 1., 1., 1., 1., 1.]]])
+    """
+    return _conv_transpose(input, weight, bias, stride, padding, output_padding, groups, dilation,
+                           1, "conv_transpose1d")
+
+
+def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1,
+                     dilation=1):
+    """Transposed 2-D convolution of (N, C_in, H, W) input with ``weight`` (C_in, C_out /
+    groups, kh, kw); see :func:`conv_transpose1d`.
+
+    >>> F.conv_transpose2d(tg.ones(1, 3, 4, 4), tg.ones(3, 2, 3, 3), stride=2, padding=1,
+    ...                    output_padding=1).shape
+    (1, 2, 8, 8)
+    """
+    return _conv_transpose(input, weight, bias, stride, padding, output_padding, groups, dilation,
+                           2, "conv_transpose2d")
+
+
+def conv_transpose3d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1,
+                     dilation=1):
+    """Transposed 3-D convolution of (N, C_in, D, H, W) input; see :func:`conv_transpose1d`.
+
+    >>> F.conv_transpose3d(tg.ones(1, 1, 2, 2, 2), tg.ones(1, 1, 2, 2, 2), stride=2).shape
+    (1, 1, 4, 4, 4)
+    """
+    return _conv_transpose(input, weight, bias, stride, padding, output_padding, groups, dilation,
+                           3, "conv_transpose3d")
+
+
+def _pool_geometry(x, kernel_size, stride, padding, dilation, nd, fname):
+    """Kernel, stride (default: the kernel), padding (at most half the kernel) and dilation as
+    ``nd``-tuples."""
+    kernel = sliding.ntuple(kernel_size, nd, fname, "kernel_size", 1)
+    stride = kernel if stride is None or (not isinstance(stride, numbers.Integral) and not
+                                          len(stride)) else sliding.ntuple(stride, nd, fname,
+                                                                           "stride", 1)
+    padding = sliding.ntuple(padding, nd, fname, "padding", 0)
+    dilation = sliding.ntuple(dilation, nd, fname, "dilation", 1)
+    if any(p > k // 2 for p, k in zip(padding, kernel)):
+        raise ShapeError(f"{fname}: padding {padding} must be at most half the kernel {kernel}")
+    return kernel, stride, padding, dilation
+
+
+def _pool_windows(x, kernel, stride, padding, dilation, ceil_mode, value, fname):
+    """The windows (N, C, K, *out) of ``x`` padded with ``value`` (and, in ``ceil_mode``, on
+    the right as far as the last window reaches), and the output shape."""
+    pads = [(p, p) for p in padding]
+    out_shape = _out_shape(x, kernel, stride, pads, dilation, fname, ceil_mode)
+    reach = [(o - 1) * s + d * (k - 1) + 1 for o, s, d, k in zip(out_shape, stride, dilation, kernel)]
+    pads = [(p, max(p, r - n - p)) for p, r, n in zip(padding, reach, x.shape[2:])]
+    if any(lo or hi for lo, hi in pads):
+        x = x.pad(_flat_padding(pads), value)
+    return sliding.windows(x, kernel, stride, dilation, out_shape), out_shape
+
+
+def _flat_indices(shape, coords):
+    """Row-major flat index into spatial ``shape`` of the coordinate arrays ``coords``."""
+    flat = 0
+    for n, c in zip(shape, coords):
+        flat = flat * n + c
+    return flat
+
+
+def _max_pool(input, kernel_size, stride, padding, dilation, ceil_mode, return_indices, nd, fname,
+              kinds="fiu"):
+    x, unbatch = sliding.batched(input, nd, fname)
+    sliding.check_dtype(x, fname, kinds)
+    kernel, stride, padding, dilation = _pool_geometry(x, kernel_size, stride, padding, dilation,
+                                                       nd, fname)
+    if nd == 2 and x.dtype.kind == "f" and not ceil_mode and not return_indices:
+        pads = [(p, p) for p in padding]
+        _out_shape(x, kernel, stride, pads, dilation, fname)
+        window = kernels.Window(kernel, stride, tuple(p for pair in pads for p in pair), dilation)
+        return unbatch(P.MaxPool2d.apply(x, window=window))
+    lowest = -np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min
+    cols, out_shape = _pool_windows(x, kernel, stride, padding, dilation, ceil_mode, lowest, fname)
+    out, best = sliding.first_max(cols, 2)
+    if not return_indices:
+        return unbatch(out)
+    offsets = np.array(list(itertools.product(*(range(k) for k in kernel))), dtype=np.int64)
+    coords = [np.arange(o).reshape((o,) + (1,) * (nd - 1 - i)) * s + offsets[best, i] * d - p
+              for i, (o, s, d, p) in enumerate(zip(out_shape, stride, dilation, padding))]
+    return unbatch(out), unbatch(Tensor(_flat_indices(x.shape[2:], coords)))
+
+
+def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+               return_indices=False):
+    """Maximum over each window of (N, C, L) input; see :func:`max_pool2d`.
+
+    >>> F.max_pool1d(tg.Tensor([[[1.0, 3.0, 2.0, 5.0, 4.0]]]), 2, ceil_mode=True)
+    tensor([[[3., 5., 4.]]])
+    """
+    return _max_pool(input, kernel_size, stride, padding, dilation, ceil_mode, return_indices, 1,
+                     "max_pool1d", kinds="f")
+
+
+def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+               return_indices=False):
     """Maximum over each window (``stride`` defaults to ``kernel_size``; padding counts as -inf
     and is at most half the kernel). Where several elements of a window tie for the maximum, the
-    whole gradient goes to the first of them in row-major order, as PyTorch does.
+    whole gradient goes to the first of them in row-major order, as PyTorch does. ``ceil_mode``
+    keeps a last partial window; ``return_indices`` also returns each maximum's flat index in
+    its input plane (for :func:`max_unpool2d`).
 
     >>> max_pool2d(tg.arange(16.0).reshape(1, 1, 4, 4), 2)
     tensor([[[[ 5.,  7.],
               [13., 15.]]]])
     """
-    image = _image(input, "max_pool2d")
-    window = _window(image, "max_pool2d", kernel_size, stride, padding, dilation,
-                     pooling=True)
-    return _unbatched(P.MaxPool2d.apply(image, window=window), input)
+    return _max_pool(input, kernel_size, stride, padding, dilation, ceil_mode, return_indices, 2,
+                     "max_pool2d")
 
 
-def avg_pool2d(input, kernel_size, stride=None, padding=0, count_include_pad=True):
+def max_pool3d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+               return_indices=False):
+    """Maximum over each window of (N, C, D, H, W) input; see :func:`max_pool2d`.
+
+    >>> F.max_pool3d(tg.ones(1, 1, 4, 4, 4), 2).shape
+    (1, 1, 2, 2, 2)
+    """
+    return _max_pool(input, kernel_size, stride, padding, dilation, ceil_mode, return_indices, 3,
+                     "max_pool3d")
+
+
+def _window_counts(size, kernel, stride, padding, out, include_pad):
+    """How many positions each of ``out`` windows along one dim averages over: PyTorch counts
+    the padding (with ``include_pad``) but never a ceil-mode overhang."""
+    start = np.arange(out) * stride - padding
+    stop = np.minimum(start + kernel, size + padding)
+    if not include_pad:
+        start, stop = np.maximum(start, 0), np.minimum(stop, size)
+    return stop - start
+
+
+def _avg_pool(input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override,
+              nd, fname, kinds="fi"):
+    x, unbatch = sliding.batched(input, nd, fname)
+    if x.dtype != np.int64:
+        sliding.check_dtype(x, fname, kinds)
+    kernel, stride, padding, _ = _pool_geometry(x, kernel_size, stride, padding, 1, nd, fname)
+    cols, out_shape = _pool_windows(x, kernel, stride, padding, (1,) * nd, ceil_mode, 0, fname)
+    total = cols.sum(2)
+    if divisor_override:
+        divisor = np.array(divisor_override)
+    else:
+        counts = [_window_counts(n, k, s, p, o, count_include_pad)
+                  for n, k, s, p, o in zip(x.shape[2:], kernel, stride, padding, out_shape)]
+        divisor = functools.reduce(np.multiply.outer, counts)
+    if x.dtype.kind != "f":  # integer means round toward zero, as PyTorch
+        quotient = np.abs(total.numpy()) // divisor * np.sign(total.numpy())
+        return unbatch(Tensor(quotient.astype(x.dtype)))
+    return unbatch(total / Tensor(divisor.astype(x.dtype)))
+
+
+def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True):
+    """Mean over each window of (N, C, L) input; see :func:`avg_pool2d`.
+
+    >>> F.avg_pool1d(tg.Tensor([[[1.0, 3.0, 2.0, 6.0]]]), 2)
+    tensor([[[2., 4.]]])
+    """
+    return _avg_pool(input, kernel_size, stride, padding, ceil_mode, count_include_pad, None, 1,
+                     "avg_pool1d", kinds="f")
+
+
+def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
+               divisor_override=None):
     """Mean over each window (``stride`` defaults to ``kernel_size``); zero padding is counted
-    in the mean unless ``count_include_pad=False``.
+    in the mean unless ``count_include_pad=False``; ``divisor_override`` replaces the count.
+    Integer inputs give integer means rounded toward zero, as PyTorch.
 
     >>> avg_pool2d(tg.arange(16.0).reshape(1, 1, 4, 4), 2)
     tensor([[[[ 2.5,  4.5],
               [10.5, 12.5]]]])
     """
-    image = _image(input, "avg_pool2d")
-    window = _window(image, "avg_pool2d", kernel_size, stride, padding, 1, pooling=True)
-    windows = _windows(image, window)
-    if count_include_pad or not any(window.padding):
-        out = windows.mean(1)
-    else:
-        ones = np.ones((1, 1) + image.shape[2:], dtype=image.dtype)
-        counts = kernels.columns(ones, window).sum(0)[:, :, 0]  # real pixels per window, (OH, OW)
-        out = windows.sum(1) / Tensor(counts)
-    return _unbatched(out, input)
+    return _avg_pool(input, kernel_size, stride, padding, ceil_mode, count_include_pad,
+                     divisor_override, 2, "avg_pool2d", kinds="f")
+
+
+def avg_pool3d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
+               divisor_override=None):
+    """Mean over each window of (N, C, D, H, W) input; see :func:`avg_pool2d`.
+
+    >>> F.avg_pool3d(tg.ones(1, 1, 4, 4, 4), 2).shape
+    (1, 1, 2, 2, 2)
+    """
+    return _avg_pool(input, kernel_size, stride, padding, ceil_mode, count_include_pad,
+                     divisor_override, 3, "avg_pool3d", kinds="f")
+
+
+def _adaptive_size(output_size, spatial, fname):
+    """``output_size`` (an int, or a tuple whose None entries keep the input's size) as a tuple."""
+    nd = len(spatial)
+    size = (output_size,) * nd if output_size is None or isinstance(
+        output_size, numbers.Integral) else tuple(output_size)
+    if len(size) != nd:
+        raise ValueError(f"{fname}: output_size must be an int or {nd} ints, got {output_size!r}")
+    return sliding.ntuple(tuple(n if s is None else s for s, n in zip(size, spatial)), nd, fname,
+                          "output_size", 0)
+
+
+def _adaptive_pool(input, output_size, nd, fname, return_indices=None):
+    """Bin i of n over a length L covers [floor(i·L/n), ceil((i+1)·L/n)), as PyTorch; mean of
+    each bin, or (when ``return_indices`` is not None) its maximum."""
+    x, unbatch = sliding.batched(input, nd, fname)
+    if x.numel() or x.dtype.kind == "f":
+        sliding.check_dtype(x, fname, "f")
+    spatial = x.shape[2:]
+    if min(spatial, default=1) < 1:
+        raise ShapeError(f"{fname}: expected non-empty spatial dims, got input of shape "
+                         f"{input.shape}")
+    size = _adaptive_size(output_size, spatial, fname)
+    if all(o and n % o == 0 for n, o in zip(spatial, size)):  # equal bins: one pooling op
+        kernel = tuple(n // o for n, o in zip(spatial, size))
+        if return_indices is None:
+            return _avg_pool(input, kernel, None, 0, False, True, None, nd, fname, "f")
+        return _max_pool(input, kernel, None, 0, 1, False, return_indices, nd, fname, "f")
+    bins = [[(i * n // o, -(-(i + 1) * n // o)) for i in range(o)] for n, o in zip(spatial, size)]
+    values, indices = [], []
+    for box in itertools.product(*bins):
+        part = x[(Ellipsis,) + tuple(slice(a, b) for a, b in box)]
+        part = part.reshape(part.shape[:2] + (int(np.prod(part.shape[2:])),))
+        if return_indices is None:
+            values.append(part.mean(2))
+            continue
+        value, best = sliding.first_max(part, 2)
+        values.append(value)
+        local = np.unravel_index(best, tuple(b - a for a, b in box))
+        indices.append(_flat_indices(spatial, [c + a for c, (a, _) in zip(local, box)]))
+    n, c = x.shape[:2]
+    out = stack(values, 2).reshape((n, c) + size) if values else x.reshape(n, c, *size)
+    if not return_indices:
+        return unbatch(out)
+    return unbatch(out), unbatch(Tensor(np.stack(indices, 2).reshape((n, c) + size)))
+
+
+def adaptive_avg_pool1d(input, output_size):
+    """Average (N, C, L) input into ``output_size`` bins; see :func:`adaptive_avg_pool2d`.
+
+    >>> F.adaptive_avg_pool1d(tg.Tensor([[[1.0, 2.0, 3.0]]]), 2)
+    tensor([[[1.5000, 2.5000]]])
+    """
+    return _adaptive_pool(input, output_size, 1, "adaptive_avg_pool1d")
 
 
 def adaptive_avg_pool2d(input, output_size):
@@ -332,31 +634,93 @@ def adaptive_avg_pool2d(input, output_size):
     >>> adaptive_avg_pool2d(tg.ones(2, 3, 5, 7), 1).shape
     (2, 3, 1, 1)
     """
-    image = _image(input, "adaptive_avg_pool2d")
-    h, w = image.shape[2:]
-    size = (output_size, output_size) if output_size is None or isinstance(
-        output_size, numbers.Integral) else tuple(output_size)
-    if len(size) != 2:
-        raise ValueError(f"adaptive_avg_pool2d: output_size must be an int or a pair, got "
-                         f"{output_size!r}")
-    oh, ow = int_pair(tuple(s if s is not None else d for s, d in zip(size, (h, w))),
-                      "adaptive_avg_pool2d", "output_size", 1)
-    if h % oh == 0 and w % ow == 0:  # equal bins: one pooling op
-        return avg_pool2d(input, (h // oh, w // ow))
-    bins = [[image[:, :, (i * h) // oh:-(-(i + 1) * h // oh), (j * w) // ow:-(-(j + 1) * w // ow)]
-             .mean((2, 3)) for j in range(ow)] for i in range(oh)]
-    return _unbatched(stack([stack(row, -1) for row in bins], -2), input)
+    return _adaptive_pool(input, output_size, 2, "adaptive_avg_pool2d")
 
 
-def pad(input, pad, mode="constant", value=0.0):
-    """Pad with a constant: ``pad`` holds (left, right) pairs for the last dim first, as PyTorch.
+def adaptive_max_pool1d(input, output_size, return_indices=False):
+    """Maximum of each of ``output_size`` bins of (N, C, L) input; see
+    :func:`adaptive_avg_pool2d` for the bins.
+
+    >>> F.adaptive_max_pool1d(tg.Tensor([[[1.0, 5.0, 3.0]]]), 2)
+    tensor([[[5., 5.]]])
+    """
+    return _adaptive_pool(input, output_size, 1, "adaptive_max_pool1d", bool(return_indices))
+
+
+def adaptive_max_pool2d(input, output_size, return_indices=False):
+    """Maximum of each bin of an ``output_size`` grid (see :func:`adaptive_avg_pool2d`), and
+    with ``return_indices`` each maximum's flat index in its input plane.
+
+    >>> F.adaptive_max_pool2d(tg.arange(16.0).reshape(1, 1, 4, 4), (1, 2))
+    tensor([[[[13., 15.]]]])
+    """
+    return _adaptive_pool(input, output_size, 2, "adaptive_max_pool2d", bool(return_indices))
+
+
+def _max_unpool(input, indices, kernel_size, stride, padding, output_size, nd, fname):
+    x, unbatch = sliding.batched(input, nd, fname)
+    sliding.check_dtype(x, fname, "f")
+    idx = _integer_array(indices, fname, "indices")
+    if idx.shape != input.shape:
+        raise ShapeError(f"{fname}: indices of shape {idx.shape} must match the input's "
+                         f"{input.shape}")
+    kernel, stride, padding, _ = _pool_geometry(x, kernel_size, stride, padding, 1, nd, fname)
+    if output_size is None:
+        size = tuple((n - 1) * s - 2 * p + k
+                     for n, s, p, k in zip(x.shape[2:], stride, padding, kernel))
+    else:
+        size = tuple(int(s) for s in tuple(output_size)[-nd:])
+    plane = int(np.prod(size))
+    if idx.size and (idx.min() < 0 or idx.max() >= plane):
+        raise IndexError(f"{fname}: indices must be in [0, {plane}) for output size {size}, got "
+                         f"values in [{idx.min()}, {idx.max()}]")
+    n, c = x.shape[:2]
+    idx = idx.reshape(n, c, -1)
+    grid = np.ogrid[:n, :c, :idx.shape[2]]
+    out = P.IndexAdd.apply(x.reshape(n, c, -1), shape=(n, c, plane), index=(grid[0], grid[1], idx))
+    return unbatch(out.reshape((n, c) + size))
+
+
+def max_unpool2d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
+    """The inverse of :func:`max_pool2d` with ``return_indices=True``: each value put back at
+    its index, zeros elsewhere.
+
+    >>> out, idx = F.max_pool2d(tg.arange(16.0).reshape(1, 1, 4, 4), 2, return_indices=True)
+    >>> F.max_unpool2d(out, idx, 2)[0, 0]
+    tensor([[ 0.,  0.,  0.,  0.],
+            [ 0.,  5.,  0.,  7.],
+            [ 0.,  0.,  0.,  0.],
+            [ 0., 13.,  0., 15.]])
+    """
+    return _max_unpool(input, indices, kernel_size, stride, padding, output_size, 2, "max_unpool2d")
+
+
+def max_unpool1d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
+    """The inverse of :func:`max_pool1d` with ``return_indices=True``; see :func:`max_unpool2d`.
+
+    >>> out, idx = F.max_pool1d(tg.Tensor([[[1.0, 3.0, 2.0, 0.0]]]), 2, return_indices=True)
+    >>> F.max_unpool1d(out, idx, 2)
+    tensor([[[0., 3., 2., 0.]]])
+    """
+    return _max_unpool(input, indices, kernel_size, stride, padding, output_size, 1, "max_unpool1d")
+
+
+def pad(input, pad, mode="constant", value=None):
+    """Pad with ``pad`` = (left, right) pairs for the last dim first, as PyTorch; negative sizes
+    crop. ``mode`` is 'constant' (with ``value``, default 0), 'reflect' (mirror without
+    repeating the edge), 'replicate' (repeat the edge) or 'circular' (wrap around).
 
     >>> pad(tg.Tensor([[1.0]]), (1, 1, 0, 1)).shape
     (2, 3)
+    >>> pad(tg.Tensor([[1.0, 2.0, 3.0]]), (2, 1), mode="reflect")
+    tensor([[3., 2., 1., 2., 3., 2.]])
     """
-    if mode != "constant":
-        raise NotImplementedError(f"pad: only mode='constant' is supported, got {mode!r}")
-    return input.pad(pad, value)
+    if mode == "constant" and value is not None and input.dtype.kind in "iu":
+        info = np.iinfo(input.dtype)
+        if not info.min <= value <= info.max:
+            raise RuntimeError(f"pad: value {value!r} cannot be converted to {input.dtype} "
+                               f"without overflow")
+    return sliding.pad(input, pad, mode, value)
 
 
 def one_hot(tensor, num_classes=-1):

@@ -1,4 +1,4 @@
-"""Layers with parameters or state: Linear, Conv2d, Flatten, Dropout, Dropout2d, BatchNorm1d,
+"""Layers with parameters or state: Linear, Flatten, Dropout, Dropout2d, BatchNorm1d,
 BatchNorm2d, LayerNorm, Embedding.
 
 Each layer stores its settings and parameters and calls ``nn.functional`` in ``forward`` (Linear
@@ -15,14 +15,13 @@ import numbers
 import numpy as np
 
 from .. import primitives as P
-from ..arguments import int_pair
 from ..grad_mode import no_grad
 from ..tensor import Tensor
 from . import functional as F
 from . import init
 from .module import Module, Parameter
 
-__all__ = ["Linear", "Conv2d", "Flatten", "Dropout", "Dropout2d", "BatchNorm1d", "BatchNorm2d",
+__all__ = ["Linear", "Flatten", "Dropout", "Dropout2d", "BatchNorm1d", "BatchNorm2d",
            "LayerNorm", "Embedding"]
 
 
@@ -30,7 +29,7 @@ def _filled(shape, dtype, fill=0.0):
     return np.full(shape, fill, dtype=np.dtype(np.float32 if dtype is None else dtype))
 
 
-def _weight_and_bias(module, weight_shape, bias, dtype):
+def weight_and_bias(module, weight_shape, bias, dtype):
     """Register ``weight`` of ``weight_shape`` and a bias of its first dim (or None), then call
     ``module.reset_parameters()``."""
     module.weight = Parameter(_filled(weight_shape, dtype))
@@ -41,7 +40,7 @@ def _weight_and_bias(module, weight_shape, bias, dtype):
     module.reset_parameters()
 
 
-def _default_init(weight, bias):
+def default_init(weight, bias):
     """PyTorch's default for Linear and Conv2d: kaiming_uniform_(a=sqrt(5)) weights, that is
     U(±1/sqrt(fan_in)), and a bias from the same range."""
     init.kaiming_uniform_(weight, a=math.sqrt(5))
@@ -65,11 +64,11 @@ class Linear(Module):
     def __init__(self, in_features, out_features, bias=True, dtype=None):
         super().__init__()
         self.in_features, self.out_features = in_features, out_features
-        _weight_and_bias(self, (out_features, in_features), bias, dtype)
+        weight_and_bias(self, (out_features, in_features), bias, dtype)
 
     def reset_parameters(self):
         """Draw fresh weights (and bias) with PyTorch's default scheme."""
-        _default_init(self.weight, self.bias)
+        default_init(self.weight, self.bias)
 
     def forward(self, input):
         # From the registry: `self.weight` falls through to Module.__getattr__, 20 times slower;
@@ -80,52 +79,6 @@ class Linear(Module):
     def extra_repr(self):
         return (f"in_features={self.in_features}, out_features={self.out_features}, "
                 f"bias={self.bias is not None}")
-
-
-class Conv2d(Module):
-    """2-D convolution of (N, C_in, H, W) input (see ``F.conv2d``).
-
-    ``weight`` has shape (out_channels, in_channels, kh, kw) and, like ``bias``, starts as
-    U(-1/sqrt(fan_in), 1/sqrt(fan_in)) with fan_in = in_channels·kh·kw, as PyTorch.
-
-    >>> conv = Conv2d(1, 8, 3, padding="same")
-    >>> conv(tg.ones(2, 1, 28, 28)).shape
-    (2, 8, 28, 28)
-    """
-
-    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1,
-                 bias=True, dtype=None):
-        super().__init__()
-        self.in_channels, self.out_channels = in_channels, out_channels
-        self.kernel_size = int_pair(kernel_size, "Conv2d", "kernel_size", 1)
-        self.stride = int_pair(stride, "Conv2d", "stride", 1)
-        self.dilation = int_pair(dilation, "Conv2d", "dilation", 1)
-        if isinstance(padding, str) and padding not in ("same", "valid"):
-            raise ValueError(f"Conv2d: padding must be 'same', 'valid', an int or a pair, got "
-                             f"{padding!r}")
-        if padding == "same" and self.stride != (1, 1):
-            raise ValueError(f"Conv2d: padding='same' needs stride 1, got stride {self.stride}")
-        self.padding = padding if isinstance(padding, str) else int_pair(padding, "Conv2d",
-                                                                         "padding", 0)
-        _weight_and_bias(self, (out_channels, in_channels) + self.kernel_size, bias, dtype)
-
-    def reset_parameters(self):
-        """Draw fresh weights (and bias) with PyTorch's default scheme."""
-        _default_init(self.weight, self.bias)
-
-    def forward(self, input):
-        params = self._parameters  # as in Linear.forward
-        return F.conv2d(input, params["weight"], params["bias"], self.stride, self.padding,
-                        self.dilation)
-
-    def extra_repr(self):
-        text = (f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, "
-                f"stride={self.stride}")
-        if self.padding not in ((0, 0), "valid"):
-            text += f", padding={self.padding}"
-        if self.dilation != (1, 1):
-            text += f", dilation={self.dilation}"
-        return text + ("" if self.bias is not None else ", bias=False")
 
 
 class Flatten(Module):
