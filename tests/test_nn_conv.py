@@ -722,8 +722,8 @@ ERRORS = [  # id, call, exception, message pattern
     ("batch_norm_one_value_per_channel", lambda: F.batch_norm(_x(1, 3, 1, 1), None, None,
                                                               training=True),
      ValueError, r"batch_norm: expected more than 1 value per channel .*\(1, 3, 1, 1\)"),
-    ("dropout2d_input_2d", lambda: F.dropout2d(_x(4, 4)), ValueError,
-     r"dropout2d: expected input of shape \(N, C, H, W\) or \(C, H, W\), got \(4, 4\)"),
+    ("dropout1d_input_4d", lambda: F.dropout1d(_x(1, 2, 4, 4)), ValueError,
+     r"dropout1d: expected a 2-D \(unbatched\) or 3-D \(batched\) input, got shape \(1, 2, 4, 4\)"),
     ("Conv2d_kernel_0", lambda: nn.Conv2d(1, 2, 0), ValueError,
      r"Conv2d: kernel_size .* got 0"),
     ("Conv2d_padding_string", lambda: nn.Conv2d(1, 2, 3, padding="full"), ValueError,
@@ -822,7 +822,7 @@ def test_conv2d_layer_same_padding_keeps_height_and_width(kernel, dilation, size
     (lambda: nn.AdaptiveAvgPool2d(5), "AdaptiveAvgPool2d(output_size=5)"),
     (lambda: nn.BatchNorm2d(4), "BatchNorm2d(4, eps=1e-05, momentum=0.1, affine=True, "
                                 "track_running_stats=True)"),
-    (lambda: nn.Dropout2d(0.3), "Dropout2d(p=0.3)"),
+    (lambda: nn.Dropout2d(0.3), "Dropout2d(p=0.3, inplace=False)"),
 ])
 def test_layer_reprs(layer, text):
     assert repr(layer()) == text
@@ -916,18 +916,21 @@ def test_dropout2d_zeros_whole_channels():
     assert 0 < (~kept).sum(axis=1).min() and kept.sum(axis=1).min() > 0  # per image, not per batch
 
 
-def test_dropout2d_unbatched_eval_and_gradient():
+def test_dropout2d_of_3d_input_drops_rows_as_pytorch_2_eval_and_gradient():
+    """PyTorch 2.x takes a 3-D input to dropout2d as (N, C, L), with a warning."""
     tg.manual_seed(1)
     x = tg.randn(50, 3, 3, requires_grad=True)
-    y = F.dropout2d(x, 0.5)
+    with pytest.warns(UserWarning, match="3-D input is taken as"):
+        y = F.dropout2d(x, 0.5)
     mask = y.numpy() != 0
-    assert np.all(mask.all(axis=(1, 2)) | ~mask.any(axis=(1, 2))) and 0 < mask[:, 0, 0].sum() < 50
+    assert np.all(mask.all(axis=2) | ~mask.any(axis=2)) and 0 < mask[:, :, 0].sum() < 150
     y.sum().backward()
     np.testing.assert_allclose(x.grad.numpy(), mask * 2.0)
     drop = nn.Dropout2d(0.5)
     assert drop.eval()(x) is x
-    assert F.dropout2d(x, 0.5, training=False) is x and F.dropout2d(x, 0.0) is x
-    assert np.all(F.dropout2d(x, 1.0).numpy() == 0)
+    with pytest.warns(UserWarning):
+        assert F.dropout2d(x, 0.5, training=False) is x and F.dropout2d(x, 0.0) is x
+        assert np.all(F.dropout2d(x, 1.0).numpy() == 0)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -404,7 +404,7 @@ def test_repr_matches_pytorch_layout():
         "Sequential(\n"
         "  (0): Linear(in_features=784, out_features=256, bias=True)\n"
         "  (1): ReLU()\n"
-        "  (2): Dropout(p=0.2)\n"
+        "  (2): Dropout(p=0.2, inplace=False)\n"
         "  (3): Sequential(\n"
         "    (0): Linear(in_features=256, out_features=10, bias=True)\n"
         "  )\n"

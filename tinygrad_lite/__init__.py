@@ -29,10 +29,11 @@ uint8, bool = _np.dtype(_np.uint8), _np.dtype(_np.bool_)  # noqa: A001 (PyTorch'
 half, float, double, long = float16, float32, float64, int64  # noqa: A001
 
 from . import data, nn, optim  # noqa: E402  (built on the names above)
+from .nn.functional import cdist  # noqa: E402
 from .serialization import load, save  # noqa: E402
 
 __all__ = (["Tensor", "ShapeError", "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled",
             "inference_mode", "is_inference_mode_enabled", "manual_seed", "gradcheck",
             "gradgradcheck", "GradcheckError", "autograd", "primitives", "save", "load", "nn",
-            "optim", "data"]
+            "optim", "data", "cdist"]
            + _creation_all + ops.__all__)

@@ -14,8 +14,10 @@ from .layers import *  # noqa: F401,F403
 from .loss import *  # noqa: F401,F403
 from .module import *  # noqa: F401,F403
 from .module import IncompatibleKeys
+from .normalization import *  # noqa: F401,F403
 from .pooling import *  # noqa: F401,F403
-from . import activation, conv, layers, loss, module, pooling
+from . import activation, conv, layers, loss, module, normalization, pooling
 
-__all__ = (["functional", "init", "IncompatibleKeys"] + module.__all__ + layers.__all__ + conv.__all__
-           + pooling.__all__ + activation.__all__ + loss.__all__)
+__all__ = (["functional", "init", "IncompatibleKeys"] + module.__all__ + layers.__all__
+           + conv.__all__ + normalization.__all__ + pooling.__all__ + activation.__all__
+           + loss.__all__)

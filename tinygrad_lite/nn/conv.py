@@ -52,7 +52,7 @@ class _ConvNd(Module):
             raise ValueError(f"{name}: only padding_mode='zeros' is supported, as in PyTorch")
         channels = (in_channels, out_channels // groups) if self.transposed else \
             (out_channels, in_channels // groups)
-        weight_and_bias(self, channels + self.kernel_size, bias, dtype)
+        weight_and_bias(self, channels + self.kernel_size, bias, dtype, out_channels)
 
     def reset_parameters(self):
         """Draw fresh weights (and bias) with PyTorch's default scheme."""

@@ -12,12 +12,14 @@ tensor(0.2413, grad_fn=<CrossEntropyBackward>)
 import functools
 import itertools
 import numbers
+import warnings
 
 import numpy as np
 
 from .. import kernels
 from .. import primitives as P
-from ..arguments import DTypeError, ShapeError, UnsupportedDTypeError
+from ..arguments import DTypeError, ShapeError, UnsupportedDTypeError, normalize_dims
+from .. import grad_mode
 from ..grad_mode import no_grad
 from ..ops.indexing import where
 from ..ops.shape import stack
@@ -28,10 +30,16 @@ from . import sliding
 __all__ = ["linear", "relu", "leaky_relu", "sigmoid", "tanh", "softmax", "log_softmax", "gelu",
            "silu", "pad", "one_hot", "dropout", "dropout2d", "layer_norm", "batch_norm", "embedding",
            "conv2d", "max_pool2d", "avg_pool2d", "adaptive_avg_pool2d", "mse_loss", "l1_loss",
+           "cross_entropy", "nll_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits",
            "conv1d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d",
            "max_pool1d", "max_pool3d", "avg_pool1d", "avg_pool3d", "adaptive_avg_pool1d",
            "adaptive_max_pool1d", "adaptive_max_pool2d", "max_unpool1d", "max_unpool2d",
-           "cross_entropy", "nll_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits"]
+           "pixel_shuffle", "pixel_unshuffle", "interpolate", "upsample", "upsample_nearest",
+           "upsample_bilinear", "elu", "selu", "celu", "hardtanh", "relu6", "hardsigmoid",
+           "hardswish", "softplus", "mish", "softsign", "logsigmoid", "softmin", "glu", "prelu",
+           "tanhshrink", "softshrink", "hardshrink", "threshold", "normalize",
+           "cosine_similarity", "pairwise_distance", "bilinear", "dropout1d", "dropout3d",
+           "alpha_dropout", "group_norm", "instance_norm", "rms_norm"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -48,14 +56,15 @@ def linear(input, weight, bias=None):
     return P.Linear.apply(input, weight, bias)
 
 
-def relu(input):
+def relu(input, inplace=False):
     """max(x, 0). ``F.relu(x)``"""
-    return P.Relu.apply(input)
+    out = P.Relu.apply(input)
+    return _in_place(input, out, inplace) if inplace else out
 
 
-def leaky_relu(input, negative_slope=0.01):
+def leaky_relu(input, negative_slope=0.01, inplace=False):
     """x for x > 0, ``negative_slope`` · x otherwise. ``F.leaky_relu(x, 0.2)``"""
-    return input.leaky_relu(negative_slope)
+    return _in_place(input, input.leaky_relu(negative_slope), inplace)
 
 
 def sigmoid(input):
@@ -83,9 +92,357 @@ def gelu(input, approximate="none"):
     return input.gelu(approximate=approximate)
 
 
-def silu(input):
+def silu(input, inplace=False):
     """x · sigmoid(x). ``F.silu(x)``"""
-    return input.silu()
+    return _in_place(input, input.silu(), inplace)
+
+
+def _in_place(input, out, inplace):
+    """PyTorch's ``inplace=True``: the result written into ``input``, which is returned. When
+    autograd would record it (``input`` requires grad) the result is a new tensor instead."""
+    if inplace and not (input.requires_grad and grad_mode.is_grad_enabled()):
+        return input.copy_(out)
+    return out
+
+
+def _float_only(input, fname):
+    sliding.check_dtype(input, fname, "f")
+    return input
+
+
+def _nonpositive(input):
+    """min(x, 0): the argument of exp in the negative branches, so the unused branch never
+    overflows (and never turns a zero gradient into nan)."""
+    return input.clamp(max=0.0)
+
+
+def elu(input, alpha=1.0, inplace=False):
+    """x for x > 0, alpha·(e^x - 1) otherwise.
+
+    >>> F.elu(tg.Tensor([-1.0, 2.0])).numpy().round(4)
+    array([-0.6321,  2.    ], dtype=float32)
+    """
+    _float_only(input, "elu")
+    out = where(input._array > 0, input, alpha * (_nonpositive(input).exp() - 1.0))
+    return _in_place(input, out, inplace)
+
+
+_SELU_ALPHA, _SELU_SCALE = 1.6732632423543772848170429916717, 1.0507009873554804934193349852946
+
+
+def selu(input, inplace=False):
+    """scale · elu(x, alpha) with the self-normalising constants (alpha ≈ 1.6733, scale ≈ 1.0507).
+
+    >>> F.selu(tg.Tensor([1.0])).numpy().round(4)
+    array([1.0507], dtype=float32)
+    """
+    _float_only(input, "selu")
+    return _in_place(input, _SELU_SCALE * elu(input, _SELU_ALPHA), inplace)
+
+
+def celu(input, alpha=1.0, inplace=False):
+    """x for x > 0, alpha·(e^(x/alpha) - 1) otherwise.
+
+    >>> F.celu(tg.Tensor([-1.0, 2.0]), alpha=2.0).numpy().round(4)
+    array([-0.7869,  2.    ], dtype=float32)
+    """
+    _float_only(input, "celu")
+    out = where(input._array > 0, input, alpha * ((_nonpositive(input) / alpha).exp() - 1.0))
+    return _in_place(input, out, inplace)
+
+
+def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
+    """x clipped to [min_val, max_val]; the gradient is 1 strictly inside, 0 elsewhere.
+
+    >>> F.hardtanh(tg.Tensor([-2.0, 0.5, 3.0]))
+    tensor([-1. ,  0.5,  1. ])
+    """
+    sliding.check_dtype(input, "hardtanh", "fi")
+    if min_val > max_val:
+        raise ValueError(f"hardtanh: min_val {min_val} must not exceed max_val {max_val}")
+    x = input._array
+    lo, hi = (min_val, max_val) if x.dtype.kind == "f" else (int(min_val), int(max_val))
+    out = P.Where.apply(input, np.clip(x, lo, hi).astype(x.dtype, copy=False),
+                        cond=(x > lo) & (x < hi))
+    return _in_place(input, out, inplace)
+
+
+def relu6(input, inplace=False):
+    """min(max(x, 0), 6).
+
+    >>> F.relu6(tg.Tensor([-1.0, 3.0, 8.0]))
+    tensor([0., 3., 6.])
+    """
+    if input.dtype == np.uint8:  # torch has a uint8 kernel for relu6 but not for hardtanh
+        return _in_place(input, input.clamp(max=6), inplace)
+    sliding.check_dtype(input, "relu6", "fi")
+    return hardtanh(input, 0.0, 6.0, inplace)
+
+
+def hardsigmoid(input, inplace=False):
+    """relu6(x + 3) / 6: 0 below -3, 1 above 3, linear between.
+
+    >>> F.hardsigmoid(tg.Tensor([-4.0, 0.0, 4.0]))
+    tensor([0. , 0.5, 1. ])
+    """
+    _float_only(input, "hardsigmoid")
+    return _in_place(input, hardtanh(input + 3.0, 0.0, 6.0) / 6.0, inplace)
+
+
+def hardswish(input, inplace=False):
+    """x · relu6(x + 3) / 6.
+
+    >>> F.hardswish(tg.Tensor([-4.0, 1.0, 4.0])).numpy().round(4)
+    array([-0.    ,  0.6667,  4.    ], dtype=float32)
+    """
+    _float_only(input, "hardswish")
+    return _in_place(input, input * hardsigmoid(input), inplace)
+
+
+def softplus(input, beta=1.0, threshold=20.0):
+    """log(1 + e^(beta·x)) / beta, and x itself where beta·x > threshold.
+
+    >>> F.softplus(tg.Tensor([0.0, 30.0])).numpy().round(4)
+    array([ 0.6931, 30.    ], dtype=float32)
+    """
+    _float_only(input, "softplus")
+    scaled = input * beta
+    return where(scaled._array > threshold, input, _softplus(scaled.clamp(max=threshold)) / beta)
+
+
+def _softplus(z):
+    """log(1 + e^z) without overflow, as z + log(1 + e^-z) for z > 0 (each exp of a
+    non-positive number, so neither branch overflows; the gradient at 0 is 1/2)."""
+    positive = z + (1.0 + (-z.clamp(min=0.0)).exp()).log()
+    return where(z._array > 0, positive, (1.0 + _nonpositive(z).exp()).log())
+
+
+def mish(input, inplace=False):
+    """x · tanh(softplus(x)).
+
+    >>> F.mish(tg.Tensor([1.0])).numpy().round(4)
+    array([0.8651], dtype=float32)
+    """
+    _float_only(input, "mish")
+    return _in_place(input, input * softplus(input).tanh(), inplace)
+
+
+def softsign(input):
+    """x / (1 + |x|); integers give float32.
+
+    >>> F.softsign(tg.Tensor([-3.0, 1.0]))
+    tensor([-0.75,  0.5 ])
+    """
+    sliding.check_dtype(input, "softsign", "fiu")
+    return input / (input.abs() + 1.0)
+
+
+def logsigmoid(input):
+    """log(sigmoid(x)) = -softplus(-x), finite for any x.
+
+    >>> F.logsigmoid(tg.Tensor([0.0, -100.0]))
+    tensor([  -0.6931, -100.    ])
+    """
+    _float_only(input, "logsigmoid")
+    return -_softplus(-input)
+
+
+def _legacy_softmax_dim(ndim):
+    return 0 if ndim in (0, 1, 3) else 1
+
+
+def softmin(input, dim=None, _stacklevel=3, dtype=None):
+    """softmax(-x) along ``dim`` (None: PyTorch's legacy choice, 0 for 0-, 1- and 3-D input,
+    else 1); ``dtype`` casts the input first.
+
+    >>> F.softmin(tg.Tensor([1.0, 2.0]), dim=0).numpy().round(4)
+    array([0.7311, 0.2689], dtype=float32)
+    """
+    if dtype is not None:
+        input = input.to(dtype)
+    sliding.check_dtype(input, "softmin", "f")
+    return (-input).softmax(_legacy_softmax_dim(input.ndim) if dim is None else dim)
+
+
+def glu(input, dim=-1):
+    """Gated linear unit: a · sigmoid(b), a and b the two halves of ``input`` along ``dim``.
+
+    >>> F.glu(tg.Tensor([1.0, 2.0, 0.0, 100.0]))
+    tensor([0.5, 2. ])
+    """
+    _float_only(input, "glu")
+    if input.ndim == 0:
+        raise ShapeError("glu: does not support 0-d (scalar) tensors")
+    (axis,) = normalize_dims(dim, input.ndim, "glu")
+    half = input.shape[axis] // 2
+    if input.shape[axis] % 2:
+        raise ShapeError(f"glu: halving dim {axis} needs an even size, got shape {input.shape}")
+    lead = (slice(None),) * axis
+    return input[lead + (slice(None, half),)] * input[lead + (slice(half, None),)].sigmoid()
+
+
+def prelu(input, weight):
+    """x for x > 0, weight · x otherwise, ``weight`` a single slope or one per channel (dim 1).
+
+    >>> F.prelu(tg.Tensor([[-1.0, 2.0]]), tg.Tensor([0.25]))
+    tensor([[-0.25,  2.  ]])
+    """
+    _float_only(input, "prelu")
+    if weight.numel() != 1:
+        channel = 1 if input.ndim > 1 else 0
+        if input.ndim == 0 or weight.ndim != 1 or weight.shape[0] != input.shape[channel]:
+            raise ShapeError(f"prelu: weight of shape {weight.shape} must have 1 element or one "
+                             f"per channel of input of shape {input.shape}")
+        weight = weight.reshape((-1,) + (1,) * (input.ndim - channel - 1))
+    elif weight.ndim:
+        weight = weight.reshape(())
+    return where(input._array > 0, input, weight * input)
+
+
+def tanhshrink(input):
+    """x - tanh(x); integers give float32.
+
+    >>> F.tanhshrink(tg.Tensor([1.0])).numpy().round(4)
+    array([0.2384], dtype=float32)
+    """
+    sliding.check_dtype(input, "tanhshrink", "fiu")
+    return input - input.tanh()
+
+
+def _check_lambd(lambd, fname):
+    if lambd < 0:
+        raise ValueError(f"{fname}: lambd must be >= 0, got {lambd}")
+
+
+def softshrink(input, lambd=0.5):
+    """x - lambd above lambd, x + lambd below -lambd, 0 between.
+
+    >>> F.softshrink(tg.Tensor([-1.0, 0.2, 2.0]))
+    tensor([-0.5,  0. ,  1.5])
+    """
+    _float_only(input, "softshrink")
+    _check_lambd(lambd, "softshrink")
+    x = input._array
+    return where(x > lambd, input - lambd, where(x < -lambd, input + lambd, 0.0))
+
+
+def hardshrink(input, lambd=0.5):
+    """x where |x| > lambd, 0 elsewhere.
+
+    >>> F.hardshrink(tg.Tensor([-1.0, 0.2, 2.0]))
+    tensor([-1.,  0.,  2.])
+    """
+    _float_only(input, "hardshrink")
+    x = input._array
+    return where((x > lambd) | (x < -lambd), input, 0.0)
+
+
+def threshold(input, threshold, value, inplace=False):
+    """x where x > threshold, ``value`` elsewhere.
+
+    >>> F.threshold(tg.Tensor([0.5, 2.0]), 1.0, -1.0)
+    tensor([-1.,  2.])
+    """
+    sliding.check_dtype(input, "threshold", "fiu")
+    x = input._array
+    fill = Tensor(np.array(value).astype(x.dtype))
+    return _in_place(input, where(x > threshold, input, fill), inplace)
+
+
+def _vector_norm(x, p, dim, keepdim=False):
+    """The p-norm along ``dim``; its gradient at a zero vector is 0, as PyTorch's."""
+    if p == 2:
+        return P.Sqrt.apply((x * x).sum(dim, keepdim=keepdim), zero_at_zero=True)
+    if p == 1:
+        return x.abs().sum(dim, keepdim=keepdim)
+    if p == float("inf"):
+        return x.abs().amax(dim, keepdim=keepdim)
+    if p == 0:
+        return (x != 0).to(x.dtype).sum(dim, keepdim=keepdim)
+    return (x.abs() ** p).sum(dim, keepdim=keepdim) ** (1.0 / p)
+
+
+def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
+    """``input`` divided by its ``p``-norm along ``dim`` (at least ``eps``).
+
+    >>> F.normalize(tg.Tensor([[3.0, 4.0]]))
+    tensor([[0.6, 0.8]])
+    """
+    if out is not None:
+        raise NotImplementedError("normalize: out= is not supported; use the returned tensor")
+    sliding.check_dtype(input, "normalize", "f")
+    (axis,) = normalize_dims(dim, input.ndim, "normalize")
+    return input / _vector_norm(input, p, axis, keepdim=True).clamp(min=eps)
+
+
+def cosine_similarity(x1, x2, dim=1, eps=1e-8):
+    """Cosine of the angle between ``x1`` and ``x2`` (broadcast) along ``dim``, each norm
+    clamped to at least ``eps``.
+
+    >>> F.cosine_similarity(tg.Tensor([[1.0, 0.0]]), tg.Tensor([[1.0, 1.0]])).numpy().round(4)
+    array([0.7071], dtype=float32)
+    """
+    sliding.check_dtype(x1, "cosine_similarity", "f")
+    sliding.check_dtype(x2, "cosine_similarity", "f")
+    a, b = x1 + x2 * 0.0, x2 + x1 * 0.0  # broadcast both
+    (axis,) = normalize_dims(dim, a.ndim, "cosine_similarity")
+    unit_a = a / _vector_norm(a, 2, axis, keepdim=True).clamp(min=eps)
+    unit_b = b / _vector_norm(b, 2, axis, keepdim=True).clamp(min=eps)
+    return (unit_a * unit_b).sum(axis)
+
+
+def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
+    """The ``p``-norm of x1 - x2 + eps along the last dim.
+
+    >>> F.pairwise_distance(tg.Tensor([[0.0, 0.0]]), tg.Tensor([[3.0, 4.0]])).numpy().round(4)
+    array([5.], dtype=float32)
+    """
+    diff = x1 - x2
+    sliding.check_dtype(diff, "pairwise_distance", "fiu")
+    if diff.ndim == 0:
+        return (diff + eps).abs()
+    return _vector_norm(diff + eps, p, diff.ndim - 1, keepdim)
+
+
+def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
+    """``torch.cdist``: the ``p``-norm distance between each row of ``x1`` (..., P, M) and each
+    row of ``x2`` (..., R, M), as (..., P, R). ``compute_mode`` is accepted; the distances are
+    always computed from the differences (the exact way).
+
+    >>> tg.cdist(tg.Tensor([[0.0, 0.0]]), tg.Tensor([[3.0, 4.0], [1.0, 0.0]]))
+    tensor([[5., 1.]])
+    """
+    if compute_mode not in ("use_mm_for_euclid_dist_if_necessary", "use_mm_for_euclid_dist",
+                            "donot_use_mm_for_euclid_dist"):
+        raise ValueError(f"cdist: {compute_mode!r} is not a valid compute_mode")
+    for name, x in (("x1", x1), ("x2", x2)):
+        sliding.check_dtype(x, "cdist", "f")
+        if x.ndim < 2:
+            raise ShapeError(f"cdist: {name} must have at least 2 dims, got shape {x.shape}")
+    if x1.shape[-1] != x2.shape[-1]:
+        raise ShapeError(f"cdist: x1 {x1.shape} and x2 {x2.shape} must have the same number of "
+                         f"columns")
+    if p < 0:
+        raise ValueError(f"cdist: p must be >= 0, got {p}")
+    return _vector_norm(x1.unsqueeze(-2) - x2.unsqueeze(-3), p, -1)
+
+
+def bilinear(input1, input2, weight, bias=None):
+    """y_o = x1ᵀ · weight[o] · x2 + bias_o for x1 (..., in1), x2 (..., in2) and ``weight``
+    (out, in1, in2).
+
+    >>> F.bilinear(tg.ones(2, 3), tg.ones(2, 4), tg.ones(5, 3, 4)).shape
+    (2, 5)
+    """
+    if weight.ndim != 3 or input1.shape[-1:] != weight.shape[1:2] \
+            or input2.shape[-1:] != weight.shape[2:]:
+        raise ShapeError(f"bilinear: expected inputs (..., {weight.shape[1:2]}) and (..., "
+                         f"{weight.shape[2:]}) for weight (out, in1, in2), got {input1.shape}, "
+                         f"{input2.shape} and weight {weight.shape}")
+    out_features, in1, in2 = weight.shape
+    mixed = input1 @ weight.permute(1, 0, 2).reshape(in1, out_features * in2)
+    out = (mixed.reshape(mixed.shape[:-1] + (out_features, in2)) * input2.unsqueeze(-2)).sum(-1)
+    return out if bias is None else out + bias
 
 
 # ---------------------------------------------------------------------------------------------
@@ -98,27 +455,74 @@ def _check_probability(p):
     return float(p)
 
 
-def dropout(input, p=0.5, training=True):
+def dropout(input, p=0.5, training=True, inplace=False):
     """Zero each element with probability ``p`` and scale the rest by 1 / (1 - p) (inverted
     dropout), so the expected value is unchanged; the identity when ``training`` is False.
 
     >>> F.dropout(tg.ones(4), p=0.5).numpy()   # doctest: +SKIP
     array([2., 0., 2., 2.], dtype=float32)
     """
-    return _dropout(input, p, training, input.shape)
+    return _in_place(input, _dropout(input, p, training, input.shape), inplace)
 
 
-def dropout2d(input, p=0.5, training=True):
-    """Zero whole channels of (N, C, H, W) or (C, H, W) input with probability ``p`` and scale
-    the rest by 1 / (1 - p); the identity when ``training`` is False.
+def _feature_dropout(input, p, training, inplace):
+    """Dropout of whole channels of (N, C, ...) input: one draw per (sample, channel)."""
+    if input.ndim < 2:
+        raise ShapeError(f"feature dropout needs a batch and a channel dim, got shape "
+                         f"{input.shape}")
+    mask_shape = input.shape[:2] + (1,) * (input.ndim - 2)
+    return _in_place(input, _dropout(input, p, training, mask_shape), inplace)
+
+
+def dropout1d(input, p=0.5, training=True, inplace=False):
+    """Zero whole channels of (N, C, L) or (C, L) input with probability ``p`` and scale the
+    rest by 1 / (1 - p); the identity when ``training`` is False.
+
+    >>> F.dropout1d(tg.ones(2, 3, 4), p=0.5)[0, :, 0].numpy()   # doctest: +SKIP
+    array([2., 0., 2.], dtype=float32)
+    """
+    if input.ndim not in (2, 3):
+        raise ShapeError(f"dropout1d: expected a 2-D (unbatched) or 3-D (batched) input, got "
+                         f"shape {input.shape}")
+    if input.ndim == 3:
+        return _feature_dropout(input, p, training, inplace)
+    return _in_place(input, _feature_dropout(input.unsqueeze(0), p, training, False).squeeze(0),
+                     inplace)
+
+
+def dropout2d(input, p=0.5, training=True, inplace=False):
+    """Zero whole channels of (N, C, H, W) input with probability ``p`` and scale the rest by
+    1 / (1 - p); the identity when ``training`` is False. As PyTorch 2.x, a 3-D input is taken
+    as (N, C, L) (one draw per row; a warning says so) and other sizes warn that they are
+    deprecated.
 
     >>> F.dropout2d(tg.ones(1, 4, 2, 2), p=0.5)[0, :, 0, 0].numpy()   # doctest: +SKIP
     array([2., 0., 0., 2.], dtype=float32)
     """
-    if input.ndim not in (3, 4):
-        raise ValueError(f"dropout2d: expected input of shape (N, C, H, W) or (C, H, W), got "
-                         f"{input.shape}")
-    return _dropout(input, p, training, input.shape[:-2] + (1, 1))
+    if input.ndim == 3:
+        warnings.warn("dropout2d: a 3-D input is taken as (N, C, L), channel-wise 1-D dropout, as "
+                      "PyTorch does; use dropout1d for that, or add a batch dim to (C, H, W)",
+                      UserWarning, stacklevel=2)
+    elif input.ndim != 4:
+        warnings.warn(f"dropout2d: a {input.ndim}-D input is deprecated (PyTorch expects 3-D or "
+                      f"4-D input); use dropout instead", UserWarning, stacklevel=2)
+    return _feature_dropout(input, p, training, inplace)
+
+
+def dropout3d(input, p=0.5, training=True, inplace=False):
+    """Zero whole channels of (N, C, D, H, W) or (C, D, H, W) input with probability ``p`` and
+    scale the rest by 1 / (1 - p); the identity when ``training`` is False.
+
+    >>> F.dropout3d(tg.ones(1, 2, 2, 2, 2), p=0.5).shape
+    (1, 2, 2, 2, 2)
+    """
+    if input.ndim not in (4, 5):
+        warnings.warn(f"dropout3d: a {input.ndim}-D input is deprecated (PyTorch expects 4-D or "
+                      f"5-D input); use dropout instead", UserWarning, stacklevel=2)
+    if input.ndim == 5:
+        return _feature_dropout(input, p, training, inplace)
+    return _in_place(input, _feature_dropout(input.unsqueeze(0), p, training, False).squeeze(0),
+                     inplace)
 
 
 def _dropout(input, p, training, mask_shape):
@@ -126,9 +530,34 @@ def _dropout(input, p, training, mask_shape):
     p = _check_probability(p)
     if not training or p == 0.0:
         return input
+    if input.dtype.kind != "f" and input.numel() and p != 1.0:
+        raise DTypeError(f"dropout: scaling by 1 / (1 - p) needs a floating-point input, got "
+                         f"{input.dtype}")
     scale = 0.0 if p == 1.0 else 1.0 / (1.0 - p)
     mask = (generator().random(mask_shape) >= p).astype(input.dtype) * input.dtype.type(scale)
     return input * Tensor(mask)
+
+
+_ALPHA_PRIME = _SELU_ALPHA * _SELU_SCALE  # -selu(-inf): where selu saturates
+
+
+def alpha_dropout(input, p=0.5, training=False, inplace=False):
+    """Dropout for SELU networks: dropped elements are set to selu's saturation value and the
+    result is scaled and shifted so mean and variance are kept (PyTorch's constants).
+
+    >>> F.alpha_dropout(tg.ones(3), 0.5, training=False)
+    tensor([1., 1., 1.])
+    """
+    p = _check_probability(p)
+    if not training or p == 0.0 or not input.numel():
+        return input
+    sliding.check_dtype(input, "alpha_dropout", "f")
+    if p == 1.0:
+        return _in_place(input, input * 0.0, inplace)
+    a = 1.0 / np.sqrt((_ALPHA_PRIME ** 2 * p + 1.0) * (1.0 - p))
+    keep = (generator().random(input.shape) >= p).astype(input.dtype)
+    shift = ((keep - 1.0) * _ALPHA_PRIME * a + _ALPHA_PRIME * a * p).astype(input.dtype)
+    return _in_place(input, input * Tensor(keep * input.dtype.type(a)) + Tensor(shift), inplace)
 
 
 def _moments(input, dims):
@@ -149,6 +578,16 @@ def _affine(x, weight, bias, shape=None):
     return x
 
 
+def _normalized_shape(input, normalized_shape, fname):
+    """``normalized_shape`` as a tuple, checked against the input's trailing dims."""
+    shape = (normalized_shape,) if isinstance(normalized_shape, numbers.Integral) \
+        else tuple(normalized_shape)
+    if input.ndim < len(shape) or tuple(input.shape[input.ndim - len(shape):]) != shape:
+        raise ShapeError(f"{fname}: expected input with trailing dimensions {shape}, got "
+                         f"shape {input.shape}")
+    return shape
+
+
 def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
     """Normalise over the last ``len(normalized_shape)`` dimensions, whose sizes must equal
     ``normalized_shape``, then scale by ``weight`` and shift by ``bias``.
@@ -156,11 +595,8 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
     >>> F.layer_norm(tg.Tensor([[1.0, 2.0, 3.0]]), (3,)).numpy().round(4)
     array([[-1.2247,  0.    ,  1.2247]], dtype=float32)
     """
-    shape = (normalized_shape,) if isinstance(normalized_shape, numbers.Integral) \
-        else tuple(normalized_shape)
-    if input.ndim < len(shape) or tuple(input.shape[input.ndim - len(shape):]) != shape:
-        raise ValueError(f"layer_norm: expected input with trailing dimensions {shape}, got "
-                         f"shape {input.shape}")
+    _float_only(input, "layer_norm")
+    shape = _normalized_shape(input, normalized_shape, "layer_norm")
     mean, var = _moments(input, tuple(range(input.ndim - len(shape), input.ndim)))
     return _affine(_normalize(input, mean, var, eps), weight, bias)
 
@@ -179,6 +615,7 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     array([[-1.],
            [ 1.]], dtype=float32)
     """
+    _float_only(input, "batch_norm")
     if input.ndim < 2:
         raise ValueError(f"batch_norm: expected input with a batch and a channel dim, got shape "
                          f"{input.shape}")
@@ -622,7 +1059,7 @@ def adaptive_avg_pool1d(input, output_size):
     """Average (N, C, L) input into ``output_size`` bins; see :func:`adaptive_avg_pool2d`.
 
     >>> F.adaptive_avg_pool1d(tg.Tensor([[[1.0, 2.0, 3.0]]]), 2)
-    tensor([[[1.5000, 2.5000]]])
+    tensor([[[1.5, 2.5]]])
     """
     return _adaptive_pool(input, output_size, 1, "adaptive_avg_pool1d")
 
@@ -723,6 +1160,143 @@ def pad(input, pad, mode="constant", value=None):
     return sliding.pad(input, pad, mode, value)
 
 
+def pixel_shuffle(input, upscale_factor):
+    """Rearrange (*, C·r², H, W) into (*, C, H·r, W·r), r = ``upscale_factor``.
+
+    >>> F.pixel_shuffle(tg.arange(4.0).reshape(1, 4, 1, 1), 2)
+    tensor([[[[0., 1.],
+              [2., 3.]]]])
+    """
+    r = int(upscale_factor)
+    if input.ndim < 3 or r < 1 or input.shape[-3] % (r * r):
+        raise ShapeError(f"pixel_shuffle: expected input (*, C·{r}², H, W), got shape "
+                         f"{input.shape}")
+    *lead, c, h, w = input.shape
+    lead, k = tuple(lead), len(lead)
+    x = input.reshape(lead + (c // (r * r), r, r, h, w))
+    x = x.permute(*range(k), k, k + 3, k + 1, k + 4, k + 2)
+    return x.reshape(lead + (c // (r * r), h * r, w * r))
+
+
+def pixel_unshuffle(input, downscale_factor):
+    """The inverse of :func:`pixel_shuffle`: (*, C, H·r, W·r) into (*, C·r², H, W).
+
+    >>> F.pixel_unshuffle(tg.ones(1, 1, 4, 6), 2).shape
+    (1, 4, 2, 3)
+    """
+    r = int(downscale_factor)
+    if input.ndim < 3 or r < 1 or input.shape[-2] % r or input.shape[-1] % r:
+        raise ShapeError(f"pixel_unshuffle: expected input (*, C, H·{r}, W·{r}), got shape "
+                         f"{input.shape}")
+    *lead, c, h, w = input.shape
+    lead, k = tuple(lead), len(lead)
+    x = input.reshape(lead + (c, h // r, r, w // r, r))
+    x = x.permute(*range(k), k, k + 2, k + 4, k + 1, k + 3)
+    return x.reshape(lead + (c * r * r, h // r, w // r))
+
+
+_INTERPOLATE_DIMS = {"linear": 1, "bilinear": 2, "trilinear": 3}
+
+
+def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corners=None,
+                recompute_scale_factor=None, antialias=False):
+    """Resize the spatial dims of (N, C, *spatial) input to ``size``, or by ``scale_factor``
+    (the size floor(n · scale)). ``mode`` is 'nearest', 'nearest-exact', 'linear' (3-D input),
+    'bilinear' (4-D), 'trilinear' (5-D) or 'area' (adaptive average pooling);
+    ``align_corners=True`` maps the corner pixels onto each other in the linear modes.
+
+    >>> F.interpolate(tg.Tensor([[[1.0, 2.0]]]), scale_factor=2, mode="linear")
+    tensor([[[1.  , 1.25, 1.75, 2.  ]]])
+    """
+    nd = input.ndim - 2
+    if nd < 1 or nd > 3:
+        raise NotImplementedError(f"interpolate: expected a 3-D, 4-D or 5-D input, got shape "
+                                  f"{input.shape}")
+    linear = mode in _INTERPOLATE_DIMS
+    if mode not in ("nearest", "nearest-exact", "area") and not linear:
+        raise NotImplementedError(f"interpolate: mode {mode!r} is not supported (use 'nearest', "
+                                  f"'nearest-exact', 'linear', 'bilinear', 'trilinear' or 'area')")
+    if linear and _INTERPOLATE_DIMS[mode] != nd:
+        raise NotImplementedError(f"interpolate: {mode} mode needs a "
+                                  f"{_INTERPOLATE_DIMS[mode] + 2}-D input, got shape {input.shape}")
+    if align_corners is not None and not linear:
+        raise ValueError("interpolate: align_corners can only be set with the interpolating modes "
+                         "linear, bilinear and trilinear")
+    if antialias:
+        raise NotImplementedError("interpolate: antialias=True is not supported")
+    spatial = input.shape[2:]
+    if (size is None) == (scale_factor is None):
+        raise ValueError("interpolate: give exactly one of size and scale_factor")
+    if size is not None:
+        sizes = sliding.ntuple(size if isinstance(size, numbers.Integral) or len(size) != 1
+                               else size[0], nd, "interpolate", "size", 1)
+        scales = [n / o for n, o in zip(spatial, sizes)]
+    else:
+        factors = (scale_factor,) * nd if isinstance(scale_factor, numbers.Real) else \
+            tuple(scale_factor)
+        if len(factors) != nd or min(factors) <= 0:
+            raise ValueError(f"interpolate: scale_factor must be a positive number or {nd} of "
+                             f"them, got {scale_factor!r}")
+        sizes = tuple(int(np.floor(n * f)) for n, f in zip(spatial, factors))
+        scales = [n / o if recompute_scale_factor else 1.0 / f
+                  for n, o, f in zip(spatial, sizes, factors)]
+    sliding.check_dtype(input, f"interpolate ({mode})", "fu" if mode.startswith("nearest") else "f")
+    if mode == "area":
+        return _adaptive_pool(input, sizes, nd, "interpolate")
+    out = input
+    for i, (n, o, scale) in enumerate(zip(spatial, sizes, scales)):
+        dim = 2 + i
+        if linear:
+            out = _lerp_dim(out, dim, n, o, scale, align_corners)
+        else:
+            dst = np.arange(o, dtype=np.float32) + (0.5 if mode == "nearest-exact" else 0.0)
+            src = np.minimum(np.floor(dst * np.float32(scale)).astype(np.int64), n - 1)
+            out = out[(slice(None),) * dim + (src,)]
+    return out
+
+
+def _lerp_dim(x, dim, n, o, scale, align_corners):
+    """``x`` resampled linearly along ``dim`` from n to o points (PyTorch's source positions)."""
+    dst = np.arange(o, dtype=np.float64)
+    if align_corners:
+        src = dst * ((n - 1) / (o - 1)) if o > 1 else np.zeros(o)
+    else:
+        src = np.maximum((dst + 0.5) * scale - 0.5, 0.0)
+    lo = np.minimum(np.floor(src).astype(np.int64), n - 1)
+    hi = np.minimum(lo + 1, n - 1)
+    frac = (src - lo).astype(x.dtype).reshape((o,) + (1,) * (x.ndim - dim - 1))
+    lead = (slice(None),) * dim
+    below, above = x[lead + (lo,)], x[lead + (hi,)]
+    return below + (above - below) * Tensor(frac)
+
+
+def upsample(input, size=None, scale_factor=None, mode="nearest", align_corners=None):
+    """The old name of :func:`interpolate`.
+
+    >>> F.upsample(tg.ones(1, 1, 2), scale_factor=2).shape
+    (1, 1, 4)
+    """
+    return interpolate(input, size, scale_factor, mode, align_corners)
+
+
+def upsample_nearest(input, size=None, scale_factor=None):
+    """:func:`interpolate` with mode 'nearest'.
+
+    >>> F.upsample_nearest(tg.ones(1, 1, 2, 2), scale_factor=2).shape
+    (1, 1, 4, 4)
+    """
+    return interpolate(input, size, scale_factor, "nearest")
+
+
+def upsample_bilinear(input, size=None, scale_factor=None):
+    """:func:`interpolate` with mode 'bilinear' and ``align_corners=True``.
+
+    >>> F.upsample_bilinear(tg.ones(1, 1, 2, 2), size=3).shape
+    (1, 1, 3, 3)
+    """
+    return interpolate(input, size, scale_factor, "bilinear", align_corners=True)
+
+
 def one_hot(tensor, num_classes=-1):
     """int64 one-hot encoding of class indices, with a trailing dim of ``num_classes`` (inferred
     as max + 1 when -1).
@@ -731,9 +1305,13 @@ def one_hot(tensor, num_classes=-1):
     tensor([[1, 0, 0],
             [0, 0, 1]])
     """
+    if isinstance(tensor, Tensor) and tensor.dtype != np.int64:
+        raise DTypeError(f"one_hot: class indices must be an int64 tensor, got {tensor.dtype}")
     classes = _integer_array(tensor, "one_hot", "class indices")
     if num_classes < 0:
-        num_classes = int(classes.max()) + 1 if classes.size else 0
+        if not classes.size:
+            raise ShapeError("one_hot: cannot infer num_classes from an empty tensor")
+        num_classes = int(classes.max()) + 1
     if classes.size and (classes.min() < 0 or classes.max() >= num_classes):
         raise ValueError(f"one_hot: class indices must be in [0, {num_classes - 1}], got values in "
                          f"[{classes.min()}, {classes.max()}]")
@@ -748,24 +1326,115 @@ def _integer_array(values, fname, what):
     return arr.astype(np.int64, copy=False)
 
 
-def embedding(input, weight, padding_idx=None):
+def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,
+              scale_grad_by_freq=False, sparse=False):
     """Rows of ``weight`` (num_embeddings, dim) picked by the integer indices ``input``; the
     result has shape ``input.shape + (dim,)``. The row ``padding_idx`` receives no gradient.
+    With ``max_norm``, the picked rows whose ``norm_type``-norm exceeds it are first rescaled
+    to that norm in ``weight`` itself (in place, as PyTorch). ``sparse=True`` is accepted and
+    gives the same (dense) gradient.
 
     >>> F.embedding(tg.Tensor([[0, 2]]), tg.randn(5, 3)).shape
     (1, 2, 3)
     """
+    if scale_grad_by_freq:
+        raise NotImplementedError("embedding: scale_grad_by_freq=True is not supported")
     idx = _integer_array(input, "embedding", "indices")
     rows = weight.shape[0]
     if idx.size and (idx.min() < 0 or idx.max() >= rows):
         bad = idx[(idx < 0) | (idx >= rows)].flat[0]
         raise IndexError(f"embedding: index {bad} is out of range for a table of {rows} rows "
                          f"(valid indices are 0..{rows - 1})")
+    if max_norm is not None:
+        _renorm_rows(weight, np.unique(idx), max_norm, norm_type)
     out = weight[idx]
     if padding_idx is not None:
         padding_idx = padding_idx + rows if padding_idx < 0 else padding_idx
         out = where((idx == padding_idx)[..., None], weight.detach()[idx], out)
     return out
+
+
+def _renorm_rows(weight, rows, max_norm, norm_type):
+    """Rescale ``weight[rows]`` in place (not recorded) so no row's norm exceeds ``max_norm``."""
+    if not rows.size:
+        return
+    picked = weight.numpy()[rows]
+    norms = np.linalg.norm(picked, ord=norm_type, axis=1, keepdims=True)
+    scale = np.where(norms > max_norm, max_norm / (norms + 1e-7), 1.0)
+    with no_grad():
+        weight[rows] = (picked * scale).astype(picked.dtype)
+
+
+def _channel_shape(input):
+    """The shape that broadcasts a per-channel (C,) vector over (N, C, *spatial) input."""
+    return (input.shape[1],) + (1,) * (input.ndim - 2)
+
+
+def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
+    """Normalise each of ``num_groups`` groups of channels of (N, C, *) input over its channels
+    and positions, then scale by ``weight`` (C,) and shift by ``bias`` (C,).
+
+    >>> F.group_norm(tg.Tensor([[1.0, 3.0, 0.0, 4.0]]), 2).numpy().round(3)
+    array([[-1.,  1., -1.,  1.]], dtype=float32)
+    """
+    _float_only(input, "group_norm")
+    if input.ndim < 2 or num_groups < 1 or input.shape[1] % num_groups:
+        raise ShapeError(f"group_norm: expected input (N, C, *) with C divisible by num_groups="
+                         f"{num_groups}, got shape {input.shape}")
+    n = input.shape[0]
+    grouped = input.reshape(n, num_groups, int(np.prod(input.shape[1:])) // num_groups)
+    mean, var = _moments(grouped, (2,))
+    out = _normalize(grouped, mean, var, eps).reshape(input.shape)
+    return _affine(out, weight, bias, _channel_shape(input))
+
+
+def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=None,
+                  use_input_stats=True, momentum=0.1, eps=1e-5):
+    """Normalise each channel of each sample of (N, C, *spatial) input over its positions
+    (``use_input_stats``, updating the running statistics with the batch averages when given),
+    or with ``running_mean`` / ``running_var``; then the optional per-channel affine.
+
+    >>> F.instance_norm(tg.Tensor([[[1.0, 3.0], [0.0, 4.0]]])).numpy().round(3)
+    array([[[-1.,  1.],
+            [-1.,  1.]]], dtype=float32)
+    """
+    _float_only(input, "instance_norm")
+    if input.ndim < 3:
+        raise ShapeError(f"instance_norm: expected input (N, C, *spatial), got shape {input.shape}")
+    shape = _channel_shape(input)
+    if not use_input_stats:
+        if running_mean is None or running_var is None:
+            raise ValueError("instance_norm: running_mean and running_var are needed when "
+                             "use_input_stats is False")
+        mean, var = running_mean.reshape(shape), running_var.reshape(shape)
+        return _affine(_normalize(input, mean, var, eps), weight, bias, shape)
+    dims = tuple(range(2, input.ndim))
+    count = int(np.prod(input.shape[2:]))
+    if count <= 1:
+        raise ValueError(f"instance_norm: expected more than 1 spatial element when training, got "
+                         f"input of shape {input.shape}")
+    mean, var = _moments(input, dims)
+    with no_grad():
+        if running_mean is not None:
+            running_mean.mul_(1.0 - momentum).add_(mean.mean((0,) + dims) * momentum)
+        if running_var is not None:
+            unbiased = var.mean((0,) + dims) * (count / (count - 1))
+            running_var.mul_(1.0 - momentum).add_(unbiased * momentum)
+    return _affine(_normalize(input, mean, var, eps), weight, bias, shape)
+
+
+def rms_norm(input, normalized_shape, weight=None, eps=None):
+    """x / sqrt(mean(x²) + eps) over the trailing ``normalized_shape`` dims, times ``weight``;
+    ``eps`` defaults to the dtype's machine epsilon, as PyTorch.
+
+    >>> F.rms_norm(tg.Tensor([[3.0, 4.0]]), (2,)).numpy().round(4)
+    array([[0.8485, 1.1314]], dtype=float32)
+    """
+    _float_only(input, "rms_norm")
+    shape = _normalized_shape(input, normalized_shape, "rms_norm")
+    eps = np.finfo(input.dtype).eps.item() if eps is None else eps
+    dims = tuple(range(input.ndim - len(shape), input.ndim))
+    return _affine(input / ((input * input).mean(dims, keepdim=True) + eps).sqrt(), weight, None)
 
 
 # ---------------------------------------------------------------------------------------------
