@@ -110,10 +110,19 @@ def _float_only(input, fname):
     return input
 
 
-def _nonpositive(input):
-    """min(x, 0): the argument of exp in the negative branches, so the unused branch never
-    overflows (and never turns a zero gradient into nan)."""
-    return input.clamp(max=0.0)
+def _masked(input, cond):
+    """x where ``cond``, else 0 with no gradient: the input of a branch that ``where`` may not
+    pick, so the branch can neither overflow nor turn its zero gradient into nan there."""
+    return P.Where.apply(input, np.zeros((), input.dtype), cond=cond)
+
+
+def _int_scalar(value, dtype, fname):
+    """``value`` as a scalar of integer ``dtype`` (truncated); RuntimeError if it overflows."""
+    info = np.iinfo(dtype)
+    if not info.min <= int(value) <= info.max:
+        raise RuntimeError(f"{fname}: value {value!r} cannot be converted to {dtype} without "
+                           f"overflow")
+    return int(value)
 
 
 def elu(input, alpha=1.0, inplace=False):
@@ -123,7 +132,8 @@ def elu(input, alpha=1.0, inplace=False):
     array([-0.6321,  2.    ], dtype=float32)
     """
     _float_only(input, "elu")
-    out = where(input._array > 0, input, alpha * (_nonpositive(input).exp() - 1.0))
+    negative = input._array <= 0  # nan takes the x branch, as PyTorch
+    out = where(~negative, input, alpha * (_masked(input, negative).exp() - 1.0))
     return _in_place(input, out, inplace)
 
 
@@ -147,7 +157,8 @@ def celu(input, alpha=1.0, inplace=False):
     array([-0.7869,  2.    ], dtype=float32)
     """
     _float_only(input, "celu")
-    out = where(input._array > 0, input, alpha * ((_nonpositive(input) / alpha).exp() - 1.0))
+    negative = input._array <= 0
+    out = where(~negative, input, alpha * ((_masked(input, negative) / alpha).exp() - 1.0))
     return _in_place(input, out, inplace)
 
 
@@ -157,13 +168,14 @@ def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
     >>> F.hardtanh(tg.Tensor([-2.0, 0.5, 3.0]))
     tensor([-1. ,  0.5,  1. ])
     """
-    sliding.check_dtype(input, "hardtanh", "fi")
+    sliding.check_dtype(input, "hardtanh", "fiu")
     if min_val > max_val:
         raise ValueError(f"hardtanh: min_val {min_val} must not exceed max_val {max_val}")
     x = input._array
-    lo, hi = (min_val, max_val) if x.dtype.kind == "f" else (int(min_val), int(max_val))
+    lo, hi = (min_val, max_val) if x.dtype.kind == "f" else (
+        _int_scalar(min_val, x.dtype, "hardtanh"), _int_scalar(max_val, x.dtype, "hardtanh"))
     out = P.Where.apply(input, np.clip(x, lo, hi).astype(x.dtype, copy=False),
-                        cond=(x > lo) & (x < hi))
+                        cond=~((x <= lo) | (x >= hi)))  # nan passes its gradient, as PyTorch
     return _in_place(input, out, inplace)
 
 
@@ -173,9 +185,6 @@ def relu6(input, inplace=False):
     >>> F.relu6(tg.Tensor([-1.0, 3.0, 8.0]))
     tensor([0., 3., 6.])
     """
-    if input.dtype == np.uint8:  # torch has a uint8 kernel for relu6 but not for hardtanh
-        return _in_place(input, input.clamp(max=6), inplace)
-    sliding.check_dtype(input, "relu6", "fi")
     return hardtanh(input, 0.0, 6.0, inplace)
 
 
@@ -186,7 +195,14 @@ def hardsigmoid(input, inplace=False):
     tensor([0. , 0.5, 1. ])
     """
     _float_only(input, "hardsigmoid")
-    return _in_place(input, hardtanh(input + 3.0, 0.0, 6.0) / 6.0, inplace)
+    x = input._array
+    ramp = P.Where.apply(input + 3.0, np.clip(x + 3, 0, 6).astype(x.dtype), cond=(x > -3) & (x < 3))
+    # the value is ramp / 6; the gradient uses 1/6 rounded to float32, as PyTorch's kernel
+    sixth = ramp * _SIXTH_FLOAT32
+    return _in_place(input, (ramp / 6.0).detach() + (sixth - sixth.detach()), inplace)
+
+
+_SIXTH_FLOAT32 = float(np.float32(1.0 / 6.0))
 
 
 def hardswish(input, inplace=False):
@@ -196,7 +212,14 @@ def hardswish(input, inplace=False):
     array([-0.    ,  0.6667,  4.    ], dtype=float32)
     """
     _float_only(input, "hardswish")
-    return _in_place(input, input * hardsigmoid(input), inplace)
+    if input.dtype == np.float16:  # computed in float32, as PyTorch
+        return _in_place(input, hardswish(input.to(np.float32)).to(np.float16), inplace)
+    x = input._array
+    ramp, high = (x >= -3) & (x <= 3), ~(x <= 3)  # nan is "high": value nan, gradient 1
+    middle = _masked(input, ramp)
+    out = where(x < -3, input * 0.0, where(ramp, middle * (middle + 3.0) / 6.0,
+                                           _masked(input, high) * 6.0 / 6.0))
+    return _in_place(input, out, inplace)
 
 
 def softplus(input, beta=1.0, threshold=20.0):
@@ -207,14 +230,16 @@ def softplus(input, beta=1.0, threshold=20.0):
     """
     _float_only(input, "softplus")
     scaled = input * beta
-    return where(scaled._array > threshold, input, _softplus(scaled.clamp(max=threshold)) / beta)
+    linear = scaled._array > threshold
+    return where(linear, input, _softplus(_masked(scaled, ~linear)) / beta)
 
 
 def _softplus(z):
     """log(1 + e^z) without overflow, as z + log(1 + e^-z) for z > 0 (each exp of a
     non-positive number, so neither branch overflows; the gradient at 0 is 1/2)."""
-    positive = z + (1.0 + (-z.clamp(min=0.0)).exp()).log()
-    return where(z._array > 0, positive, (1.0 + _nonpositive(z).exp()).log())
+    up = z._array > 0
+    positive = z + (1.0 + (-_masked(z, up)).exp()).log()
+    return where(up, positive, (1.0 + _masked(z, ~up).exp()).log())
 
 
 def mish(input, inplace=False):
@@ -234,7 +259,7 @@ def softsign(input):
     tensor([-0.75,  0.5 ])
     """
     sliding.check_dtype(input, "softsign", "fiu")
-    return input / (input.abs() + 1.0)
+    return input / (input.abs() + 1)
 
 
 def logsigmoid(input):
@@ -260,6 +285,10 @@ def softmin(input, dim=None, _stacklevel=3, dtype=None):
     """
     if dtype is not None:
         input = input.to(dtype)
+    if input.dtype == np.bool_:
+        raise DTypeError("softmin: negation of a bool tensor is not supported")
+    if not input.numel():
+        return input.clone()
     sliding.check_dtype(input, "softmin", "f")
     return (-input).softmax(_legacy_softmax_dim(input.ndim) if dim is None else dim)
 
@@ -289,11 +318,10 @@ def prelu(input, weight):
     """
     _float_only(input, "prelu")
     if weight.numel() != 1:
-        channel = 1 if input.ndim > 1 else 0
-        if input.ndim == 0 or weight.ndim != 1 or weight.shape[0] != input.shape[channel]:
+        if input.ndim < 2 or weight.ndim != 1 or weight.shape[0] != input.shape[1]:
             raise ShapeError(f"prelu: weight of shape {weight.shape} must have 1 element or one "
-                             f"per channel of input of shape {input.shape}")
-        weight = weight.reshape((-1,) + (1,) * (input.ndim - channel - 1))
+                             f"per channel (dim 1) of input of shape {input.shape}")
+        weight = weight.reshape((-1,) + (1,) * (input.ndim - 2))
     elif weight.ndim:
         weight = weight.reshape(())
     return where(input._array > 0, input, weight * input)
@@ -323,7 +351,8 @@ def softshrink(input, lambd=0.5):
     _float_only(input, "softshrink")
     _check_lambd(lambd, "softshrink")
     x = input._array
-    return where(x > lambd, input - lambd, where(x < -lambd, input + lambd, 0.0))
+    inside = (x >= -lambd) & (x <= lambd)  # nan is outside: value nan, gradient 1
+    return where(inside, 0.0, input - Tensor(np.where(x > 0, lambd, -lambd).astype(x.dtype)))
 
 
 def hardshrink(input, lambd=0.5):
@@ -334,7 +363,7 @@ def hardshrink(input, lambd=0.5):
     """
     _float_only(input, "hardshrink")
     x = input._array
-    return where((x > lambd) | (x < -lambd), input, 0.0)
+    return where((x >= -lambd) & (x <= lambd), 0.0, input)
 
 
 def threshold(input, threshold, value, inplace=False):
@@ -345,12 +374,17 @@ def threshold(input, threshold, value, inplace=False):
     """
     sliding.check_dtype(input, "threshold", "fiu")
     x = input._array
+    if x.dtype.kind != "f":
+        value = _int_scalar(value, x.dtype, "threshold")
     fill = Tensor(np.array(value).astype(x.dtype))
-    return _in_place(input, where(x > threshold, input, fill), inplace)
+    return _in_place(input, where(x <= threshold, fill, input), inplace)
 
 
 def _vector_norm(x, p, dim, keepdim=False):
-    """The p-norm along ``dim``; its gradient at a zero vector is 0, as PyTorch's."""
+    """The p-norm along ``dim``; its gradient at a zero vector is 0, as PyTorch's. float16 is
+    summed in float32 (as PyTorch), so tiny entries do not underflow."""
+    if x.dtype == np.float16:
+        return _vector_norm(x.to(np.float32), p, dim, keepdim).to(np.float16)
     if p == 2:
         return P.Sqrt.apply((x * x).sum(dim, keepdim=keepdim), zero_at_zero=True)
     if p == 1:
@@ -397,8 +431,9 @@ def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
     >>> F.pairwise_distance(tg.Tensor([[0.0, 0.0]]), tg.Tensor([[3.0, 4.0]])).numpy().round(4)
     array([5.], dtype=float32)
     """
+    for x in (x1, x2):
+        sliding.check_dtype(x, "pairwise_distance", "fiu")
     diff = x1 - x2
-    sliding.check_dtype(diff, "pairwise_distance", "fiu")
     if diff.ndim == 0:
         return (diff + eps).abs()
     return _vector_norm(diff + eps, p, diff.ndim - 1, keepdim)
@@ -417,6 +452,8 @@ def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
         raise ValueError(f"cdist: {compute_mode!r} is not a valid compute_mode")
     for name, x in (("x1", x1), ("x2", x2)):
         sliding.check_dtype(x, "cdist", "f")
+        if x.dtype == np.float16:
+            raise UnsupportedDTypeError("cdist: not implemented for dtype float16")
         if x.ndim < 2:
             raise ShapeError(f"cdist: {name} must have at least 2 dims, got shape {x.shape}")
     if x1.shape[-1] != x2.shape[-1]:
@@ -439,9 +476,11 @@ def bilinear(input1, input2, weight, bias=None):
         raise ShapeError(f"bilinear: expected inputs (..., {weight.shape[1:2]}) and (..., "
                          f"{weight.shape[2:]}) for weight (out, in1, in2), got {input1.shape}, "
                          f"{input2.shape} and weight {weight.shape}")
+    sliding.check_dtype(input1, "bilinear", "fiu")
     out_features, in1, in2 = weight.shape
     mixed = input1 @ weight.permute(1, 0, 2).reshape(in1, out_features * in2)
-    out = (mixed.reshape(mixed.shape[:-1] + (out_features, in2)) * input2.unsqueeze(-2)).sum(-1)
+    out = (mixed.reshape(mixed.shape[:-1] + (out_features, in2)) * input2.unsqueeze(-2))
+    out = out.sum(-1).to(input1.dtype)
     return out if bias is None else out + bias
 
 
@@ -711,7 +750,7 @@ def _check_conv(input, weight, bias, groups, nd, fname, transposed=False):
         if x.dtype.kind != "f" and x.dtype != np.int64:
             raise UnsupportedDTypeError(f"{fname}: not implemented for dtype {x.dtype}")
     else:
-        sliding.check_dtype(x, fname, "fiu")
+        sliding.check_dtype(x, fname, "fiu", empty_ok=True)
     if weight.ndim != nd + 2:
         raise ShapeError(f"{fname}: expected a {nd + 2}-D weight, got shape {weight.shape}")
     if min(weight.shape[2:]) < 1:
@@ -738,6 +777,9 @@ def _conv(input, weight, bias, stride, padding, dilation, groups, nd, fname):
     x, unbatch = _check_conv(input, weight, bias, groups, nd, fname)
     stride = sliding.ntuple(stride, nd, fname, "stride", 1)
     dilation = sliding.ntuple(dilation, nd, fname, "dilation", 1)
+    if max(dilation) > 1 and x.dtype.kind in "iu" and x.dtype != np.int64 and x.numel():
+        raise UnsupportedDTypeError(f"{fname}: dilated convolution is not implemented for dtype "
+                                    f"{x.dtype}")
     pads = _conv_padding(padding, weight.shape[2:], stride, dilation, fname)
     return unbatch(_convolve(x, weight, bias, stride, pads, dilation, groups, fname))
 
@@ -897,7 +939,12 @@ def _max_pool(input, kernel_size, stride, padding, dilation, ceil_mode, return_i
         return unbatch(P.MaxPool2d.apply(x, window=window))
     lowest = -np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min
     cols, out_shape = _pool_windows(x, kernel, stride, padding, dilation, ceil_mode, lowest, fname)
-    out, best = sliding.first_max(cols, 2)
+    key = None
+    if x.dtype.kind != "f":  # padding must lose every tie: decide on float64 copies
+        with no_grad():
+            key = _pool_windows(Tensor(x.numpy().astype(np.float64)), kernel, stride, padding,
+                                dilation, ceil_mode, -np.inf, fname)[0].numpy()
+    out, best = sliding.first_max(cols, 2, key)
     if not return_indices:
         return unbatch(out)
     offsets = np.array(list(itertools.product(*(range(k) for k in kernel))), dtype=np.int64)
@@ -914,7 +961,7 @@ def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     tensor([[[3., 5., 4.]]])
     """
     return _max_pool(input, kernel_size, stride, padding, dilation, ceil_mode, return_indices, 1,
-                     "max_pool1d", kinds="f")
+                     "max_pool1d", kinds="fiu" if return_indices else "f")
 
 
 def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
@@ -1005,6 +1052,8 @@ def avg_pool3d(input, kernel_size, stride=None, padding=0, ceil_mode=False, coun
     >>> F.avg_pool3d(tg.ones(1, 1, 4, 4, 4), 2).shape
     (1, 1, 2, 2, 2)
     """
+    if input.dtype == np.float16:
+        raise UnsupportedDTypeError("avg_pool3d: not implemented for dtype float16")
     return _avg_pool(input, kernel_size, stride, padding, ceil_mode, count_include_pad,
                      divisor_override, 3, "avg_pool3d", kinds="f")
 
@@ -1024,13 +1073,17 @@ def _adaptive_pool(input, output_size, nd, fname, return_indices=None):
     """Bin i of n over a length L covers [floor(i·L/n), ceil((i+1)·L/n)), as PyTorch; mean of
     each bin, or (when ``return_indices`` is not None) its maximum."""
     x, unbatch = sliding.batched(input, nd, fname)
-    if x.numel() or x.dtype.kind == "f":
-        sliding.check_dtype(x, fname, "f")
+    sliding.check_dtype(x, fname, "f", empty_ok=return_indices is None)
     spatial = x.shape[2:]
     if min(spatial, default=1) < 1:
         raise ShapeError(f"{fname}: expected non-empty spatial dims, got input of shape "
                          f"{input.shape}")
     size = _adaptive_size(output_size, spatial, fname)
+    n, c = x.shape[:2]
+    if not x.numel():  # no values to pool (an empty batch): an empty result of any dtype
+        out = x.reshape((n, c) + (1,) * nd).expand((n, c) + size)
+        return unbatch(out) if not return_indices else (unbatch(out), unbatch(
+            Tensor(np.zeros(out.shape, np.int64))))
     if all(o and n % o == 0 for n, o in zip(spatial, size)):  # equal bins: one pooling op
         kernel = tuple(n // o for n, o in zip(spatial, size))
         if return_indices is None:
@@ -1048,7 +1101,6 @@ def _adaptive_pool(input, output_size, nd, fname, return_indices=None):
         values.append(value)
         local = np.unravel_index(best, tuple(b - a for a, b in box))
         indices.append(_flat_indices(spatial, [c + a for c, (a, _) in zip(local, box)]))
-    n, c = x.shape[:2]
     out = stack(values, 2).reshape((n, c) + size) if values else x.reshape(n, c, *size)
     if not return_indices:
         return unbatch(out)
@@ -1212,18 +1264,6 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
     if nd < 1 or nd > 3:
         raise NotImplementedError(f"interpolate: expected a 3-D, 4-D or 5-D input, got shape "
                                   f"{input.shape}")
-    linear = mode in _INTERPOLATE_DIMS
-    if mode not in ("nearest", "nearest-exact", "area") and not linear:
-        raise NotImplementedError(f"interpolate: mode {mode!r} is not supported (use 'nearest', "
-                                  f"'nearest-exact', 'linear', 'bilinear', 'trilinear' or 'area')")
-    if linear and _INTERPOLATE_DIMS[mode] != nd:
-        raise NotImplementedError(f"interpolate: {mode} mode needs a "
-                                  f"{_INTERPOLATE_DIMS[mode] + 2}-D input, got shape {input.shape}")
-    if align_corners is not None and not linear:
-        raise ValueError("interpolate: align_corners can only be set with the interpolating modes "
-                         "linear, bilinear and trilinear")
-    if antialias:
-        raise NotImplementedError("interpolate: antialias=True is not supported")
     spatial = input.shape[2:]
     if (size is None) == (scale_factor is None):
         raise ValueError("interpolate: give exactly one of size and scale_factor")
@@ -1240,7 +1280,24 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
         sizes = tuple(int(np.floor(n * f)) for n, f in zip(spatial, factors))
         scales = [n / o if recompute_scale_factor else 1.0 / f
                   for n, o, f in zip(spatial, sizes, factors)]
-    sliding.check_dtype(input, f"interpolate ({mode})", "fu" if mode.startswith("nearest") else "f")
+    linear = mode in _INTERPOLATE_DIMS
+    if mode not in ("nearest", "nearest-exact", "area") and not linear:
+        raise NotImplementedError(f"interpolate: mode {mode!r} is not supported (use 'nearest', "
+                                  f"'nearest-exact', 'linear', 'bilinear', 'trilinear' or 'area')")
+    if linear and _INTERPOLATE_DIMS[mode] != nd:
+        raise NotImplementedError(f"interpolate: {mode} mode needs a "
+                                  f"{_INTERPOLATE_DIMS[mode] + 2}-D input, got shape {input.shape}")
+    if align_corners is not None and not linear:
+        raise ValueError("interpolate: align_corners can only be set with the interpolating modes "
+                         "linear, bilinear and trilinear")
+    if antialias:
+        raise NotImplementedError("interpolate: antialias=True is not supported")
+    if linear and input.dtype == np.float16:  # weights applied in float32, as PyTorch
+        return interpolate(input.to(np.float32), sizes if size is not None else None,
+                           None if size is not None else scale_factor, mode, align_corners,
+                           recompute_scale_factor).to(np.float16)
+    sliding.check_dtype(input, f"interpolate ({mode})", "fu" if mode.startswith("nearest") else "f",
+                        empty_ok=mode == "area")
     if mode == "area":
         return _adaptive_pool(input, sizes, nd, "interpolate")
     out = input
@@ -1313,7 +1370,7 @@ def one_hot(tensor, num_classes=-1):
             raise ShapeError("one_hot: cannot infer num_classes from an empty tensor")
         num_classes = int(classes.max()) + 1
     if classes.size and (classes.min() < 0 or classes.max() >= num_classes):
-        raise ValueError(f"one_hot: class indices must be in [0, {num_classes - 1}], got values in "
+        raise ShapeError(f"one_hot: class indices must be in [0, {num_classes - 1}], got values in "
                          f"[{classes.min()}, {classes.max()}]")
     return Tensor((classes[..., None] == np.arange(num_classes)).astype(np.int64))
 

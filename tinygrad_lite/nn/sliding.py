@@ -38,10 +38,11 @@ def ntuple(value, n, fname, name, minimum):
     return tuple(int(v) for v in items)
 
 
-def check_dtype(input, fname, kinds):
+def check_dtype(input, fname, kinds, empty_ok=False):
     """Refuse ``input`` unless its dtype kind is in ``kinds`` ('f' floats, 'i' signed ints, 'u'
-    uint8, 'b' bool), as PyTorch refuses a dtype it has no kernel for."""
-    if input.dtype.kind not in kinds:
+    uint8, 'b' bool), as PyTorch refuses a dtype it has no kernel for (``empty_ok``: except an
+    empty input, which some of its ops return before choosing a kernel)."""
+    if input.dtype.kind not in kinds and not (empty_ok and not input.numel()):
         raise UnsupportedDTypeError(f"{fname}: not implemented for dtype {input.dtype}")
 
 
@@ -135,8 +136,9 @@ def windows(x, kernel, stride, dilation, out_shape):
     return stack(views, 2)
 
 
-def first_max(x, dim):
+def first_max(x, dim, key=None):
     """Maximum along ``dim`` and its (first) index; the gradient goes to that element only, as
-    PyTorch's pooling does. NaN counts as the maximum."""
-    index = np.expand_dims(np.argmax(x.numpy(), axis=dim), dim)
+    PyTorch's pooling does. NaN counts as the maximum. ``key`` (an array of x's shape) decides
+    instead of x's values where they cannot (integer padding)."""
+    index = np.expand_dims(np.argmax(x.numpy() if key is None else key, axis=dim), dim)
     return x.gather(dim, index).squeeze(dim), index.squeeze(dim)
