@@ -34,34 +34,41 @@ def _affine_parameters(module, shape, affine, dtype, bias=True):
         module.register_parameter("bias", None)
 
 
+def _reset_affine(module):
+    """Weight 1 and bias 0, those that exist."""
+    if module.weight is not None:
+        init.ones_(module.weight)
+    if module.bias is not None:
+        init.zeros_(module.bias)
+
+
 class GroupNorm(Module):
     """Normalise each of ``num_groups`` groups of channels of (N, C, *) input, then a
     per-channel scale ``weight`` (ones) and shift ``bias`` (zeros) when ``affine``.
 
     >>> GroupNorm(3, 6)
-    GroupNorm(3, 6, eps=1e-05, affine=True)
+    GroupNorm(3, 6, eps=1e-05, affine=True, bias=True)
     """
 
-    def __init__(self, num_groups, num_channels, eps=1e-5, affine=True, dtype=None):
+    def __init__(self, num_groups, num_channels, eps=1e-5, affine=True, dtype=None, *, bias=True):
         super().__init__()
         if num_groups < 1 or num_channels % num_groups:
             raise ValueError(f"GroupNorm: num_channels={num_channels} must be divisible by "
                              f"num_groups={num_groups}")
         self.num_groups, self.num_channels, self.eps, self.affine = (num_groups, num_channels,
                                                                      eps, affine)
-        _affine_parameters(self, (num_channels,), affine, dtype)
+        _affine_parameters(self, (num_channels,), affine, dtype, bias)
 
     def reset_parameters(self):
         """Weight 1, bias 0."""
-        if self.affine:
-            init.ones_(self.weight)
-            init.zeros_(self.bias)
+        _reset_affine(self)
 
     def forward(self, input):
         return F.group_norm(input, self.num_groups, self.weight, self.bias, self.eps)
 
     def extra_repr(self):
-        return f"{self.num_groups}, {self.num_channels}, eps={self.eps}, affine={self.affine}"
+        return (f"{self.num_groups}, {self.num_channels}, eps={self.eps}, affine={self.affine}, "
+                f"bias={self.bias is not None}")
 
 
 class _InstanceNorm(Module):
@@ -70,11 +77,11 @@ class _InstanceNorm(Module):
     nd = 1
 
     def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=False,
-                 track_running_stats=False, dtype=None):
+                 track_running_stats=False, dtype=None, *, bias=True):
         super().__init__()
         self.num_features, self.eps, self.momentum = num_features, eps, momentum
         self.affine, self.track_running_stats = affine, track_running_stats
-        _affine_parameters(self, (num_features,), affine, dtype)
+        _affine_parameters(self, (num_features,), affine, dtype, bias)
         if track_running_stats:
             self.register_buffer("running_mean", Tensor(_full((num_features,), dtype, 0.0)))
             self.register_buffer("running_var", Tensor(_full((num_features,), dtype, 1.0)))
@@ -89,9 +96,7 @@ class _InstanceNorm(Module):
             init.zeros_(self.running_mean)
             init.ones_(self.running_var)
             init.zeros_(self.num_batches_tracked)
-        if self.affine:
-            init.ones_(self.weight)
-            init.zeros_(self.bias)
+        _reset_affine(self)
 
     def forward(self, input):
         name, nd = type(self).__name__, self.nd
@@ -114,7 +119,8 @@ class _InstanceNorm(Module):
 
     def extra_repr(self):
         return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "
-                f"affine={self.affine}, track_running_stats={self.track_running_stats}")
+                f"affine={self.affine}, bias={self.bias is not None}, "
+                f"track_running_stats={self.track_running_stats}")
 
 
 class InstanceNorm1d(_InstanceNorm):

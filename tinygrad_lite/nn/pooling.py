@@ -9,6 +9,7 @@ Each stores its settings and calls ``nn.functional``.
 """
 from . import functional as F
 from .module import Module
+from .sliding import ntuple
 
 __all__ = ["MaxPool1d", "MaxPool2d", "MaxPool3d", "AvgPool1d", "AvgPool2d", "AvgPool3d",
            "MaxUnpool1d", "MaxUnpool2d", "AdaptiveAvgPool1d", "AdaptiveAvgPool2d",
@@ -90,7 +91,10 @@ class AvgPool1d(_AvgPool):
 
     def __init__(self, kernel_size, stride=None, padding=0, ceil_mode=False,
                  count_include_pad=True):
-        super().__init__(kernel_size, stride, padding, ceil_mode, count_include_pad)
+        kernel_size = ntuple(kernel_size, 1, "AvgPool1d", "kernel_size", 1)
+        stride = kernel_size if stride is None else ntuple(stride, 1, "AvgPool1d", "stride", 1)
+        super().__init__(kernel_size, stride, ntuple(padding, 1, "AvgPool1d", "padding", 0),
+                         ceil_mode, count_include_pad)
 
     def forward(self, input):
         return F.avg_pool1d(input, self.kernel_size, self.stride, self.padding, self.ceil_mode,
@@ -118,10 +122,15 @@ class AvgPool3d(_AvgPool):
 
 
 class _MaxUnpool(Module):
+    nd = 2
+
     def __init__(self, kernel_size, stride=None, padding=0):
         super().__init__()
-        self.kernel_size, self.padding = kernel_size, padding
-        self.stride = kernel_size if stride is None else stride
+        name = type(self).__name__
+        self.kernel_size = ntuple(kernel_size, self.nd, name, "kernel_size", 1)
+        self.stride = self.kernel_size if stride is None else ntuple(stride, self.nd, name,
+                                                                     "stride", 1)
+        self.padding = ntuple(padding, self.nd, name, "padding", 0)
 
     def forward(self, input, indices, output_size=None):
         return self.function(input, indices, self.kernel_size, self.stride, self.padding,
@@ -139,7 +148,7 @@ class MaxUnpool1d(_MaxUnpool):
     tensor([[[0., 3., 2., 0.]]])
     """
 
-    function = staticmethod(F.max_unpool1d)
+    nd, function = 1, staticmethod(F.max_unpool1d)
 
 
 class MaxUnpool2d(_MaxUnpool):
