@@ -755,7 +755,8 @@ def _check_conv(input, weight, bias, groups, nd, fname, transposed=False):
         raise ShapeError(f"{fname}: expected a {nd + 2}-D weight, got shape {weight.shape}")
     if min(weight.shape[2:]) < 1:
         raise ShapeError(f"{fname}: kernel_size must be >= 1, got {weight.shape[2:]}")
-    if isinstance(groups, bool) or not isinstance(groups, numbers.Integral) or groups < 1:
+    if type(groups) is not int and (isinstance(groups, bool)
+                                    or not isinstance(groups, numbers.Integral)) or groups < 1:
         raise ValueError(f"{fname}: groups must be a positive int, got {groups!r}")
     if weight.shape[0] % groups:
         raise ShapeError(f"{fname}: groups={groups} must divide dim 0 of weight {weight.shape}")

@@ -24,6 +24,11 @@ def ntuple(value, n, fname, name, minimum):
     >>> ntuple(3, 2, "conv2d", "stride", 1), ntuple([1, 2, 1], 3, "conv3d", "stride", 1)
     ((3, 3), (1, 2, 1))
     """
+    if type(value) is int and value >= minimum:  # the common cases, quickly
+        return (value,) * n
+    if type(value) is tuple and len(value) == n and all(type(v) is int and v >= minimum
+                                                        for v in value):
+        return value
     if isinstance(value, numbers.Integral) and not isinstance(value, bool):
         items = (int(value),) * n
     else:
