@@ -312,6 +312,13 @@ def _module_pairs():
         ("Softplus", nn.Softplus(2.0, 3.0), tnn.Softplus(2.0, 3.0), [(3, 4)]),
         ("GLU", nn.GLU(0), tnn.GLU(0), [(4, 3)]),
         ("Softmin", nn.Softmin(1), tnn.Softmin(1), [(3, 4)]),
+        ("ReflectionPad2d", nn.ReflectionPad2d((2, 1, 0, 2)), tnn.ReflectionPad2d((2, 1, 0, 2)),
+         [(1, 2, 3, 4)]),
+        ("ReplicationPad1d", nn.ReplicationPad1d(3), tnn.ReplicationPad1d(3), [(2, 3)]),
+        ("CircularPad3d", nn.CircularPad3d(1), tnn.CircularPad3d(1), [(1, 1, 2, 3, 2)]),
+        ("ConstantPad2d", nn.ConstantPad2d((1, 0, 2, 1), -1.5), tnn.ConstantPad2d((1, 0, 2, 1), -1.5),
+         [(2, 3, 3)]),
+        ("ZeroPad1d", nn.ZeroPad1d(2), tnn.ZeroPad1d(2), [(2, 3)]),
     ]
 
 

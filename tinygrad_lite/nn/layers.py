@@ -26,7 +26,10 @@ from .module import Module, Parameter
 __all__ = ["Linear", "Flatten", "Dropout", "Dropout2d", "BatchNorm1d", "BatchNorm2d",
            "LayerNorm", "Embedding", "Dropout1d", "Dropout3d", "AlphaDropout", "Unflatten",
            "Bilinear", "PixelShuffle", "PixelUnshuffle", "Upsample", "UpsamplingNearest2d",
-           "UpsamplingBilinear2d"]
+           "UpsamplingBilinear2d", "ZeroPad1d", "ZeroPad2d", "ConstantPad1d", "ConstantPad2d",
+           "ConstantPad3d", "ReflectionPad1d", "ReflectionPad2d", "ReflectionPad3d",
+           "ReplicationPad1d", "ReplicationPad2d", "ReplicationPad3d", "CircularPad1d",
+           "CircularPad2d", "CircularPad3d"]
 
 
 def _filled(shape, dtype, fill=0.0):
@@ -491,3 +494,109 @@ class UpsamplingBilinear2d(Upsample):
 
     def __init__(self, size=None, scale_factor=None):
         super().__init__(size, scale_factor, "bilinear", align_corners=True)
+
+
+class _Pad(Module):
+    """What the padding layers share: ``padding`` (an int for every side, or F.pad's tuple of
+    2·nd sizes, last dim first) and the mode (the Reflection, Replication and Circular layers
+    are made by :func:`_pad_layer`).
+
+    >>> ReflectionPad2d(1)(tg.ones(1, 2, 2)).shape
+    (1, 4, 4)
+    """
+
+    nd, mode = 1, "constant"
+
+    def __init__(self, padding, value=0.0):
+        super().__init__()
+        sides = 2 * self.nd
+        self.padding = (padding,) * sides if isinstance(padding, numbers.Integral) \
+            else tuple(padding)
+        if len(self.padding) != sides:
+            raise ValueError(f"{type(self).__name__}: padding must be an int or {sides} ints, got "
+                             f"{padding!r}")
+        self.value = value
+
+    def forward(self, input):
+        if self.mode == "constant":
+            return F.pad(input, self.padding, "constant", self.value)
+        return F.pad(input, self.padding, self.mode)
+
+    def extra_repr(self):
+        return str(self.padding)
+
+
+class _ConstantPad(_Pad):
+    def extra_repr(self):
+        return f"padding={self.padding}, value={self.value}"
+
+
+def _pad_layer(name, nd, mode, base=_Pad):
+    doc = (f"Pad the last {nd} dim{'s' if nd > 1 else ''} with F.pad's mode {mode!r} "
+           f"(``padding``: an int for every side, or {2 * nd} sizes, last dim first).")
+    return type(name, (base,), {"nd": nd, "mode": mode, "__doc__": doc,
+                                "__module__": __name__})
+
+
+class ZeroPad1d(_Pad):
+    """Pad the last dim with zeros.
+
+    >>> ZeroPad1d((1, 2))(tg.ones(1, 2, 3)).shape
+    (1, 2, 6)
+    """
+
+    nd = 1
+
+    def __init__(self, padding):
+        super().__init__(padding, 0.0)
+
+
+class ZeroPad2d(ZeroPad1d):
+    """Pad the last two dims with zeros.
+
+    >>> ZeroPad2d((1, 0, 2, 1))(tg.ones(1, 2, 3)).shape
+    (1, 5, 4)
+    """
+
+    nd = 2
+
+
+class ConstantPad1d(_ConstantPad):
+    """Pad the last dim with ``value``.
+
+    >>> ConstantPad1d(1, 3.5)(tg.zeros(1, 2))
+    tensor([[3.5, 0. , 0. , 3.5]])
+    """
+
+    nd = 1
+
+
+class ConstantPad2d(ConstantPad1d):
+    """Pad the last two dims with ``value``.
+
+    >>> ConstantPad2d(1, 3.5)(tg.zeros(1, 2, 2)).shape
+    (1, 4, 4)
+    """
+
+    nd = 2
+
+
+class ConstantPad3d(ConstantPad1d):
+    """Pad the last three dims with ``value``.
+
+    >>> ConstantPad3d(1, 0.0)(tg.zeros(1, 2, 2, 2)).shape
+    (1, 4, 4, 4)
+    """
+
+    nd = 3
+
+
+ReflectionPad1d = _pad_layer("ReflectionPad1d", 1, "reflect")
+ReflectionPad2d = _pad_layer("ReflectionPad2d", 2, "reflect")
+ReflectionPad3d = _pad_layer("ReflectionPad3d", 3, "reflect")
+ReplicationPad1d = _pad_layer("ReplicationPad1d", 1, "replicate")
+ReplicationPad2d = _pad_layer("ReplicationPad2d", 2, "replicate")
+ReplicationPad3d = _pad_layer("ReplicationPad3d", 3, "replicate")
+CircularPad1d = _pad_layer("CircularPad1d", 1, "circular")
+CircularPad2d = _pad_layer("CircularPad2d", 2, "circular")
+CircularPad3d = _pad_layer("CircularPad3d", 3, "circular")
