@@ -141,7 +141,7 @@ _SELU_ALPHA, _SELU_SCALE = 1.6732632423543772848170429916717, 1.0507009873554804
 
 
 def selu(input, inplace=False):
-    """scale · elu(x, alpha) with the self-normalising constants (alpha ≈ 1.6733, scale ≈ 1.0507).
+    """scale · elu(x, alpha) with the self-normalising constants alpha ≈ 1.6733, scale ≈ 1.0507.
 
     >>> F.selu(tg.Tensor([1.0])).numpy().round(4)
     array([1.0507], dtype=float32)
@@ -697,7 +697,8 @@ def _conv_padding(padding, kernel, stride, dilation, fname):
     if padding == "same":
         if any(s != 1 for s in stride):
             raise ShapeError(f"{fname}: padding='same' needs stride 1, got stride {stride}")
-        return [(d * (k - 1) // 2, d * (k - 1) - d * (k - 1) // 2) for k, d in zip(kernel, dilation)]
+        spans = [d * (k - 1) for k, d in zip(kernel, dilation)]
+        return [(s // 2, s - s // 2) for s in spans]  # the extra one on the right
     if isinstance(padding, str):
         raise ValueError(f"{fname}: padding must be 'valid', 'same', an int or a tuple of ints, "
                          f"got {padding!r}")
@@ -851,7 +852,8 @@ def _conv_transpose(input, weight, bias, stride, padding, output_padding, groups
         x = _dim_padding(x, dim, edge, edge + op - (s - 1) * (n > 0))
     c_in, c_out = weight.shape[0] // groups, weight.shape[1]
     w = weight.reshape((groups, c_in, c_out) + kernel).transpose(1, 2)
-    w = w.reshape((groups * c_out, c_in) + kernel)[(slice(None),) * 2 + (slice(None, None, -1),) * nd]
+    flip = (slice(None),) * 2 + (slice(None, None, -1),) * nd
+    w = w.reshape((groups * c_out, c_in) + kernel)[flip]
     out = _convolve(x, w, bias, (1,) * nd, [(0, 0)] * nd, dilation, groups, fname)
     return unbatch(out)
 
@@ -912,7 +914,8 @@ def _pool_windows(x, kernel, stride, padding, dilation, ceil_mode, value, fname)
     the right as far as the last window reaches), and the output shape."""
     pads = [(p, p) for p in padding]
     out_shape = _out_shape(x, kernel, stride, pads, dilation, fname, ceil_mode)
-    reach = [(o - 1) * s + d * (k - 1) + 1 for o, s, d, k in zip(out_shape, stride, dilation, kernel)]
+    reach = [(o - 1) * s + d * (k - 1) + 1
+             for o, s, d, k in zip(out_shape, stride, dilation, kernel)]
     pads = [(p, max(p, r - n - p)) for p, r, n in zip(padding, reach, x.shape[2:])]
     if any(lo or hi for lo, hi in pads):
         x = x.pad(_flat_padding(pads), value)
