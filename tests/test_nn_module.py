@@ -404,7 +404,7 @@ def test_repr_matches_pytorch_layout():
         "Sequential(\n"
         "  (0): Linear(in_features=784, out_features=256, bias=True)\n"
         "  (1): ReLU()\n"
-        "  (2): Dropout(p=0.2)\n"
+        "  (2): Dropout(p=0.2, inplace=False)\n"
         "  (3): Sequential(\n"
         "    (0): Linear(in_features=256, out_features=10, bias=True)\n"
         "  )\n"
@@ -434,7 +434,7 @@ def test_repr_with_extra_repr_and_children_and_module_list_runs():
 def test_layer_reprs():
     assert repr(nn.BatchNorm1d(3)) == \
         "BatchNorm1d(3, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True)"
-    assert repr(nn.LayerNorm(4)) == "LayerNorm((4,), eps=1e-05, elementwise_affine=True)"
+    assert repr(nn.LayerNorm(4)) == "LayerNorm((4,), eps=1e-05, elementwise_affine=True, bias=True)"
     assert repr(nn.Embedding(10, 3, padding_idx=0)) == "Embedding(10, 3, padding_idx=0)"
     assert repr(nn.Embedding(10, 3)) == "Embedding(10, 3)"
     assert repr(nn.Flatten()) == "Flatten(start_dim=1, end_dim=-1)"

@@ -31,10 +31,12 @@ half, float, double, long = float16, float32, float64, int64  # noqa: A001
 
 from . import data, linalg, nn, optim  # noqa: E402  (built on the names above)
 from . import utils  # noqa: E402
+from .nn.functional import cdist  # noqa: E402
 from .serialization import load, save  # noqa: E402
 
 __all__ = (["Tensor", "ShapeError", "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled",
             "inference_mode", "is_inference_mode_enabled", "manual_seed", "gradcheck",
             "gradgradcheck", "GradcheckError", "autograd", "primitives", "save", "load", "nn",
-            "optim", "data", "linalg", "utils", "is_anomaly_enabled", "is_anomaly_check_nan_enabled"]
+            "optim", "data", "linalg", "utils", "is_anomaly_enabled", "is_anomaly_check_nan_enabled",
+            "cdist"]
            + _creation_all + ops.__all__)

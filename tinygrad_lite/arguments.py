@@ -1,8 +1,6 @@
 """Argument checks and normalisation shared by the ops, creation functions and layers."""
 import numbers
 
-import numpy as np
-
 __all__ = ["ShapeError", "DTypeError", "UnsupportedDTypeError", "normalize_dims", "reduce_dims", "shape_from_args", "int_pair",
            "can_cast"]
 

@@ -15,7 +15,7 @@ import numpy as np
 
 from .. import primitives as P
 from ..arguments import DTypeError, ShapeError, UnsupportedDTypeError, can_cast, reduce_dims
-from ..grad_mode import is_grad_enabled, no_grad
+from ..grad_mode import is_grad_enabled
 from ..tensor import Tensor
 from .operands import as_tensor, binary_operands, cast_operand, result_type, to_float
 

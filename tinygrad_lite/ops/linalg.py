@@ -19,7 +19,7 @@ import numpy as np
 from .. import primitives as P
 from ..arguments import DTypeError, ShapeError, UnsupportedDTypeError, normalize_dims
 from ..tensor import Function, Tensor
-from .operands import as_tensor, is_float, to_float
+from .operands import as_tensor, is_float
 
 __all__ = ["mm", "bmm", "mv", "dot", "vdot", "outer", "ger", "inner", "addmm", "addmv", "addbmm",
            "baddbmm", "einsum", "tensordot", "kron", "matrix_power", "chain_matmul", "cross",
