@@ -21,7 +21,7 @@ import warnings
 
 import numpy as np
 
-from . import engine, grad_mode, rng
+from . import dtypes, engine, grad_mode
 from .arguments import DTypeError, ShapeError
 
 __all__ = ["Tensor", "Function"]
@@ -358,14 +358,6 @@ class Tensor:
         """Copy ``src`` (Tensor or array, broadcastable) into this tensor in place."""
         return self._assign("copy_", src._array if isinstance(src, Tensor) else src)
 
-    def uniform_(self, a=0.0, b=1.0):
-        """Fill in place with samples from U(a, b) drawn from the global generator."""
-        return self._assign("uniform_", rng.generator().uniform(a, b, self.shape))
-
-    def normal_(self, mean=0.0, std=1.0):
-        """Fill in place with samples from N(mean, std²) drawn from the global generator."""
-        return self._assign("normal_", rng.generator().normal(mean, std, self.shape))
-
 
 _wrap = Tensor._wrap
 
@@ -377,6 +369,8 @@ _wrap = Tensor._wrap
 def _as_array(data, dtype):
     """Convert user data to an ndarray with PyTorch's dtype rules."""
     if dtype is not None and not isinstance(data, (Tensor, np.ndarray)):
+        if dtype.kind in "iu" and not isinstance(data, np.generic):
+            return _int_array(data, dtype)
         try:
             return np.array(data, dtype=dtype)
         except (ValueError, TypeError) as e:
@@ -390,19 +384,41 @@ def _as_array(data, dtype):
     elif isinstance(data, numbers.Integral):
         arr = np.array(data, dtype=np.int64)
     elif isinstance(data, float):
-        arr = np.array(data, dtype=np.float32)
+        arr = np.array(data, dtype=dtypes.default_float())
     else:
         try:
             arr = np.array(data)
         except ValueError as e:
             raise ValueError(f"Tensor: cannot build a tensor from ragged or mixed data: {e}") from None
         if arr.dtype == np.float64:
-            arr = arr.astype(np.float32)
+            arr = arr.astype(dtypes.default_float(), copy=False)
         elif arr.dtype.kind not in "biufc":
             raise TypeError(f"Tensor: cannot build a tensor from elements of type {arr.dtype}")
     if dtype is not None and arr.dtype != dtype:
         arr = arr.astype(dtype)
     return arr
+
+
+def _int_array(data, dtype):
+    """Python data as an integer array, refusing values out of the type's range as PyTorch does
+    (floats truncate toward zero; negative ints wrap into unsigned types)."""
+    try:
+        arr = np.array(data)
+    except ValueError as e:
+        raise ValueError(f"Tensor: cannot build a {dtype} tensor from this data: {e}") from None
+    if arr.dtype.kind not in "biuf":
+        raise TypeError(f"Tensor: cannot build a {dtype} tensor from elements of type {arr.dtype}")
+    info = np.iinfo(dtype)
+    if arr.dtype.kind in "biu":
+        low = -2 ** 63 if dtype.kind == "u" else info.min  # negative ints wrap into unsigned types
+        bad = (arr < low) | (arr > info.max)
+    else:
+        with np.errstate(invalid="ignore"):
+            bad = ~((arr >= info.min) & (arr <= info.max))
+    if np.any(bad):
+        raise RuntimeError(f"tensor: value {arr[bad].flat[0]} cannot be converted to type {dtype} "
+                           f"without overflow")
+    return arr.astype(dtype)
 
 
 def _scaled(other, alpha):

@@ -13,7 +13,12 @@ def reshape(input, *shape):
     return P.Reshape.apply(input, shape=shape)
 
 
-view = reshape
+def view(input, *shape):
+    """The same data in a new shape (as ``reshape``), or read as another dtype: ``x.view(tg.int32)``."""
+    from .conversion import is_dtype, view_as_dtype
+    if len(shape) == 1 and is_dtype(shape[0]):
+        return view_as_dtype(input, shape[0])
+    return reshape(input, *shape)
 
 
 def flatten(input, start_dim=0, end_dim=-1):
