@@ -37,6 +37,7 @@ from .dtypes import (bfloat16, cdouble, cfloat, chalf, complex32, complex64, com
 from .ops.conversion import is_complex, is_floating_point  # noqa: E402
 from .rng import (Generator, default_generator, get_rng_state, initial_seed, seed,  # noqa: E402
                   set_rng_state)
+from .size import Size  # noqa: E402
 
 __all__ = (["Tensor", "ShapeError", "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled",
             "inference_mode", "is_inference_mode_enabled", "manual_seed", "gradcheck",
@@ -45,4 +46,4 @@ __all__ = (["Tensor", "ShapeError", "no_grad", "enable_grad", "set_grad_enabled"
            + _creation_all + ops.__all__
            + ["backends", "cuda", "device", "dtype", "finfo", "iinfo", "get_default_dtype",
               "set_default_dtype", "is_floating_point", "is_complex", "Generator",
-              "default_generator", "seed", "initial_seed", "get_rng_state", "set_rng_state"])
+              "default_generator", "seed", "initial_seed", "get_rng_state", "set_rng_state", "Size"])

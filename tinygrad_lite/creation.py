@@ -5,7 +5,7 @@ unless ``dtype`` says otherwise. ``device`` may only name the CPU; random functi
 global generator unless given ``generator=``.
 
     >>> zeros(2, 3).shape
-    (2, 3)
+    torch.Size([2, 3])
     >>> arange(3)
     tensor([0, 1, 2])
 """

@@ -60,6 +60,12 @@ complex64 = cfloat = _Unsupported("complex64")
 complex128 = cdouble = _Unsupported("complex128")
 
 
+def is_dtype(obj):
+    """Whether ``obj`` names a dtype (a NumPy dtype or scalar type, or an unsupported PyTorch
+    dtype) rather than, say, a size: ``x.view(tg.int32)``."""
+    return isinstance(obj, (np.dtype, type, _Unsupported))
+
+
 def _number(value):
     """A NumPy scalar as the Python number PyTorch's finfo/iinfo hold."""
     return value.item() if isinstance(value, np.generic) else value

@@ -21,8 +21,9 @@ import warnings
 
 import numpy as np
 
-from . import dtypes, engine, grad_mode
+from . import dtypes, engine, grad_mode, nodes
 from .arguments import DTypeError, ShapeError
+from .size import Size
 
 __all__ = ["Tensor", "Function"]
 
@@ -151,7 +152,7 @@ class Tensor:
             raise TypeError(f"Tensor.data must be set to a Tensor, got {type(value).__name__}")
         self._array = array
 
-    shape = property(lambda self: self._array.shape, doc="The shape, a tuple of ints.")
+    shape = property(lambda self: Size(self._array.shape), doc="The shape, a ``Size`` (a tuple of ints).")
     dtype = property(lambda self: self._array.dtype, doc="The NumPy dtype.")
     ndim = property(lambda self: self._array.ndim, doc="The number of dimensions.")
     is_leaf = property(lambda self: self._ctx is None,
@@ -166,11 +167,15 @@ class Tensor:
     def _version(self, value):
         self._vc[0] = value
 
-    grad_fn = property(lambda self: self._ctx, doc="The Function that made this tensor, or None.")
+    @property
+    def grad_fn(self):
+        """The node of the operation that made this tensor (named as PyTorch's: ``MulBackward0``,
+        with ``name()`` and ``next_functions``), or None for leaves and untracked results."""
+        return None if self._ctx is None else nodes.grad_fn(self._ctx)
 
     def size(self, dim=None):
-        """The shape, or the size of one dimension: ``x.size(0)``."""
-        return self._array.shape if dim is None else self._array.shape[dim]
+        """The shape (a ``Size``), or the size of one dimension: ``x.size(0)``."""
+        return Size(self._array.shape) if dim is None else self._array.shape[dim]
 
     def dim(self):
         """The number of dimensions."""
@@ -187,7 +192,7 @@ class Tensor:
     def item(self):
         """The value of a one-element tensor as a Python number."""
         if self._array.size != 1:
-            raise ValueError(f"item(): only one-element tensors can be converted to a Python number, "
+            raise ShapeError(f"item(): only one-element tensors can be converted to a Python number, "
                              f"got shape {self.shape}")
         return self._array.item()
 
@@ -208,8 +213,14 @@ class Tensor:
 
     def __bool__(self):
         if self._array.size != 1:
-            raise ValueError(f"the truth value of a tensor of shape {self.shape} is ambiguous")
+            raise ShapeError(f"the truth value of a tensor of shape {self.shape} is ambiguous")
         return bool(self._array)
+
+    def __format__(self, format_spec):
+        """``f"{loss:.4f}"``: a 0-d tensor formats as its value; others only without a spec."""
+        if self._array.ndim == 0:
+            return self._array.item().__format__(format_spec)
+        return object.__format__(self, format_spec)
 
     def __float__(self):
         return float(self.item())
@@ -228,7 +239,7 @@ class Tensor:
         if self.dtype not in (np.float32, np.int64, np.bool_):
             extra += f", dtype={self.dtype}"
         if self._ctx is not None:
-            extra += f", grad_fn=<{type(self._ctx).__name__}Backward>"
+            extra += f", grad_fn=<{self.grad_fn.name()}>"
         elif self.requires_grad:
             extra += ", requires_grad=True"
         return f"tensor({body}{extra})"

@@ -2,7 +2,7 @@
 
 >>> import numpy as np
 >>> ds = TensorDataset(np.zeros((10, 3), np.float32), np.arange(10))
->>> [tuple(t.shape for t in batch) for batch in DataLoader(ds, batch_size=4)]
+>>> [tuple(tuple(t.shape) for t in batch) for batch in DataLoader(ds, batch_size=4)]
 [((4, 3), (4,)), ((4, 3), (4,)), ((2, 3), (2,))]
 """
 import numpy as np

@@ -7,7 +7,7 @@ parameters and call these functions, so each computation is written once, here.
 >>> from tinygrad_lite.nn import functional as F
 >>> logits = tg.Tensor([[2.0, 0.5, -1.0]], requires_grad=True)
 >>> F.cross_entropy(logits, tg.Tensor([0]))
-tensor(0.2413, grad_fn=<CrossEntropyBackward>)
+tensor(0.2413, grad_fn=<NllLossBackward0>)
 """
 import numbers
 
@@ -37,7 +37,7 @@ def linear(input, weight, bias=None):
     as one fused op.
 
     >>> linear(tg.ones(2, 3), tg.ones(4, 3)).shape
-    (2, 4)
+    torch.Size([2, 4])
     """
     return P.Linear.apply(input, weight, bias)
 
@@ -330,7 +330,7 @@ def adaptive_avg_pool2d(input, output_size):
     of n over a length L covering [floor(i·L/n), ceil((i+1)·L/n)), as PyTorch.
 
     >>> adaptive_avg_pool2d(tg.ones(2, 3, 5, 7), 1).shape
-    (2, 3, 1, 1)
+    torch.Size([2, 3, 1, 1])
     """
     image = _image(input, "adaptive_avg_pool2d")
     h, w = image.shape[2:]
@@ -352,7 +352,7 @@ def pad(input, pad, mode="constant", value=0.0):
     """Pad with a constant: ``pad`` holds (left, right) pairs for the last dim first, as PyTorch.
 
     >>> pad(tg.Tensor([[1.0]]), (1, 1, 0, 1)).shape
-    (2, 3)
+    torch.Size([2, 3])
     """
     if mode != "constant":
         raise NotImplementedError(f"pad: only mode='constant' is supported, got {mode!r}")
@@ -389,7 +389,7 @@ def embedding(input, weight, padding_idx=None):
     result has shape ``input.shape + (dim,)``. The row ``padding_idx`` receives no gradient.
 
     >>> F.embedding(tg.Tensor([[0, 2]]), tg.randn(5, 3)).shape
-    (1, 2, 3)
+    torch.Size([1, 2, 3])
     """
     idx = _integer_array(input, "embedding", "indices")
     rows = weight.shape[0]

@@ -59,7 +59,7 @@ class Linear(Module):
 
     >>> layer = Linear(3, 2)
     >>> layer(tg.ones(5, 3)).shape
-    (5, 2)
+    torch.Size([5, 2])
     """
 
     def __init__(self, in_features, out_features, bias=True, dtype=None):
@@ -90,7 +90,7 @@ class Conv2d(Module):
 
     >>> conv = Conv2d(1, 8, 3, padding="same")
     >>> conv(tg.ones(2, 1, 28, 28)).shape
-    (2, 8, 28, 28)
+    torch.Size([2, 8, 28, 28])
     """
 
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1,
@@ -132,7 +132,7 @@ class Flatten(Module):
     """Flatten dimensions ``start_dim..end_dim`` into one (by default all but the batch).
 
     >>> Flatten()(tg.zeros(8, 1, 28, 28)).shape
-    (8, 784)
+    torch.Size([8, 784])
     """
 
     def __init__(self, start_dim=1, end_dim=-1):
@@ -171,7 +171,7 @@ class Dropout2d(Dropout):
     the others by 1 / (1 - p); in evaluation mode, the identity.
 
     >>> Dropout2d(p=0.5).eval()(tg.ones(1, 2, 3, 3)).shape
-    (1, 2, 3, 3)
+    torch.Size([1, 2, 3, 3])
     """
 
     def forward(self, input):
@@ -244,7 +244,7 @@ class BatchNorm1d(_BatchNorm):
 
     >>> bn = BatchNorm1d(3)
     >>> bn(tg.randn(16, 3)).shape
-    (16, 3)
+    torch.Size([16, 3])
     """
 
     input_dims = (2, 3)
@@ -255,7 +255,7 @@ class BatchNorm2d(_BatchNorm):
     dims; otherwise as :class:`BatchNorm1d`.
 
     >>> BatchNorm2d(8)(tg.randn(4, 8, 5, 5)).shape
-    (4, 8, 5, 5)
+    torch.Size([4, 8, 5, 5])
     """
 
     input_dims = (4,)
@@ -267,7 +267,7 @@ class LayerNorm(Module):
 
     >>> ln = LayerNorm(4)
     >>> ln(tg.randn(2, 4)).shape
-    (2, 4)
+    torch.Size([2, 4])
     """
 
     def __init__(self, normalized_shape, eps=1e-5, elementwise_affine=True, bias=True, dtype=None):
@@ -300,7 +300,7 @@ class Embedding(Module):
 
     >>> emb = Embedding(10, 3, padding_idx=0)
     >>> emb(tg.Tensor([[1, 2], [0, 9]])).shape
-    (2, 2, 3)
+    torch.Size([2, 2, 3])
     """
 
     def __init__(self, num_embeddings, embedding_dim, padding_idx=None, dtype=None):

@@ -9,7 +9,7 @@ import numpy as np
 from .. import creation
 from .. import primitives as P
 from ..device import CPU, DeviceError, check_device, device as _device
-from ..dtypes import _Unsupported
+from ..dtypes import is_dtype
 from ..tensor import Tensor
 from .operands import is_float
 
@@ -152,11 +152,6 @@ def is_complex(input):
 def nelement(input):
     """The number of elements (``numel``)."""
     return input._array.size
-
-
-def is_dtype(obj):
-    """Whether ``obj`` names a dtype (rather than a size): ``x.view(tg.int32)``."""
-    return isinstance(obj, (np.dtype, builtins.type, _Unsupported))
 
 
 def view_as_dtype(input, dtype):

@@ -96,7 +96,7 @@ def normal(mean, std=1.0, size=None, *, generator=None, dtype=None, device=None,
     ``normal(mean_float, std_float, size)``.
 
     >>> tg.normal(0.0, 1.0, (2, 3)).shape
-    (2, 3)
+    torch.Size([2, 3])
     """
     if not isinstance(mean, Tensor) and not isinstance(std, Tensor):
         if size is None:
@@ -120,7 +120,8 @@ def _fill(input, op, values):
 
 def normal_(input, mean=0.0, std=1.0, *, generator=None):
     """Fill in place with samples from N(mean, std²)."""
-    _need_float(input, "normal_")
+    if input._array.size:  # as PyTorch, an empty tensor of any dtype passes
+        _need_float(input, "normal_")
     if std < 0:
         raise RuntimeError(f"normal_: expects std >= 0.0, but found std {std}")
     return _fill(input, "normal_", rng.generator(generator).normal(mean, std, input.shape))

@@ -15,7 +15,8 @@ def reshape(input, *shape):
 
 def view(input, *shape):
     """The same data in a new shape (as ``reshape``), or read as another dtype: ``x.view(tg.int32)``."""
-    from .conversion import is_dtype, view_as_dtype
+    from ..dtypes import is_dtype
+    from .conversion import view_as_dtype
     if len(shape) == 1 and is_dtype(shape[0]):
         return view_as_dtype(input, shape[0])
     return reshape(input, *shape)
@@ -122,12 +123,12 @@ def stack(tensors, dim=0):
     """Join same-shaped tensors along a new dimension.
 
     >>> stack([Tensor([1., 2.]), Tensor([3., 4.])]).shape
-    (2, 2)
+    torch.Size([2, 2])
     """
     tensors = [as_tensor(t) for t in tensors]
     if not tensors:
         raise ValueError("stack: expected a non-empty list of tensors")
-    shapes = {t.shape for t in tensors}
+    shapes = {t._array.shape for t in tensors}
     if len(shapes) != 1:
         raise ShapeError(f"stack: all tensors must have the same shape, got {sorted(shapes)}")
     (axis,) = normalize_dims(dim, tensors[0].ndim + 1, "stack")
