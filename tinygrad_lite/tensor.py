@@ -229,8 +229,9 @@ class Tensor:
         return int(self.item())
 
     def __index__(self):
-        if self._array.dtype.kind not in "iu":
-            raise TypeError(f"only integer tensors can be used as an index, got {self.dtype}")
+        if self._array.dtype.kind not in "biu" or self._array.size != 1:
+            raise TypeError(f"only integer tensors of a single element can be used as an index, got "
+                            f"dtype {self.dtype} and shape {self.shape}")
         return int(self.item())
 
     def __repr__(self):

@@ -78,7 +78,8 @@ def contiguous(input):
     row-major copy."""
     if input._array.flags.c_contiguous:
         return input
-    return input.reshape(-1).reshape(input._array.shape)  # NumPy copies to flatten, in C order
+    flat = P.Cat.apply(input.reshape(-1), axis=0)  # a 1-D copy is contiguous whatever the layout
+    return flat.reshape(input._array.shape)
 
 
 def is_contiguous(input, memory_format=None):

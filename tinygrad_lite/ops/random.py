@@ -13,7 +13,7 @@ import numpy as np
 
 from .. import rng
 from ..arguments import DTypeError, UnsupportedDTypeError
-from ..dtypes import default_float
+from ..grad_mode import is_grad_enabled
 from ..tensor import Tensor
 
 __all__ = ["bernoulli", "multinomial", "poisson", "normal", "normal_", "uniform_", "bernoulli_",
@@ -27,9 +27,20 @@ def _array(x):
     return x._array if isinstance(x, Tensor) else x
 
 
-def _need_float(input, op, error=UnsupportedDTypeError):
-    if input._array.dtype.kind != "f":
+def _need_float(input, op, error=UnsupportedDTypeError, empty_ok=False):
+    """Refuse non-float ``input`` (except, where PyTorch lets them pass, empty ones)."""
+    if input._array.dtype.kind != "f" and not (empty_ok and input._array.size == 0):
         raise error(f"{op}: not implemented for dtype {input.dtype} (floating point only)")
+
+
+def _sampled(values, dtype, *inputs):
+    """The samples as a tensor of ``dtype``; like PyTorch, it depends on the inputs that require
+    grad with a zero gradient (through an empty slice, so even inf inputs give 0)."""
+    out = Tensor(np.asarray(values).astype(dtype))
+    for x in inputs:
+        if isinstance(x, Tensor) and x.requires_grad and is_grad_enabled():
+            out = out + x.reshape(-1)[:0].sum()
+    return out
 
 
 def _probabilities(p, op):
@@ -41,10 +52,11 @@ def _probabilities(p, op):
 
 def bernoulli(input, p=None, *, generator=None):
     """0/1 samples (the dtype of ``input``) that are 1 with probability ``input`` (or ``p``)."""
-    _need_float(input, "bernoulli")
-    p = _probabilities(input if p is None else p, "bernoulli")
-    draws = rng.generator(generator).random(input.shape) < p
-    return Tensor(draws.astype(input.dtype))
+    if p is None:  # with p, input only gives the shape and dtype
+        _need_float(input, "bernoulli")
+    draws = rng.generator(generator).random(input.shape) < _probabilities(input if p is None else p,
+                                                                          "bernoulli")
+    return _sampled(draws, input.dtype, input if p is None else None)
 
 
 def multinomial(input, num_samples, replacement=False, *, generator=None):
@@ -86,7 +98,7 @@ def poisson(input, generator=None):
     _need_float(input, "poisson")
     if np.any(~(input._array >= 0)):
         raise RuntimeError("poisson: invalid Poisson rate, expected rate to be non-negative")
-    return Tensor(rng.generator(generator).poisson(input._array).astype(input.dtype))
+    return _sampled(rng.generator(generator).poisson(input._array), input.dtype, input)
 
 
 def normal(mean, std=1.0, size=None, *, generator=None, dtype=None, device=None,
@@ -105,11 +117,11 @@ def normal(mean, std=1.0, size=None, *, generator=None, dtype=None, device=None,
         return randn(size, generator=generator, dtype=dtype, device=device).mul_(std).add_(mean) \
             .requires_grad_(requires_grad)
     like = mean if isinstance(mean, Tensor) else std
-    _need_float(like, "normal")
+    _need_float(like, "normal", empty_ok=True)
     if np.any(~(np.asarray(_array(std)) >= 0)):
         raise RuntimeError("normal: expects all elements of std >= 0.0")
     m, s = np.broadcast_arrays(_array(mean), _array(std))
-    return Tensor(rng.generator(generator).normal(m, s).astype(like.dtype))
+    return _sampled(rng.generator(generator).normal(m, s), like.dtype, mean, std)
 
 
 # --- in-place fills ---------------------------------------------------------------------------
@@ -120,8 +132,7 @@ def _fill(input, op, values):
 
 def normal_(input, mean=0.0, std=1.0, *, generator=None):
     """Fill in place with samples from N(mean, std²)."""
-    if input._array.size:  # as PyTorch, an empty tensor of any dtype passes
-        _need_float(input, "normal_")
+    _need_float(input, "normal_", empty_ok=True)
     if std < 0:
         raise RuntimeError(f"normal_: expects std >= 0.0, but found std {std}")
     return _fill(input, "normal_", rng.generator(generator).normal(mean, std, input.shape))
@@ -145,7 +156,7 @@ def bernoulli_(input, p=0.5, *, generator=None):
 
 def exponential_(input, lambd=1.0, *, generator=None):
     """Fill in place with samples from the exponential distribution of rate ``lambd``."""
-    _need_float(input, "exponential_", DTypeError)
+    _need_float(input, "exponential_", DTypeError, empty_ok=True)
     if not lambd > 0:
         raise RuntimeError(f"exponential_: expects lambda > 0.0, but found lambda={lambd}")
     return _fill(input, "exponential_", rng.generator(generator).exponential(1 / lambd, input.shape))
@@ -153,7 +164,7 @@ def exponential_(input, lambd=1.0, *, generator=None):
 
 def geometric_(input, p, *, generator=None):
     """Fill in place with the number of Bernoulli(p) trials up to the first success (1, 2, ...)."""
-    if input._array.dtype == np.bool_:
+    if input._array.dtype == np.bool_ and input._array.size:
         raise UnsupportedDTypeError("geometric_: not implemented for dtype bool")
     if not 0 < p < 1:
         raise RuntimeError(f"geometric_: expects p to be in (0, 1), but got p={p}")
@@ -162,7 +173,7 @@ def geometric_(input, p, *, generator=None):
 
 def log_normal_(input, mean=1.0, std=2.0, *, generator=None):
     """Fill in place with exp of samples from N(mean, std²)."""
-    _need_float(input, "log_normal_")
+    _need_float(input, "log_normal_", empty_ok=True)
     if not std > 0:
         raise RuntimeError(f"log_normal_: expects std > 0.0, but found std={std}")
     return _fill(input, "log_normal_", rng.generator(generator).lognormal(mean, std, input.shape))
@@ -189,7 +200,9 @@ def random_(input, from_=0, to=None, *, generator=None):
               2 if dtype == np.bool_ else int(np.iinfo(dtype).max) + 1)
     if from_ >= to:
         raise RuntimeError(f"random_: expects 'from' to be less than 'to', but got from={from_} >= to={to}")
-    if dtype.kind in "iu" and not (np.iinfo(dtype).min <= from_ and to - 1 <= np.iinfo(dtype).max):
+    low, high = (0, 1) if dtype == np.bool_ else (np.iinfo(dtype).min, np.iinfo(dtype).max) \
+        if dtype.kind in "iu" else (-np.inf, np.inf)
+    if not (low <= from_ and to - 1 <= high):
         raise RuntimeError(f"random_: the range [{from_}, {to}) is out of bounds for {dtype}")
     values = rng.generator(generator).integers(from_, to, input.shape, dtype=np.int64
                                                if to <= 2 ** 63 else np.uint64)
