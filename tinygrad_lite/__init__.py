@@ -27,6 +27,7 @@ float16, float32, float64 = _np.dtype(_np.float16), _np.dtype(_np.float32), _np.
 int8, int16, int32, int64 = _np.dtype(_np.int8), _np.dtype(_np.int16), _np.dtype(_np.int32), _np.dtype(_np.int64)
 uint8, bool = _np.dtype(_np.uint8), _np.dtype(_np.bool_)  # noqa: A001 (PyTorch's name)
 half, float, double, long = float16, float32, float64, int64  # noqa: A001
+int = int32  # noqa: A001 (PyTorch's torch.int)
 
 from . import data, nn, optim  # noqa: E402  (built on the names above)
 from .serialization import load, save  # noqa: E402

@@ -12,6 +12,9 @@ a whole run reproducible. The numbers differ from PyTorch's (NumPy's PCG64, not 
 """
 import numpy as np
 
+from .device import CPU, check_device
+from .tensor import Tensor
+
 __all__ = ["Generator", "default_generator", "manual_seed", "seed", "initial_seed",
            "get_rng_state", "set_rng_state"]
 
@@ -25,7 +28,6 @@ class Generator:
     generators start from PyTorch's default seed, 67280421310721."""
 
     def __init__(self, device="cpu"):
-        from .device import CPU, check_device
         check_device(device, "Generator")
         self.device = CPU
         self.manual_seed(67280421310721)
@@ -50,7 +52,6 @@ class Generator:
 
     def get_state(self):
         """The generator's state as a uint8 tensor, for :meth:`set_state`."""
-        from .tensor import Tensor
         state = self._np.bit_generator.state
         values = (self._seed, state["state"]["state"], state["state"]["inc"], state["has_uint32"],
                   state["uinteger"])

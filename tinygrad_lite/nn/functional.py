@@ -286,7 +286,7 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1):
         raise TypeError(f"conv2d: input, weight and bias must have the same dtype, got "
                         f"{image.dtype}, {weight.dtype} and "
                         f"{None if bias is None else bias.dtype}")
-    window = _window(image, "conv2d", weight.shape[2:], stride, padding, dilation)
+    window = _window(image, "conv2d", weight._array.shape[2:], stride, padding, dilation)
     return _unbatched(P.Conv2d.apply(image, weight, bias, window=window), input)
 
 

@@ -138,12 +138,12 @@ def normal_(input, mean=0.0, std=1.0, *, generator=None):
     return _fill(input, "normal_", rng.generator(generator).normal(mean, std, input.shape))
 
 
-def uniform_(input, a=0.0, b=1.0, *, generator=None):
-    """Fill in place with samples from U(a, b)."""
+def uniform_(input, from_=0.0, to=1.0, *, generator=None):
+    """Fill in place with samples from U(from_, to) (PyTorch's ``from``, a Python keyword)."""
     _need_float(input, "uniform_")
-    if a > b:
-        raise RuntimeError(f"uniform_: expects a [from, to) range, but found from={a} > to={b}")
-    return _fill(input, "uniform_", rng.generator(generator).uniform(a, b, input.shape))
+    if from_ > to:
+        raise RuntimeError(f"uniform_: expects a [from, to) range, but found from={from_} > to={to}")
+    return _fill(input, "uniform_", rng.generator(generator).uniform(from_, to, input.shape))
 
 
 def bernoulli_(input, p=0.5, *, generator=None):
