@@ -644,6 +644,8 @@ OPS_CORE = [
                                m.tensor([1, 2], device="cpu:0"), m.arange(3, device="cpu"),
                                m.full((2,), 2, device="cpu"), m.eye(2, device="cpu")), NONE, (None,)),
     op("zeros_cuda", lambda m: m.zeros(2, device="cuda"), NONE, (None,)),
+    op("size_keyword", lambda m: (m.zeros(size=(2, 3)), m.ones(size=[1]), m.empty(size=(0,)).shape,
+                                  m.rand(size=(2,)).shape, m.randn(size=(3,)).shape), NONE, (None,)),
     op("cuda_module", lambda m: (m.cuda.is_available(), m.cuda.device_count(), m.backends.mps.is_available(),
                                  m.backends.cudnn.deterministic, m.backends.cudnn.benchmark), NONE, (None,)),
     # --- dtypes ------------------------------------------------------------------------------------

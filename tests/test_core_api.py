@@ -379,6 +379,7 @@ def test_len_iter_array_and_index():
     with pytest.raises(TypeError):
         len(tg.tensor(1))
     assert np.asarray(x).dtype == np.int64 and np.asarray(x, dtype=np.float32).dtype == np.float32
+    assert np.asarray(x) is x.numpy() and not np.shares_memory(np.array(x), x.numpy())
     assert [10, 20, 30][tg.tensor(2)] == 30 and [10, 20][tg.tensor(True)] == 20
     for bad in (tg.tensor([1, 2]), tg.tensor(1.0)):
         with pytest.raises(TypeError):
@@ -402,7 +403,7 @@ def test_size():
     assert repr(x.shape[1:]) == "torch.Size([3, 4])" and x.shape[-1] == 4 and type(x.shape[0]) is int
     assert repr(x.shape + (5,)) == "torch.Size([2, 3, 4, 5])"
     assert f"{x.shape}" == "(2, 3, 4)"  # error messages keep the tuple form
-    assert tg.zeros(x.shape[1:]).shape == (3, 4)
+    assert tg.zeros(x.shape[1:]).shape == (3, 4) and tg.rand(size=x.shape).shape == tg.ones(size=[2, 3, 4]).shape
 
 
 def test_grad_fn_is_named_as_pytorch():

@@ -31,6 +31,11 @@ def _make(array, dtype, requires_grad, device=None, op="tensor"):
     return Tensor(array, requires_grad=requires_grad)
 
 
+def _shape(shape, size):
+    """The shape given as ``f(2, 3)``, ``f((2, 3))`` or ``f(size=(2, 3))``."""
+    return shape_from_args(shape if size is None else (size,))
+
+
 def _float_dtype(dtype, op):
     """``dtype``, or the default float dtype; a sampler of real numbers refuses the others."""
     dtype = default_float() if dtype is None else np.dtype(dtype)
@@ -59,15 +64,15 @@ def from_numpy(array):
     return Tensor._wrap(array)
 
 
-def zeros(*size, dtype=None, device=None, requires_grad=False):
-    """A tensor of zeros: ``zeros(2, 3)`` or ``zeros((2, 3))``."""
-    return _make(np.zeros(shape_from_args(size), dtype=dtype or default_float()), None,
+def zeros(*shape, size=None, dtype=None, device=None, requires_grad=False):
+    """A tensor of zeros: ``zeros(2, 3)``, ``zeros((2, 3))`` or ``zeros(size=(2, 3))``."""
+    return _make(np.zeros(_shape(shape, size), dtype=dtype or default_float()), None,
                  requires_grad, device, "zeros")
 
 
-def ones(*size, dtype=None, device=None, requires_grad=False):
+def ones(*shape, size=None, dtype=None, device=None, requires_grad=False):
     """A tensor of ones."""
-    return _make(np.ones(shape_from_args(size), dtype=dtype or default_float()), None,
+    return _make(np.ones(_shape(shape, size), dtype=dtype or default_float()), None,
                  requires_grad, device, "ones")
 
 
@@ -81,24 +86,24 @@ def full(size, fill_value, dtype=None, device=None, requires_grad=False):
     return _make(np.full(size, fill_value, dtype=dtype), None, requires_grad, device, "full")
 
 
-def empty(*size, dtype=None, device=None, requires_grad=False):
+def empty(*shape, size=None, dtype=None, device=None, requires_grad=False):
     """An uninitialized tensor."""
-    return _make(np.empty(shape_from_args(size), dtype=dtype or default_float()), None,
+    return _make(np.empty(_shape(shape, size), dtype=dtype or default_float()), None,
                  requires_grad, device, "empty")
 
 
-def randn(*size, generator=None, dtype=None, device=None, requires_grad=False):
+def randn(*shape, size=None, generator=None, dtype=None, device=None, requires_grad=False):
     """Samples from N(0, 1), drawn from ``generator`` or the global one (``manual_seed``)."""
     dtype = _float_dtype(dtype, "randn")
-    values = rng.generator(generator).standard_normal(shape_from_args(size),
+    values = rng.generator(generator).standard_normal(_shape(shape, size),
                                                       dtype=np.float64 if dtype == np.float64 else np.float32)
     return _make(values, dtype, requires_grad, device, "randn")
 
 
-def rand(*size, generator=None, dtype=None, device=None, requires_grad=False):
+def rand(*shape, size=None, generator=None, dtype=None, device=None, requires_grad=False):
     """Samples from U[0, 1)."""
     dtype = _float_dtype(dtype, "rand")
-    values = rng.generator(generator).random(shape_from_args(size),
+    values = rng.generator(generator).random(_shape(shape, size),
                                              dtype=np.float64 if dtype == np.float64 else np.float32)
     return _make(values, dtype, requires_grad, device, "rand")
 

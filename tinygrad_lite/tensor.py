@@ -201,7 +201,9 @@ class Tensor:
         return self._array.tolist()
 
     def __array__(self, dtype=None, copy=None):
-        return self._array if dtype is None else self._array.astype(dtype)
+        """``np.asarray(t)`` shares memory; ``np.array(t)`` (``copy=True``) copies, as for arrays."""
+        array = self._array if dtype is None else self._array.astype(dtype, copy=False)
+        return array.copy() if copy and array is self._array else array
 
     def __len__(self):
         if self._array.ndim == 0:
