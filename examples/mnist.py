@@ -73,7 +73,7 @@ class MLP(nn.Module):
 
     >>> model = MLP([784, 256, 10], activation="relu")
     >>> model(tg.zeros(2, 784)).shape
-    (2, 10)
+    torch.Size([2, 10])
     """
 
     def __init__(self, sizes, activation="relu"):
@@ -127,7 +127,7 @@ class CNN(nn.Module):
     Takes flat (N, 784) images like the MLP, or (N, 1, 28, 28).
 
     >>> CNN()(tg.zeros(2, 784)).shape
-    (2, 10)
+    torch.Size([2, 10])
     """
 
     def __init__(self, channels=(16, 32), hidden=128):

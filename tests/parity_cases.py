@@ -372,6 +372,10 @@ KNOWN = [
     # --- A. Silent wrong answers: tinygrad_lite returns different values, dtypes or shapes
     K('F.bce_with_logits_pos_weight', 'float16:2d', 'float16 loss computed step by step in float16 (torch computes in float32): 0.0312 vs 0.0283'),
     K('linspace_dtype', 'uint8:-', 'linspace with an int dtype floors (torch truncates toward zero)'),
+    K('clamp clip', 'uint8:ext', "uint8 clamp(-1, 1) leaves 0 at 0 (torch gives 1: its -1 bound wraps to 255)"),
+    K('gelu F.gelu', 'float32:ext', 'gelu(inf) and gelu(float32 max) give nan (torch: inf, max)'),
+    K('lt le gt lt_method ge_method', 'uint8:py_int', 'uint8 tensor compared with a negative Python int: the int wraps, e.g. x < -2 is False for all x'),
+    K('pow_half', 'float16:ext', 'float16 x ** 0.5 at inf/-inf/max differs from torch'),
     # --- B. Gradients that differ (or are missing)
     K('abs maximum F.relu', 'floats:ext', 'gradient at 0, inf or nan differs (abs at nan, ties with inf in maximum, relu at nan)'),
     K('gelu_tanh logsumexp logsumexp_dims', 'float16:ext', "float16 gradient at inf/max is nan where torch's is finite (float16 intermediates)"),
@@ -446,6 +450,19 @@ KNOWN = [
     K('uniform_', 'ints,bool:*', 'torch: "check_uniform_bounds" not implemented for \'Bool\''),
     # torch raises RuntimeError; tinygrad_lite returns a result
     K('arange_empty', 'None:*', 'torch: upper bound and lower bound inconsistent with step sign'),
+    K('pow', 'bool:-mismatch,py_bool,py_float,py_int,x*', 'torch: "pow" not implemented for \'Bool\''),
+    K('pow_fn', 'bool:-py_float,py_int', 'torch: "pow" not implemented for \'Bool\''),
+    K('rpow', 'bool:py_bool,same', 'torch: "pow" not implemented for \'Bool\''),
+    K('silu F.silu', 'ints,bool:*', 'torch: "silu_cpu" not implemented for \'Bool\''),
+    K('softmax F.softmax', 'ints,bool:-0d,empty,empty_last', 'torch: "softmax_lastdim_kernel_impl" not implemented for \'Bool\''),
+    K('softmax_0', 'ints,bool:-0d,empty,empty_last', 'torch: "softmax_kernel_impl" not implemented for \'Bool\''),
+    K('F.dropout F.dropout2d', 'ints,bool:-empty', "torch: result type Float can't be cast to the desired output type B"),
+    K('F.one_hot_infer', '*:empty', 'torch: Can not infer total number of classes from empty tensor.'),
+    K('F.pad_value', 'uint8:-0d', 'torch: value cannot be converted to type uint8_t without overflow'),
+    K('argmax', 'bool:-empty,empty_last', 'torch: argmax(): does not support bool input'),
+    K('argmax_dim', 'bool:-empty_last', 'torch: argmax(): does not support bool input'),
+    K('argmin', 'bool:-empty,empty_last', 'torch: argmin(): does not support bool input'),
+    K('argmin_keepdim', 'bool:-empty', 'torch: argmin(): does not support bool input'),
     K('pos', 'bool:*', 'torch: The `+` operator, on a bool tensor is not supported.'),
     K('pow_neg1', 'bool,int8,int16,int32,int64:empty', 'torch: Integers to negative integer powers are not allowed.'),
     K('rsub', 'numeric:py_bool; bool:py_float,py_int', 'torch: Subtraction, the `-` operator, with a bool tensor is not sup'),
@@ -466,7 +483,6 @@ KNOWN = [
     K('pow pow_fn', 'uint8:py_int', 'torch: Integers to negative integer powers are not allowed.'),
     K('pow_neg1', 'uint8:*', 'torch: Integers to negative integer powers are not allowed.'),
     K('setitem_int setitem_mask', 'uint8:py_float', 'torch: value cannot be converted to type uint8_t without overflow'),
-    K('tensor_dtype', 'uint8:*', 'torch: value cannot be converted to type uint8 without overflow'),
     # raises OverflowError where torch raises TypeError
     # raises ShapeError where torch raises IndexError
     # raises ShapeError where torch raises NotImplementedError
@@ -542,6 +558,9 @@ KNOWN = [
     K('argmin_keepdim', 'bool:empty', 'torch: argmin(): does not support bool input'),
     K('item', '*:2d', 'torch: a Tensor with 12 elements cannot be converted to Scalar'),
     K('py_bool', '*:2d', 'torch: Boolean value of Tensor with more than one value is ambiguou'),
+    # raises ZeroDivisionError where torch raises RuntimeError
+    # torch raises NotImplementedError
+    K('F.batch_norm_eval', 'bool:*', 'torch: "batch_norm" not implemented for \'Bool\''),
     K('F.cross_entropy F.cross_entropy_none F.cross_entropy_smooth', 'bool:1d,2d,T', 'torch: "log_softmax_lastdim_kernel_impl" not implemented for \'Bool\''),
     K('F.cross_entropy F.cross_entropy_none F.cross_entropy_smooth', 'bool:4d', 'torch: "log_softmax_kernel_impl" not implemented for \'Bool\''),
     K('F.cross_entropy F.cross_entropy_none F.cross_entropy_smooth', 'bool:empty', 'torch: "nll_loss_out_frame" not implemented for \'Bool\''),
@@ -1104,9 +1123,126 @@ KNOWN_LINALG = [
 ]
 
 # devices, dtypes, randomness and conveniences, issue 16
+def with_default_dtype(m, set_default, get_default, make):
+    """``make(m)`` with the default float dtype set to the case's dtype, restored afterwards."""
+    previous = get_default()
+    try:
+        set_default(m.dt)
+        return make(m)
+    finally:
+        set_default(previous)
+
+
+PROBS = {"1d": (A((5,), values="prob"),), "2d": (A((3, 4), values="prob"),), "0d": (A(()),),
+         "3d": (A((2, 3, 4), values="prob"),), "T": (A((3, 4), values="prob", layout="T"),)}
+INDEX0 = {"0d": (A((), values="index:5"),), "1d": (A((3,), values="index:5"),)}
+CREATED = (lambda m: (m.tensor([1.5, 2.0]), m.tensor(2.5), m.zeros(2), m.ones(1), m.full((2,), 1.5),
+                      m.arange(0, 1, 0.5), m.linspace(0, 1, 3), m.eye(2), m.empty(2).shape,
+                      m.rand(2).dtype == m.dt, m.randn(2).dtype == m.dt, m.tensor([1, 2]).dtype == m.int64))
 OPS_CORE = [
+    # --- devices ---------------------------------------------------------------------------------
+    op("device_str", lambda m: (str(m.device("cpu")), repr(m.device("cpu:0")), repr(m.device("cpu", 0)),
+                                m.device(m.device("cpu")).type, m.device("cpu:1").index), NONE, (None,)),
+    op("device_eq", lambda m: (m.device("cpu") == m.device("cpu"), m.device("cpu:0") == m.device("cpu", 0),
+                               m.device("cpu") == m.device("cpu", 0)), NONE, (None,)),
+    op("device_bad", lambda m: m.device("gpu"), NONE, (None,)),
+    op("device_bad_index", lambda m: m.device("cpu:x"), NONE, (None,)),
+    op("device_attr", lambda m, x: (str(x.device), x.device.type, x.is_cpu, x.is_cuda), UNARY, (None,)),
+    op("cpu", lambda m, x: x.cpu(), UNARY), op("cuda", lambda m, x: x.cuda(), {"2d": UNARY["2d"]}, (None,)),
+    op("to_device", lambda m, x: x.to("cpu"), UNARY), op("to_device_obj", lambda m, x: x.to(m.device("cpu", 0)), UNARY, (None,)),
+    op("to_device_dtype", lambda m, x: x.to("cpu", m.float16), UNARY),
+    op("to_dtype_kw", lambda m, x: x.to(device="cpu", dtype=m.float64, copy=True), UNARY),
+    op("to_other", lambda m, x: x.to(m.zeros(1, dtype=m.int32)), UNARY),
+    op("to_cuda", lambda m, x: x.to("cuda"), {"2d": UNARY["2d"]}, (None,)),
+    op("zeros_cpu", lambda m: (m.zeros(2, device="cpu"), m.ones(2, device=m.device("cpu")),
+                               m.tensor([1, 2], device="cpu:0"), m.arange(3, device="cpu"),
+                               m.full((2,), 2, device="cpu"), m.eye(2, device="cpu")), NONE, (None,)),
+    op("zeros_cuda", lambda m: m.zeros(2, device="cuda"), NONE, (None,)),
+    op("size_keyword", lambda m: (m.zeros(size=(2, 3)), m.ones(size=[1]), m.empty(size=(0,)).shape,
+                                  m.rand(size=(2,)).shape, m.randn(size=(3,)).shape), NONE, (None,)),
+    op("cuda_module", lambda m: (m.cuda.is_available(), m.cuda.device_count(), m.backends.mps.is_available(),
+                                 m.backends.cudnn.deterministic, m.backends.cudnn.benchmark), NONE, (None,)),
+    # --- dtypes ------------------------------------------------------------------------------------
+    op("finfo", lambda m: tuple(getattr(m.finfo(m.dt), k) for k in
+                                ("bits", "eps", "max", "min", "tiny", "smallest_normal", "resolution", "dtype")), NONE),
+    op("finfo_default", lambda m: (m.finfo().eps, repr(m.finfo(m.float16))), NONE, (None,)),
+    op("iinfo", lambda m: (m.iinfo(m.dt).bits, m.iinfo(m.dt).min, m.iinfo(m.dt).max, m.iinfo(m.dt).dtype,
+                           repr(m.iinfo(m.dt))), NONE),
+    op("default_dtype", lambda m: with_default_dtype(m, m.set_default_dtype, m.get_default_dtype, CREATED), NONE),
+    op("default_dtype_is_float32", lambda m: m.get_default_dtype() == m.float32, NONE, (None,)),
+    op("is_floating_point", lambda m, x: (m.is_floating_point(x), x.is_floating_point()), UNARY),
+    op("is_complex", lambda m, x: (m.is_complex(x), x.is_complex()), UNARY),
+    op("element_size", lambda m, x: (x.element_size(), x.itemsize, x.nbytes), UNARY),
+    op("type", lambda m, x: x.type(), UNARY), op("type_dtype", lambda m, x: x.type(m.float64), UNARY),
+    op("type_name", lambda m, x: x.type("torch.IntTensor"), UNARY),
+    op("view_dtype_same", lambda m, x: x.view(m.dt), UNARY),
+    op("view_int32", lambda m, x: x.view(m.int32), {**UNARY}), op("view_int8", lambda m, x: x.view(m.int8), {**UNARY}),
+    op("view_float64", lambda m, x: x.view(m.float64), {"2d": (A((3, 8)),), "T": (A((8, 3), layout="T"),)}),
+    op("bfloat16", lambda m, x: x.to(m.bfloat16).dtype == m.bfloat16, {"2d": UNARY["2d"]}, FLOATS),
+    op("complex64", lambda m: m.zeros(2, dtype=m.complex64).dtype == m.complex64, NONE, (None,)),
+    # --- randomness (values differ from PyTorch's generator: shapes and dtypes only) ---------------
+    op("generator", lambda m: (m.rand(2, 3, generator=m.Generator().manual_seed(1)),
+                               m.randn(2, generator=m.Generator().manual_seed(2)),
+                               m.Generator().initial_seed(), m.Generator().manual_seed(5).initial_seed()),
+       NONE, (None,), values=False),
+    op("generator_state", lambda m: (m.set_rng_state(m.get_rng_state()), m.get_rng_state().dtype == m.uint8,
+                                     m.initial_seed() >= 0, m.seed() >= 0, m.default_generator.initial_seed() >= 0),
+       NONE, (None,), values=False),
+    op("randint_high", lambda m: m.randint(5, (2, 3)), NONE, (None,), values=False),
+    op("randint_kw", lambda m: m.randint(2, 5, size=(4,), dtype=m.dt), NONE, NUMERIC, values=False),
+    op("randint_empty_range", lambda m: m.randint(5, 5, (2,)), NONE, (None,)),
+    op("randint_like", lambda m, x: m.randint_like(x, 5), UNARY, NUMERIC, values=False),
+    op("randint_like_low", lambda m, x: m.randint_like(x, 1, 3), UNARY, NUMERIC, values=False),
+    op("randperm", lambda m: m.randperm(6, dtype=m.dt), NONE, NUMERIC, values=False),
+    op("randperm_sum", lambda m: m.randperm(6).sum(), NONE, (None,)),
+    op("rand_like_gen", lambda m, x: m.rand_like(x, generator=m.Generator()), UNARY, values=False),
+    op("randn_like_gen", lambda m, x: m.randn_like(x, dtype=m.float64), UNARY, values=False),
+    op("rand_int_dtype", lambda m: m.rand(2, dtype=m.dt), NONE, INTS + ("bool",)),
+    op("bernoulli", lambda m, p: m.bernoulli(p), PROBS, values=False),
+    op("bernoulli_method", lambda m, p: p.bernoulli(generator=m.Generator()), PROBS, values=False),
+    op("bernoulli_p", lambda m, x: m.bernoulli(x, 0.3), UNARY, values=False),
+    op("bernoulli_certain", lambda m, x: (m.bernoulli(x * 0), m.bernoulli(x * 0 + 1)), PROBS, FLOATS),
+    op("multinomial", lambda m, p: m.multinomial(p, 2), PROBS, values=False),
+    op("multinomial_replacement", lambda m, p: p.multinomial(6, replacement=True), PROBS, values=False),
+    op("multinomial_too_many", lambda m, p: m.multinomial(p, 9), PROBS, FLOATS),
+    op("multinomial_one_hot", lambda m: m.multinomial(m.tensor([[0.0, 2.0, 0.0], [0.0, 0.0, 1.0]]), 3, True), NONE, (None,)),
+    op("poisson", lambda m, x: m.poisson(x), {k: v for k, v in PROBS.items() if k != "0d"}, values=False),
+    op("poisson_negative", lambda m, x: m.poisson(x - 1), {"2d": PROBS["2d"]}, FLOATS),
+    op("normal_tensors", lambda m, mean, std: m.normal(mean, std.abs()), {k: BINARY[k] for k in ("same", "bcast", "0d")},
+       values=False),
+    op("normal_float_mean", lambda m, std: m.normal(0.5, std), PROBS, values=False),
+    op("normal_float_std", lambda m, mean: m.normal(mean, 2.0), UNARY, values=False),
+    op("normal_size", lambda m: m.normal(1.0, 2.0, (2, 3), generator=m.Generator()), NONE, (None,), values=False),
+    op("normal_negative_std", lambda m, x: m.normal(x, -1.0), {"2d": UNARY["2d"]}, FLOATS),
+    op("bernoulli_", lambda m, x: x.bernoulli_(0.5), INPLACE1, values=False),
+    op("bernoulli_tensor_", lambda m, x, p: x.bernoulli_(p), {"2d": (A((3, 4), grad=False), A((3, 4), "float32", "prob", grad=False))},
+       values=False),
+    op("exponential_", lambda m, x: x.exponential_(2.0), INPLACE1, values=False),
+    op("geometric_", lambda m, x: x.geometric_(0.3), INPLACE1, values=False),
+    op("log_normal_", lambda m, x: x.log_normal_(), INPLACE1, values=False),
+    op("cauchy_", lambda m, x: x.cauchy_(), INPLACE1, values=False),
+    op("random_", lambda m, x: x.random_(), INPLACE1, values=False),
+    op("random_to", lambda m, x: x.random_(2), INPLACE1, values=False),
+    op("random_range", lambda m, x: x.random_(3, 7), INPLACE1, values=False),
+    op("normal_args", lambda m, x: x.normal_(2.0, 0.5, generator=m.Generator()), INPLACE1, FLOATS, values=False),
+    op("uniform_args", lambda m, x: x.uniform_(-2, 2), INPLACE1, FLOATS, values=False),
+    op("uniform_bad", lambda m, x: x.uniform_(2, -2), INPLACE1, FLOATS),
+    # --- conveniences ------------------------------------------------------------------------------
+    op("format", lambda m, x: f"{x:.3f}", UNARY), op("format_empty_spec", lambda m, x: f"{x:}", {"0d": UNARY["0d"]}),
+    op("nelement", lambda m, x: (x.nelement(), m.numel(x), m.is_tensor(x), m.is_tensor(1.0)), UNARY),
+    op("is_contiguous", lambda m, x: (x.is_contiguous(), x.contiguous().is_contiguous()), UNARY),
+    op("iter", lambda m, x: list(x), UNARY), op("index", lambda m, i: list(range(10))[i], INDEX0),
+    op("index_dtype", lambda m, x: list(range(300))[x], {"0d": (A((), values="pos", grad=False),)}),
+    op("size_type", lambda m, x: (repr(x.shape), str(x.size()), x.shape.numel(), repr(x.shape[1:]), repr(m.Size([2, 3]))), UNARY),
+    op("new_zeros", lambda m, x: (x.new_zeros(2, 3), x.new_ones((2,)), x.new_zeros((1,), dtype=m.int8)), UNARY),
+    op("new_full", lambda m, x: x.new_full((2,), 3), UNARY), op("new_empty", lambda m, x: x.new_empty(2, 1), UNARY, values=False),
+    op("new_tensor", lambda m, x: x.new_tensor([1, 2]), UNARY),
+    op("grad_fn_name", lambda m, x, y: ((x * y).sum().grad_fn.name(), (x + y).grad_fn.name(),
+                                        tuple(n and n.name() for n, _ in (x * 2).grad_fn.next_functions)),
+       {"same": BINARY["same"]}, FLOATS),
 ]
 KNOWN_CORE = [
+    K('bfloat16 complex64', 'floats,None:*', 'deliberate: bfloat16 and complex dtypes raise a TypeError naming them (NumPy has no kernels)'),
 ]
 
 # autograd extensions, Module extras and utils.data, issue 17

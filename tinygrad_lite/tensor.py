@@ -21,8 +21,9 @@ import warnings
 
 import numpy as np
 
-from . import engine, grad_mode, rng
+from . import dtypes, engine, grad_mode, nodes
 from .arguments import DTypeError, ShapeError, can_cast
+from .size import Size
 
 __all__ = ["Tensor", "Function"]
 
@@ -157,7 +158,7 @@ class Tensor:
             raise TypeError(f"Tensor.data must be set to a Tensor, got {type(value).__name__}")
         self._array = array
 
-    shape = property(lambda self: self._array.shape, doc="The shape, a tuple of ints.")
+    shape = property(lambda self: Size(self._array.shape), doc="The shape, a ``Size`` (a tuple of ints).")
     dtype = property(lambda self: self._array.dtype, doc="The NumPy dtype.")
     ndim = property(lambda self: self._array.ndim, doc="The number of dimensions.")
     is_leaf = property(lambda self: self._ctx is None,
@@ -172,11 +173,15 @@ class Tensor:
     def _version(self, value):
         self._vc[0] = value
 
-    grad_fn = property(lambda self: self._ctx, doc="The Function that made this tensor, or None.")
+    @property
+    def grad_fn(self):
+        """The node of the operation that made this tensor (named as PyTorch's: ``MulBackward0``,
+        with ``name()`` and ``next_functions``), or None for leaves and untracked results."""
+        return None if self._ctx is None else nodes.grad_fn(self._ctx)
 
     def size(self, dim=None):
-        """The shape, or the size of one dimension: ``x.size(0)``."""
-        return self._array.shape if dim is None else self._array.shape[dim]
+        """The shape (a ``Size``), or the size of one dimension: ``x.size(0)``."""
+        return Size(self._array.shape) if dim is None else self._array.shape[dim]
 
     def dim(self):
         """The number of dimensions."""
@@ -202,7 +207,9 @@ class Tensor:
         return self._array.tolist()
 
     def __array__(self, dtype=None, copy=None):
-        return self._array if dtype is None else self._array.astype(dtype)
+        """``np.asarray(t)`` shares memory; ``np.array(t)`` (``copy=True``) copies, as for arrays."""
+        array = self._array if dtype is None else self._array.astype(dtype, copy=False)
+        return array.copy() if copy and array is self._array else array
 
     def __len__(self):
         if self._array.ndim == 0:
@@ -217,6 +224,12 @@ class Tensor:
             raise ShapeError(f"the truth value of a tensor of shape {self.shape} is ambiguous")
         return bool(self._array)
 
+    def __format__(self, format_spec):
+        """``f"{loss:.4f}"``: a 0-d tensor formats as its value; others only without a spec."""
+        if self._array.ndim == 0:
+            return self._array.item().__format__(format_spec)
+        return object.__format__(self, format_spec)
+
     def __float__(self):
         return float(self.item())
 
@@ -224,8 +237,9 @@ class Tensor:
         return int(self.item())
 
     def __index__(self):
-        if self._array.dtype.kind not in "iu":
-            raise TypeError(f"only integer tensors can be used as an index, got {self.dtype}")
+        if self._array.dtype.kind not in "biu" or self._array.size != 1:
+            raise TypeError(f"only integer tensors of a single element can be used as an index, got "
+                            f"dtype {self.dtype} and shape {self.shape}")
         return int(self.item())
 
     def __repr__(self):
@@ -234,8 +248,7 @@ class Tensor:
         if self.dtype not in (np.float32, np.int64, np.bool_):
             extra += f", dtype={self.dtype}"
         if self._ctx is not None:
-            name = type(self._ctx).__name__  # a custom Function's node is already "<Name>Backward"
-            extra += f", grad_fn=<{name if name.endswith('Backward') else name + 'Backward'}>"
+            extra += f", grad_fn=<{self.grad_fn.name()}>"
         elif self.requires_grad:
             extra += ", requires_grad=True"
         return f"tensor({body}{extra})"
@@ -440,14 +453,6 @@ class Tensor:
         """Copy ``src`` (Tensor or array, broadcastable) into this tensor in place."""
         return self._assign("copy_", src)
 
-    def uniform_(self, a=0.0, b=1.0):
-        """Fill in place with samples from U(a, b) drawn from the global generator."""
-        return self._assign("uniform_", rng.generator().uniform(a, b, self.shape))
-
-    def normal_(self, mean=0.0, std=1.0):
-        """Fill in place with samples from N(mean, std²) drawn from the global generator."""
-        return self._assign("normal_", rng.generator().normal(mean, std, self.shape))
-
 
 _wrap = Tensor._wrap
 
@@ -459,6 +464,8 @@ _wrap = Tensor._wrap
 def _as_array(data, dtype):
     """Convert user data to an ndarray with PyTorch's dtype rules."""
     if dtype is not None and not isinstance(data, (Tensor, np.ndarray)):
+        if dtype.kind in "iu" and not isinstance(data, np.generic):
+            return _int_array(data, dtype)
         try:
             return np.array(data, dtype=dtype)
         except (ValueError, TypeError) as e:
@@ -472,14 +479,14 @@ def _as_array(data, dtype):
     elif isinstance(data, numbers.Integral):
         arr = np.array(data, dtype=np.int64)
     elif isinstance(data, float):
-        arr = np.array(data, dtype=np.float32)
+        arr = np.array(data, dtype=dtypes.default_float())
     else:
         try:
             arr = np.array(data)
         except ValueError as e:
             raise ValueError(f"Tensor: cannot build a tensor from ragged or mixed data: {e}") from None
         if arr.dtype == np.float64:
-            arr = arr.astype(np.float32)
+            arr = arr.astype(dtypes.default_float(), copy=False)
         elif arr.dtype.kind not in "biufc":
             raise TypeError(f"Tensor: cannot build a tensor from elements of type {arr.dtype}")
     if dtype is not None and arr.dtype != dtype:
@@ -493,3 +500,24 @@ def _of_dtype(values, dtype):
         return values.to(dtype)
     return Tensor._wrap(np.asarray(values, dtype=dtype))
 
+
+def _int_array(data, dtype):
+    """Python data as an integer array, refusing values out of the type's range as PyTorch does
+    (floats truncate toward zero; negative ints wrap into unsigned types)."""
+    try:
+        arr = np.array(data)
+    except ValueError as e:
+        raise ValueError(f"Tensor: cannot build a {dtype} tensor from this data: {e}") from None
+    if arr.dtype.kind not in "biuf":
+        raise TypeError(f"Tensor: cannot build a {dtype} tensor from elements of type {arr.dtype}")
+    info = np.iinfo(dtype)
+    if arr.dtype.kind in "biu":
+        low = -2 ** 63 if dtype.kind == "u" else info.min  # negative ints wrap into unsigned types
+        bad = (arr < low) | (arr > info.max)
+    else:
+        with np.errstate(invalid="ignore"):
+            bad = ~((arr >= info.min) & (arr <= info.max))
+    if np.any(bad):
+        raise RuntimeError(f"tensor: value {arr[bad].flat[0]} cannot be converted to type {dtype} "
+                           f"without overflow")
+    return arr.astype(dtype)

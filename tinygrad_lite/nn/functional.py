@@ -7,7 +7,7 @@ parameters and call these functions, so each computation is written once, here.
 >>> from tinygrad_lite.nn import functional as F
 >>> logits = tg.Tensor([[2.0, 0.5, -1.0]], requires_grad=True)
 >>> F.cross_entropy(logits, tg.Tensor([0]))
-tensor(0.2413, grad_fn=<CrossEntropyBackward>)
+tensor(0.2413, grad_fn=<NllLossBackward0>)
 """
 import functools
 import itertools
@@ -54,7 +54,7 @@ def linear(input, weight, bias=None):
     as one fused op.
 
     >>> linear(tg.ones(2, 3), tg.ones(4, 3)).shape
-    (2, 4)
+    torch.Size([2, 4])
     """
     return P.Linear.apply(input, weight, bias)
 
@@ -1128,7 +1128,7 @@ def adaptive_avg_pool2d(input, output_size):
     of n over a length L covering [floor(i·L/n), ceil((i+1)·L/n)), as PyTorch.
 
     >>> adaptive_avg_pool2d(tg.ones(2, 3, 5, 7), 1).shape
-    (2, 3, 1, 1)
+    torch.Size([2, 3, 1, 1])
     """
     return _adaptive_pool(input, output_size, 2, "adaptive_avg_pool2d")
 
@@ -1207,7 +1207,7 @@ def pad(input, pad, mode="constant", value=None):
     repeating the edge), 'replicate' (repeat the edge) or 'circular' (wrap around).
 
     >>> pad(tg.Tensor([[1.0]]), (1, 1, 0, 1)).shape
-    (2, 3)
+    torch.Size([2, 3])
     >>> pad(tg.Tensor([[1.0, 2.0, 3.0]]), (2, 1), mode="reflect")
     tensor([[3., 2., 1., 2., 3., 2.]])
     """
@@ -1399,7 +1399,7 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,
     gives the same (dense) gradient.
 
     >>> F.embedding(tg.Tensor([[0, 2]]), tg.randn(5, 3)).shape
-    (1, 2, 3)
+    torch.Size([1, 2, 3])
     """
     if scale_grad_by_freq:
         raise NotImplementedError("embedding: scale_grad_by_freq=True is not supported")

@@ -65,7 +65,7 @@ class Linear(Module):
 
     >>> layer = Linear(3, 2)
     >>> layer(tg.ones(5, 3)).shape
-    (5, 2)
+    torch.Size([5, 2])
     """
 
     def __init__(self, in_features, out_features, bias=True, dtype=None):
@@ -92,7 +92,7 @@ class Flatten(Module):
     """Flatten dimensions ``start_dim..end_dim`` into one (by default all but the batch).
 
     >>> Flatten()(tg.zeros(8, 1, 28, 28)).shape
-    (8, 784)
+    torch.Size([8, 784])
     """
 
     def __init__(self, start_dim=1, end_dim=-1):
@@ -145,7 +145,7 @@ class Dropout2d(Dropout):
     (N, C, L), with a warning, as PyTorch 2.x does (see ``F.dropout2d``).
 
     >>> Dropout2d(p=0.5).eval()(tg.ones(1, 2, 3, 3)).shape
-    (1, 2, 3, 3)
+    torch.Size([1, 2, 3, 3])
     """
 
     function = staticmethod(F.dropout2d)
@@ -239,7 +239,7 @@ class BatchNorm1d(_BatchNorm):
 
     >>> bn = BatchNorm1d(3)
     >>> bn(tg.randn(16, 3)).shape
-    (16, 3)
+    torch.Size([16, 3])
     """
 
     input_dims = (2, 3)
@@ -250,7 +250,7 @@ class BatchNorm2d(_BatchNorm):
     dims; otherwise as :class:`BatchNorm1d`.
 
     >>> BatchNorm2d(8)(tg.randn(4, 8, 5, 5)).shape
-    (4, 8, 5, 5)
+    torch.Size([4, 8, 5, 5])
     """
 
     input_dims = (4,)
@@ -262,7 +262,7 @@ class LayerNorm(Module):
 
     >>> ln = LayerNorm(4)
     >>> ln(tg.randn(2, 4)).shape
-    (2, 4)
+    torch.Size([2, 4])
     """
 
     def __init__(self, normalized_shape, eps=1e-5, elementwise_affine=True, bias=True, dtype=None):
@@ -296,7 +296,7 @@ class Embedding(Module):
 
     >>> emb = Embedding(10, 3, padding_idx=0)
     >>> emb(tg.Tensor([[1, 2], [0, 9]])).shape
-    (2, 2, 3)
+    torch.Size([2, 2, 3])
     """
 
     def __init__(self, num_embeddings, embedding_dim, padding_idx=None, max_norm=None,

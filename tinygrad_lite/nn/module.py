@@ -33,7 +33,7 @@ class Parameter(Tensor):
 
     >>> p = Parameter(np.zeros(3, dtype=np.float32))
     >>> p.requires_grad, p.shape
-    (True, (3,))
+    (True, torch.Size([3]))
     """
 
     __slots__ = ()

@@ -5,7 +5,7 @@ Each stores its settings and calls ``nn.functional``.
 
 >>> from tinygrad_lite import nn
 >>> nn.MaxPool2d(2)(tg.zeros(8, 16, 11, 11)).shape
-(8, 16, 5, 5)
+torch.Size([8, 16, 5, 5])
 """
 from . import functional as F
 from .module import Module
@@ -105,7 +105,7 @@ class AvgPool2d(_AvgPool):
     """Mean over each ``kernel_size`` window, moved by ``stride`` (default: the kernel size).
 
     >>> AvgPool2d(2)(tg.ones(1, 1, 4, 4)).shape
-    (1, 1, 2, 2)
+    torch.Size([1, 1, 2, 2])
     """
 
     function = staticmethod(F.avg_pool2d)
@@ -191,7 +191,7 @@ class AdaptiveAvgPool2d(_Adaptive):
     average pooling.
 
     >>> AdaptiveAvgPool2d((1, 1))(tg.ones(2, 8, 7, 7)).shape
-    (2, 8, 1, 1)
+    torch.Size([2, 8, 1, 1])
     """
 
     function = staticmethod(F.adaptive_avg_pool2d)

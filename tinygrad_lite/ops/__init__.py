@@ -6,29 +6,31 @@
 - ``indexing.py``: ``x[i]``, ``x[i] = v``, gather, where;
 - ``conversion.py``: ``to``, ``float``, ``double``, ..., ``clone``;
 - ``linalg.py``: products (mm, bmm, einsum, ...) and ``torch.linalg``'s decompositions;
-- ``sorting.py``: sort, argsort, topk, unique, searchsorted, ....
+- ``sorting.py``: sort, argsort, topk, unique, searchsorted, ...;
+- ``random.py``: bernoulli, multinomial, poisson, normal and the in-place random fills.
 
 Each is either a composite of other operations or the call of one primitive
 (``primitives.py``). The table below installs them as Tensor methods and operators, so
 ``x.exp()``, ``tinygrad_lite.exp(x)`` and, where PyTorch has one, the operator are one function.
 """
 from ..tensor import Tensor
-from . import arithmetic, conversion, indexing, linalg, reduction, shape, sorting
+from . import arithmetic, conversion, indexing, linalg, random, reduction, shape, sorting
 from .arithmetic import *  # noqa: F401,F403  (the torch.* functions)
 from .indexing import *  # noqa: F401,F403
 from .linalg import *  # noqa: F401,F403
 from .reduction import *  # noqa: F401,F403
 from .shape import *  # noqa: F401,F403
 from .sorting import *  # noqa: F401,F403
+from .random import *  # noqa: F401,F403
 
-_MODULES = (arithmetic, conversion, reduction, shape, indexing, linalg, sorting)
+_MODULES = (arithmetic, conversion, reduction, shape, indexing, linalg, sorting, random)
 _NOT_FUNCTIONS = {"getitem", "setitem",  # methods only: x[i], x[i] = v
-                  "repeat", "unfold", "view_as", "reshape_as"}
-_NOT_METHODS = {"cat", "concatenate", "stack", "where", "getitem", "setitem",  # torch.* only
-                "std_mean", "var_mean", "searchsorted", "bucketize",
-                "einsum", "tensordot", "chain_matmul",
-                "meshgrid", "broadcast_tensors", "atleast_1d", "atleast_2d", "atleast_3d",
-                "hstack", "vstack", "row_stack", "dstack", "column_stack"}
+                  "repeat", "unfold", "view_as", "reshape_as"} | random.METHODS_ONLY
+_NOT_METHODS = ({"cat", "concatenate", "stack", "where", "getitem", "setitem",  # torch.* only
+                 "std_mean", "var_mean", "searchsorted", "bucketize",
+                 "einsum", "tensordot", "chain_matmul",
+                 "meshgrid", "broadcast_tensors", "atleast_1d", "atleast_2d", "atleast_3d",
+                 "hstack", "vstack", "row_stack", "dstack", "column_stack"} | random.FUNCTIONS_ONLY)
 __all__ = [name for module in _MODULES if module is not conversion  # in-place x.op_(): methods only
            for name in module.__all__ if name not in _NOT_FUNCTIONS and not name.endswith("_")]
 

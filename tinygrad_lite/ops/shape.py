@@ -28,11 +28,18 @@ def reshape(input, *shape):
     return P.Reshape.apply(input, shape=shape)
 
 
-# PyTorch's view raises where the strides of a non-contiguous input cannot be read in the new
-# shape; NumPy's layouts of computed results (conv2d, pooling, advanced indexing) are not
-# PyTorch's, so a stride check here would refuse views PyTorch allows: view is reshape (which
-# copies when it must).
-view = reshape
+def view(input, *shape):
+    """The same data in a new shape (as ``reshape``), or read as another dtype: ``x.view(tg.int32)``.
+
+    PyTorch's view raises where the strides of a non-contiguous input cannot be read in the new
+    shape; NumPy's layouts of computed results (conv2d, pooling, advanced indexing) are not
+    PyTorch's, so a stride check here would refuse views PyTorch allows: this view is reshape
+    (which copies when it must)."""
+    from ..dtypes import is_dtype
+    from .conversion import view_as_dtype
+    if len(shape) == 1 and is_dtype(shape[0]):
+        return view_as_dtype(input, shape[0])
+    return reshape(input, *shape)
 
 
 def flatten(input, start_dim=0, end_dim=-1):
@@ -213,12 +220,12 @@ def stack(tensors, dim=0):
     """Join same-shaped tensors along a new dimension.
 
     >>> stack([Tensor([1., 2.]), Tensor([3., 4.])]).shape
-    (2, 2)
+    torch.Size([2, 2])
     """
     tensors = [as_tensor(t) for t in tensors]
     if not tensors:
         raise ValueError("stack: expected a non-empty list of tensors")
-    shapes = {t.shape for t in tensors}
+    shapes = {t._array.shape for t in tensors}
     if len(shapes) != 1:
         raise ShapeError(f"stack: all tensors must have the same shape, got {sorted(shapes)}")
     (axis,) = normalize_dims(dim, tensors[0].ndim + 1, "stack")
