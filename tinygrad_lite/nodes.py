@@ -60,8 +60,9 @@ def grad_fn(fn):
     """The Node of the recorded primitive ``fn`` (its class named as PyTorch's)."""
     cls = _CLASSES.get(type(fn))
     if cls is None:
-        name = type(fn).__name__
-        cls = _CLASSES[type(fn)] = type(_TORCH_NAMES.get(name, f"{name}Backward0"), (Node,),
+        name = type(fn).__name__  # a custom autograd.Function's node is already "<Name>Backward"
+        default = name if name.endswith("Backward") else f"{name}Backward0"
+        cls = _CLASSES[type(fn)] = type(_TORCH_NAMES.get(name, default), (Node,),
                                          {"__slots__": ()})
     return cls(fn)
 
