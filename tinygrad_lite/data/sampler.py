@@ -18,13 +18,11 @@ __all__ = ["Sampler", "SequentialSampler", "RandomSampler", "SubsetRandomSampler
 
 
 def numpy_generator(generator):
-    """The ``numpy.random.Generator`` to draw from: ``generator`` itself, or the global one."""
-    if generator is None:
-        return rng.generator()
-    if not hasattr(generator, "permutation"):
-        raise TypeError(f"generator must be a numpy.random.Generator (or None for the global "
-                        f"generator), got {type(generator).__name__}")
-    return generator
+    """The ``numpy.random.Generator`` to draw from: that of ``generator`` (a
+    ``tinygrad_lite.Generator``, or a NumPy Generator itself), or the global one's."""
+    if isinstance(generator, np.random.Generator):
+        return generator
+    return rng.generator(generator)
 
 
 def _positive_int(value, name):

@@ -104,20 +104,8 @@ def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
     cdf = lambda x: (1.0 + math.erf(x / math.sqrt(2.0))) / 2.0  # noqa: E731
     low, high = cdf((a - mean) / std), cdf((b - mean) / std)
     u = rng.generator(generator).uniform(2 * low - 1, 2 * high - 1, tensor.shape)
-    values = np.clip(_erfinv(u) * std * math.sqrt(2.0) + mean, a, b)
+    values = np.clip(Tensor(u).erfinv().numpy() * std * math.sqrt(2.0) + mean, a, b)
     return _fill(tensor, values)
-
-
-def _erfinv(y):
-    """The inverse error function of an array, by Newton's method from a rational start."""
-    y = np.clip(np.asarray(y, np.float64), -1 + 1e-16, 1 - 1e-16)
-    w = -np.log((1.0 - y) * (1.0 + y))
-    x = np.sign(y) * np.sqrt(np.sqrt((2 / (np.pi * 0.147) + w / 2) ** 2 - w / 0.147)
-                             - (2 / (np.pi * 0.147) + w / 2))
-    erf = np.vectorize(math.erf, otypes=[np.float64])
-    for _ in range(3):
-        x = x - (erf(x) - y) / (2 / math.sqrt(math.pi) * np.exp(-x * x))
-    return x
 
 
 def eye_(tensor):

@@ -40,7 +40,7 @@ class ASGD(Optimizer):
     def _update(self, param, grad, state, options):
         lr, lambd = options["lr"], options["lambd"]
         step = state["step"] = state.get("step", 0) + 1
-        eta, mu = state.get("eta", self._scalar(lr, param)), state.get("mu", 1.0)
+        eta, mu = state.get("eta", self._scalar(lr)), state.get("mu", 1.0)
         ax = self._zeros_state(state, "ax", param)
         g = self._effective_grad(param, grad, options["weight_decay"], options["maximize"])
         param *= 1.0 - lambd * eta
@@ -49,5 +49,5 @@ class ASGD(Optimizer):
             ax += (param - ax) * mu
         else:
             np.copyto(ax, param)
-        state["eta"] = self._scalar(lr / (1.0 + lambd * lr * step) ** options["alpha"], param)
-        state["mu"] = self._scalar(1.0 / max(1.0, step - options["t0"]), param)
+        state["eta"] = self._scalar(lr / (1.0 + lambd * lr * step) ** options["alpha"])
+        state["mu"] = self._scalar(1.0 / max(1.0, step - options["t0"]))

@@ -56,7 +56,7 @@ class NAdam(Optimizer):
         g = self._effective_grad(param, grad, weight_decay, options["maximize"])
         mu = beta1 * (1.0 - 0.5 * 0.96 ** (step * decay))
         mu_next = beta1 * (1.0 - 0.5 * 0.96 ** ((step + 1) * decay))
-        mu_product = state["mu_product"] = self._scalar(state.get("mu_product", 1.0) * mu, param)
+        mu_product = state["mu_product"] = self._scalar(state.get("mu_product", 1.0) * mu)
         work = self._scratch(param, "work")
         self._lerp_(exp_avg, g, 1.0 - beta1, work)
         self._square_average_(exp_avg_sq, g, beta2, work)

@@ -24,6 +24,7 @@ from itertools import chain
 
 import numpy as np
 
+from ..dtypes import get_default_dtype
 from ..grad_mode import enable_grad
 from ..tensor import Tensor
 
@@ -225,10 +226,9 @@ class Optimizer:
             raise ValueError(f"Invalid {label}: {value}")
 
     @staticmethod
-    def _scalar(value, param):
-        """``value`` rounded as PyTorch's scalar state tensors round it: float64 for float64
-        parameters, float32 otherwise (PyTorch keeps such state in the default dtype)."""
-        return float(np.float64(value) if param.dtype == np.float64 else np.float32(value))
+    def _scalar(value):
+        """``value`` rounded as PyTorch rounds its scalar state tensors: in the default dtype."""
+        return float(np.asarray(value, dtype=get_default_dtype()))
 
     @staticmethod
     def _check_betas(group):
