@@ -11,7 +11,7 @@ sample by sample and collated.
 >>> from tinygrad_lite.data import TensorDataset
 >>> ds = TensorDataset(np.zeros((10, 3), np.float32), np.arange(10))
 >>> [tuple(t.shape for t in batch) for batch in DataLoader(ds, batch_size=4)]
-[((4, 3), (4,)), ((4, 3), (4,)), ((2, 3), (2,))]
+[(torch.Size([4, 3]), torch.Size([4])), (torch.Size([4, 3]), torch.Size([4])), (torch.Size([2, 3]), torch.Size([2]))]
 """
 import collections.abc
 

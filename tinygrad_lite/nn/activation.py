@@ -301,7 +301,7 @@ class PReLU(Module):
     entries (1, or one per channel) starting at ``init``.
 
     >>> PReLU(3).weight.shape
-    (3,)
+    torch.Size([3])
     """
 
     def __init__(self, num_parameters=1, init=0.25, dtype=None):

@@ -106,7 +106,7 @@ class Conv1d(_Conv):
     'reflect', 'replicate' or 'circular'.
 
     >>> Conv1d(2, 4, 3, padding="same")(tg.ones(1, 2, 10)).shape
-    (1, 4, 10)
+    torch.Size([1, 4, 10])
     """
 
     nd, function = 1, staticmethod(F.conv1d)
@@ -121,7 +121,7 @@ class Conv2d(_Conv):
 
     >>> conv = Conv2d(1, 8, 3, padding="same")
     >>> conv(tg.ones(2, 1, 28, 28)).shape
-    (2, 8, 28, 28)
+    torch.Size([2, 8, 28, 28])
     """
 
     nd, function = 2, staticmethod(F.conv2d)
@@ -131,7 +131,7 @@ class Conv3d(_Conv):
     """3-D convolution of (N, C_in, D, H, W) input (see ``F.conv3d``).
 
     >>> Conv3d(1, 2, 3, padding=1)(tg.ones(1, 1, 4, 4, 4)).shape
-    (1, 2, 4, 4, 4)
+    torch.Size([1, 2, 4, 4, 4])
     """
 
     nd, function = 3, staticmethod(F.conv3d)
@@ -164,7 +164,7 @@ class ConvTranspose1d(_ConvTranspose):
     gives that size.
 
     >>> ConvTranspose1d(2, 4, 3, stride=2)(tg.ones(1, 2, 5)).shape
-    (1, 4, 11)
+    torch.Size([1, 4, 11])
     """
 
     nd, function = 1, staticmethod(F.conv_transpose1d)
@@ -175,7 +175,7 @@ class ConvTranspose2d(_ConvTranspose):
 
     >>> up = ConvTranspose2d(8, 4, 3, stride=2, padding=1, output_padding=1)
     >>> up(tg.ones(1, 8, 7, 7)).shape
-    (1, 4, 14, 14)
+    torch.Size([1, 4, 14, 14])
     """
 
     nd, function = 2, staticmethod(F.conv_transpose2d)
@@ -185,7 +185,7 @@ class ConvTranspose3d(_ConvTranspose):
     """Transposed 3-D convolution (see ``F.conv_transpose3d``).
 
     >>> ConvTranspose3d(1, 1, 2, stride=2)(tg.ones(1, 1, 2, 2, 2)).shape
-    (1, 1, 4, 4, 4)
+    torch.Size([1, 1, 4, 4, 4])
     """
 
     nd, function = 3, staticmethod(F.conv_transpose3d)

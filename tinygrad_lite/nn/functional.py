@@ -472,7 +472,7 @@ def bilinear(input1, input2, weight, bias=None):
     (out, in1, in2).
 
     >>> F.bilinear(tg.ones(2, 3), tg.ones(2, 4), tg.ones(5, 3, 4)).shape
-    (2, 5)
+    torch.Size([2, 5])
     """
     if weight.ndim != 3 or input1.shape[-1:] != weight.shape[1:2] \
             or input2.shape[-1:] != weight.shape[2:]:
@@ -556,7 +556,7 @@ def dropout3d(input, p=0.5, training=True, inplace=False):
     scale the rest by 1 / (1 - p); the identity when ``training`` is False.
 
     >>> F.dropout3d(tg.ones(1, 2, 2, 2, 2), p=0.5).shape
-    (1, 2, 2, 2, 2)
+    torch.Size([1, 2, 2, 2, 2])
     """
     if input.ndim not in (4, 5):
         warnings.warn(f"dropout3d: a {input.ndim}-D input is deprecated (PyTorch expects 4-D or "
@@ -794,7 +794,7 @@ def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     :func:`conv2d`.
 
     >>> F.conv1d(tg.ones(1, 2, 5), tg.ones(4, 1, 3), groups=2).shape
-    (1, 4, 3)
+    torch.Size([1, 4, 3])
     """
     return _conv(input, weight, bias, stride, padding, dilation, groups, 1, "conv1d")
 
@@ -820,7 +820,7 @@ def conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     :func:`conv2d`.
 
     >>> F.conv3d(tg.ones(1, 1, 3, 4, 4), tg.ones(2, 1, 3, 3, 3), padding="same").shape
-    (1, 2, 3, 4, 4)
+    torch.Size([1, 2, 3, 4, 4])
     """
     return _conv(input, weight, bias, stride, padding, dilation, groups, 3, "conv3d")
 
@@ -881,7 +881,7 @@ def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_paddi
 
     >>> F.conv_transpose2d(tg.ones(1, 3, 4, 4), tg.ones(3, 2, 3, 3), stride=2, padding=1,
     ...                    output_padding=1).shape
-    (1, 2, 8, 8)
+    torch.Size([1, 2, 8, 8])
     """
     return _conv_transpose(input, weight, bias, stride, padding, output_padding, groups, dilation,
                            2, "conv_transpose2d")
@@ -892,7 +892,7 @@ def conv_transpose3d(input, weight, bias=None, stride=1, padding=0, output_paddi
     """Transposed 3-D convolution of (N, C_in, D, H, W) input; see :func:`conv_transpose1d`.
 
     >>> F.conv_transpose3d(tg.ones(1, 1, 2, 2, 2), tg.ones(1, 1, 2, 2, 2), stride=2).shape
-    (1, 1, 4, 4, 4)
+    torch.Size([1, 1, 4, 4, 4])
     """
     return _conv_transpose(input, weight, bias, stride, padding, output_padding, groups, dilation,
                            3, "conv_transpose3d")
@@ -992,7 +992,7 @@ def max_pool3d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     """Maximum over each window of (N, C, D, H, W) input; see :func:`max_pool2d`.
 
     >>> F.max_pool3d(tg.ones(1, 1, 4, 4, 4), 2).shape
-    (1, 1, 2, 2, 2)
+    torch.Size([1, 1, 2, 2, 2])
     """
     return _max_pool(input, kernel_size, stride, padding, dilation, ceil_mode, return_indices, 3,
                      "max_pool3d")
@@ -1057,7 +1057,7 @@ def avg_pool3d(input, kernel_size, stride=None, padding=0, ceil_mode=False, coun
     """Mean over each window of (N, C, D, H, W) input; see :func:`avg_pool2d`.
 
     >>> F.avg_pool3d(tg.ones(1, 1, 4, 4, 4), 2).shape
-    (1, 1, 2, 2, 2)
+    torch.Size([1, 1, 2, 2, 2])
     """
     if input.dtype == np.float16:
         raise UnsupportedDTypeError("avg_pool3d: not implemented for dtype float16")
@@ -1241,7 +1241,7 @@ def pixel_unshuffle(input, downscale_factor):
     """The inverse of :func:`pixel_shuffle`: (*, C, H·r, W·r) into (*, C·r², H, W).
 
     >>> F.pixel_unshuffle(tg.ones(1, 1, 4, 6), 2).shape
-    (1, 4, 2, 3)
+    torch.Size([1, 4, 2, 3])
     """
     r = int(downscale_factor)
     if input.ndim < 3 or r < 1 or input.shape[-2] % r or input.shape[-1] % r:
@@ -1338,7 +1338,7 @@ def upsample(input, size=None, scale_factor=None, mode="nearest", align_corners=
     """The old name of :func:`interpolate`.
 
     >>> F.upsample(tg.ones(1, 1, 2), scale_factor=2).shape
-    (1, 1, 4)
+    torch.Size([1, 1, 4])
     """
     return interpolate(input, size, scale_factor, mode, align_corners)
 
@@ -1347,7 +1347,7 @@ def upsample_nearest(input, size=None, scale_factor=None):
     """:func:`interpolate` with mode 'nearest'.
 
     >>> F.upsample_nearest(tg.ones(1, 1, 2, 2), scale_factor=2).shape
-    (1, 1, 4, 4)
+    torch.Size([1, 1, 4, 4])
     """
     return interpolate(input, size, scale_factor, "nearest")
 
@@ -1356,7 +1356,7 @@ def upsample_bilinear(input, size=None, scale_factor=None):
     """:func:`interpolate` with mode 'bilinear' and ``align_corners=True``.
 
     >>> F.upsample_bilinear(tg.ones(1, 1, 2, 2), size=3).shape
-    (1, 1, 3, 3)
+    torch.Size([1, 1, 3, 3])
     """
     return interpolate(input, size, scale_factor, "bilinear", align_corners=True)
 
@@ -2095,7 +2095,7 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
 
     >>> q = k = v = tg.ones(1, 2, 3, 4)
     >>> F.scaled_dot_product_attention(q, k, v, is_causal=True).shape
-    (1, 2, 3, 4)
+    torch.Size([1, 2, 3, 4])
     """
     for name, t in (("query", query), ("key", key), ("value", value)):
         if not isinstance(t, Tensor) or t.ndim < 2:

@@ -133,7 +133,7 @@ class Dropout1d(Dropout):
     scale the others by 1 / (1 - p); in evaluation mode, the identity.
 
     >>> Dropout1d(p=0.5).eval()(tg.ones(2, 3, 4)).shape
-    (2, 3, 4)
+    torch.Size([2, 3, 4])
     """
 
     function = staticmethod(F.dropout1d)
@@ -156,7 +156,7 @@ class Dropout3d(Dropout):
     probability ``p`` and scale the others by 1 / (1 - p); in evaluation mode, the identity.
 
     >>> Dropout3d(p=0.5).eval()(tg.ones(1, 2, 3, 3, 3)).shape
-    (1, 2, 3, 3, 3)
+    torch.Size([1, 2, 3, 3, 3])
     """
 
     function = staticmethod(F.dropout3d)
@@ -171,6 +171,26 @@ class AlphaDropout(Dropout):
     """
 
     function = staticmethod(F.alpha_dropout)
+
+
+def register_running_stats(module, num_features, dtype, track):
+    """The buffers ``running_mean`` (zeros), ``running_var`` (ones) and ``num_batches_tracked``
+    of BatchNorm and InstanceNorm, or None each when not ``track``ing."""
+    if track:
+        module.register_buffer("running_mean", Tensor(_filled((num_features,), dtype, 0.0)))
+        module.register_buffer("running_var", Tensor(_filled((num_features,), dtype, 1.0)))
+        module.register_buffer("num_batches_tracked", Tensor(np.array(0, dtype=np.int64)))
+    else:
+        for name in ("running_mean", "running_var", "num_batches_tracked"):
+            module.register_buffer(name, None)
+
+
+def reset_running_stats(module):
+    """Running mean 0, running variance 1, no batches counted (when tracked)."""
+    if module.track_running_stats:
+        init.zeros_(module.running_mean)
+        init.ones_(module.running_var)
+        init.zeros_(module.num_batches_tracked)
 
 
 class _BatchNorm(Module):
@@ -189,20 +209,11 @@ class _BatchNorm(Module):
         else:
             self.register_parameter("weight", None)
             self.register_parameter("bias", None)
-        if track_running_stats:
-            self.register_buffer("running_mean", Tensor(_filled((num_features,), dtype, 0.0)))
-            self.register_buffer("running_var", Tensor(_filled((num_features,), dtype, 1.0)))
-            self.register_buffer("num_batches_tracked", Tensor(np.array(0, dtype=np.int64)))
-        else:
-            for name in ("running_mean", "running_var", "num_batches_tracked"):
-                self.register_buffer(name, None)
+        register_running_stats(self, num_features, dtype, track_running_stats)
 
     def reset_running_stats(self):
         """Running mean 0, running variance 1, no batches counted."""
-        if self.track_running_stats:
-            init.zeros_(self.running_mean)
-            init.ones_(self.running_var)
-            init.zeros_(self.num_batches_tracked)
+        reset_running_stats(self)
 
     def reset_parameters(self):
         """Reset the running statistics and set weight to 1, bias to 0."""
@@ -361,7 +372,7 @@ class Unflatten(Module):
     """Split dimension ``dim`` into ``unflattened_size`` (one entry may be -1).
 
     >>> Unflatten(1, (2, 5))(tg.zeros(3, 10)).shape
-    (3, 2, 5)
+    torch.Size([3, 2, 5])
     """
 
     def __init__(self, dim, unflattened_size):
@@ -388,7 +399,7 @@ class Bilinear(Module):
     U(-1/sqrt(in1_features), 1/sqrt(in1_features)), as PyTorch.
 
     >>> Bilinear(3, 4, 5)(tg.ones(2, 3), tg.ones(2, 4)).shape
-    (2, 5)
+    torch.Size([2, 5])
     """
 
     def __init__(self, in1_features, in2_features, out_features, bias=True, dtype=None):
@@ -416,7 +427,7 @@ class PixelShuffle(Module):
     """(*, C·r², H, W) → (*, C, H·r, W·r), r = ``upscale_factor`` (see ``F.pixel_shuffle``).
 
     >>> PixelShuffle(3)(tg.zeros(1, 9, 4, 4)).shape
-    (1, 1, 12, 12)
+    torch.Size([1, 1, 12, 12])
     """
 
     def __init__(self, upscale_factor):
@@ -434,7 +445,7 @@ class PixelUnshuffle(Module):
     """(*, C, H·r, W·r) → (*, C·r², H, W), r = ``downscale_factor``.
 
     >>> PixelUnshuffle(3)(tg.zeros(1, 1, 12, 12)).shape
-    (1, 9, 4, 4)
+    torch.Size([1, 9, 4, 4])
     """
 
     def __init__(self, downscale_factor):
@@ -453,7 +464,7 @@ class Upsample(Module):
     the modes).
 
     >>> Upsample(scale_factor=2, mode="bilinear")(tg.zeros(1, 3, 4, 4)).shape
-    (1, 3, 8, 8)
+    torch.Size([1, 3, 8, 8])
     """
 
     def __init__(self, size=None, scale_factor=None, mode="nearest", align_corners=None,
@@ -478,7 +489,7 @@ class UpsamplingNearest2d(Upsample):
     """Nearest-neighbour upsampling of (N, C, H, W) input.
 
     >>> UpsamplingNearest2d(scale_factor=2)(tg.zeros(1, 1, 2, 2)).shape
-    (1, 1, 4, 4)
+    torch.Size([1, 1, 4, 4])
     """
 
     def __init__(self, size=None, scale_factor=None):
@@ -489,7 +500,7 @@ class UpsamplingBilinear2d(Upsample):
     """Bilinear upsampling of (N, C, H, W) input with ``align_corners=True``.
 
     >>> UpsamplingBilinear2d(size=(3, 3))(tg.zeros(1, 1, 2, 2)).shape
-    (1, 1, 3, 3)
+    torch.Size([1, 1, 3, 3])
     """
 
     def __init__(self, size=None, scale_factor=None):
@@ -502,7 +513,7 @@ class _Pad(Module):
     are made by :func:`_pad_layer`).
 
     >>> ReflectionPad2d(1)(tg.ones(1, 2, 2)).shape
-    (1, 4, 4)
+    torch.Size([1, 4, 4])
     """
 
     nd, mode = 1, "constant"
@@ -542,7 +553,7 @@ class ZeroPad1d(_Pad):
     """Pad the last dim with zeros.
 
     >>> ZeroPad1d((1, 2))(tg.ones(1, 2, 3)).shape
-    (1, 2, 6)
+    torch.Size([1, 2, 6])
     """
 
     nd = 1
@@ -555,7 +566,7 @@ class ZeroPad2d(ZeroPad1d):
     """Pad the last two dims with zeros.
 
     >>> ZeroPad2d((1, 0, 2, 1))(tg.ones(1, 2, 3)).shape
-    (1, 5, 4)
+    torch.Size([1, 5, 4])
     """
 
     nd = 2
@@ -575,7 +586,7 @@ class ConstantPad2d(ConstantPad1d):
     """Pad the last two dims with ``value``.
 
     >>> ConstantPad2d(1, 3.5)(tg.zeros(1, 2, 2)).shape
-    (1, 4, 4)
+    torch.Size([1, 4, 4])
     """
 
     nd = 2
@@ -585,7 +596,7 @@ class ConstantPad3d(ConstantPad1d):
     """Pad the last three dims with ``value``.
 
     >>> ConstantPad3d(1, 0.0)(tg.zeros(1, 2, 2, 2)).shape
-    (1, 4, 4, 4)
+    torch.Size([1, 4, 4, 4])
     """
 
     nd = 3

@@ -406,7 +406,7 @@ class Module:
         """The parameter at the dotted path ``target``; AttributeError if there is none.
 
         >>> nn.Sequential(nn.Linear(2, 3)).get_parameter("0.bias").shape
-        (3,)
+        torch.Size([3])
         """
         return self._get_member(target, "_parameters", "an nn.Parameter")
 

@@ -4,15 +4,15 @@ Parameter and buffer names are PyTorch's, so state_dicts move between the two.
 
 >>> from tinygrad_lite import nn
 >>> nn.GroupNorm(2, 6)(tg.randn(4, 6, 5)).shape
-(4, 6, 5)
+torch.Size([4, 6, 5])
 """
 import numbers
 
 import numpy as np
 
-from ..tensor import Tensor
 from . import functional as F
 from . import init
+from .layers import register_running_stats, reset_running_stats
 from .module import Module, Parameter
 
 __all__ = ["GroupNorm", "InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d", "RMSNorm"]
@@ -82,20 +82,11 @@ class _InstanceNorm(Module):
         self.num_features, self.eps, self.momentum = num_features, eps, momentum
         self.affine, self.track_running_stats = affine, track_running_stats
         _affine_parameters(self, (num_features,), affine, dtype, bias)
-        if track_running_stats:
-            self.register_buffer("running_mean", Tensor(_full((num_features,), dtype, 0.0)))
-            self.register_buffer("running_var", Tensor(_full((num_features,), dtype, 1.0)))
-            self.register_buffer("num_batches_tracked", Tensor(np.array(0, dtype=np.int64)))
-        else:
-            for name in ("running_mean", "running_var", "num_batches_tracked"):
-                self.register_buffer(name, None)
+        register_running_stats(self, num_features, dtype, track_running_stats)
 
     def reset_parameters(self):
         """Running statistics back to 0 and 1, weight 1, bias 0."""
-        if self.track_running_stats:
-            init.zeros_(self.running_mean)
-            init.ones_(self.running_var)
-            init.zeros_(self.num_batches_tracked)
+        reset_running_stats(self)
         _reset_affine(self)
 
     def forward(self, input):
@@ -129,7 +120,7 @@ class InstanceNorm1d(_InstanceNorm):
     (``track_running_stats=True``, then used in evaluation mode).
 
     >>> InstanceNorm1d(3)(tg.randn(2, 3, 8)).shape
-    (2, 3, 8)
+    torch.Size([2, 3, 8])
     """
 
     nd = 1
@@ -140,7 +131,7 @@ class InstanceNorm2d(_InstanceNorm):
     pixels; see :class:`InstanceNorm1d`.
 
     >>> InstanceNorm2d(3, affine=True)(tg.randn(2, 3, 4, 4)).shape
-    (2, 3, 4, 4)
+    torch.Size([2, 3, 4, 4])
     """
 
     nd = 2
@@ -151,7 +142,7 @@ class InstanceNorm3d(_InstanceNorm):
     :class:`InstanceNorm1d`.
 
     >>> InstanceNorm3d(2)(tg.randn(1, 2, 3, 3, 3)).shape
-    (1, 2, 3, 3, 3)
+    torch.Size([1, 2, 3, 3, 3])
     """
 
     nd = 3

@@ -38,7 +38,7 @@ class MaxPool1d(_MaxPool):
     """Maximum over each window of (N, C, L) input (see ``F.max_pool1d``).
 
     >>> MaxPool1d(2)(tg.ones(1, 3, 9)).shape
-    (1, 3, 4)
+    torch.Size([1, 3, 4])
     """
 
     function = staticmethod(F.max_pool1d)
@@ -59,7 +59,7 @@ class MaxPool3d(_MaxPool):
     """Maximum over each window of (N, C, D, H, W) input (see ``F.max_pool3d``).
 
     >>> MaxPool3d(2)(tg.ones(1, 1, 4, 4, 4)).shape
-    (1, 1, 2, 2, 2)
+    torch.Size([1, 1, 2, 2, 2])
     """
 
     function = staticmethod(F.max_pool3d)
@@ -86,7 +86,7 @@ class AvgPool1d(_AvgPool):
     """Mean over each window of (N, C, L) input (see ``F.avg_pool1d``).
 
     >>> AvgPool1d(3, stride=1, padding=1)(tg.ones(1, 2, 5)).shape
-    (1, 2, 5)
+    torch.Size([1, 2, 5])
     """
 
     def __init__(self, kernel_size, stride=None, padding=0, ceil_mode=False,
@@ -115,7 +115,7 @@ class AvgPool3d(_AvgPool):
     """Mean over each window of (N, C, D, H, W) input (see ``F.avg_pool3d``).
 
     >>> AvgPool3d(2)(tg.ones(1, 1, 4, 4, 4)).shape
-    (1, 1, 2, 2, 2)
+    torch.Size([1, 1, 2, 2, 2])
     """
 
     function = staticmethod(F.avg_pool3d)
@@ -158,7 +158,7 @@ class MaxUnpool2d(_MaxUnpool):
     >>> pool, unpool = MaxPool2d(2, return_indices=True), MaxUnpool2d(2)
     >>> out, idx = pool(tg.ones(1, 1, 5, 5))
     >>> unpool(out, idx, output_size=(5, 5)).shape
-    (1, 1, 5, 5)
+    torch.Size([1, 1, 5, 5])
     """
 
     function = staticmethod(F.max_unpool2d)
@@ -180,7 +180,7 @@ class AdaptiveAvgPool1d(_Adaptive):
     """Average (N, C, L) input into ``output_size`` bins whatever L.
 
     >>> AdaptiveAvgPool1d(4)(tg.ones(2, 3, 10)).shape
-    (2, 3, 4)
+    torch.Size([2, 3, 4])
     """
 
     function = staticmethod(F.adaptive_avg_pool1d)
@@ -220,7 +220,7 @@ class AdaptiveMaxPool2d(_AdaptiveMax):
     """Maximum of each bin of a fixed ``output_size`` grid (see ``F.adaptive_max_pool2d``).
 
     >>> AdaptiveMaxPool2d((2, 2))(tg.ones(1, 3, 5, 5)).shape
-    (1, 3, 2, 2)
+    torch.Size([1, 3, 2, 2])
     """
 
     function = staticmethod(F.adaptive_max_pool2d)

@@ -11,7 +11,7 @@ Parameter names and shapes are PyTorch's (``weight_ih_l0``, ``weight_hh_l0_rever
 >>> lstm = nn.LSTM(input_size=3, hidden_size=5, num_layers=2, batch_first=True)
 >>> output, (h_n, c_n) = lstm(tg.randn(4, 7, 3))
 >>> output.shape, h_n.shape, c_n.shape
-((4, 7, 5), (2, 4, 5), (2, 4, 5))
+(torch.Size([4, 7, 5]), torch.Size([2, 4, 5]), torch.Size([2, 4, 5]))
 """
 import math
 import numbers
@@ -226,7 +226,7 @@ class RNN(RNNBase):
     >>> rnn = nn.RNN(4, 6, nonlinearity="relu")
     >>> out, h_n = rnn(tg.randn(5, 2, 4))      # (L, N, H_in) unless batch_first
     >>> out.shape, h_n.shape
-    ((5, 2, 6), (1, 2, 6))
+    (torch.Size([5, 2, 6]), torch.Size([1, 2, 6]))
     """
 
     def __init__(self, input_size, hidden_size, num_layers=1, nonlinearity="tanh", bias=True,
@@ -247,7 +247,7 @@ class LSTM(RNNBase):
     >>> lstm = nn.LSTM(4, 6, bidirectional=True)
     >>> out, (h_n, c_n) = lstm(tg.randn(5, 2, 4))
     >>> out.shape, h_n.shape
-    ((5, 2, 12), (2, 2, 6))
+    (torch.Size([5, 2, 12]), torch.Size([2, 2, 6]))
     """
 
     def __init__(self, input_size, hidden_size, num_layers=1, bias=True, batch_first=False,
@@ -263,7 +263,7 @@ class GRU(RNNBase):
     >>> gru = nn.GRU(4, 6, num_layers=2, batch_first=True)
     >>> out, h_n = gru(tg.randn(2, 5, 4))
     >>> out.shape, h_n.shape
-    ((2, 5, 6), (2, 2, 6))
+    (torch.Size([2, 5, 6]), torch.Size([2, 2, 6]))
     """
 
     def __init__(self, input_size, hidden_size, num_layers=1, bias=True, batch_first=False,
@@ -329,7 +329,7 @@ class RNNCell(RNNCellBase):
     """``h' = tanh(x W_ih^T + b_ih + h W_hh^T + b_hh)`` (or ReLU), for (N, H_in) or (H_in) input.
 
     >>> nn.RNNCell(3, 4)(tg.randn(2, 3)).shape
-    (2, 4)
+    torch.Size([2, 4])
     """
 
     def __init__(self, input_size, hidden_size, bias=True, nonlinearity="tanh", dtype=None):
@@ -350,7 +350,7 @@ class LSTMCell(RNNCellBase):
 
     >>> h, c = nn.LSTMCell(3, 4)(tg.randn(2, 3))
     >>> h.shape, c.shape
-    ((2, 4), (2, 4))
+    (torch.Size([2, 4]), torch.Size([2, 4]))
     """
 
     def __init__(self, input_size, hidden_size, bias=True, dtype=None):
@@ -367,7 +367,7 @@ class GRUCell(RNNCellBase):
     """One GRU step, for (N, H_in) or (H_in) input.
 
     >>> nn.GRUCell(3, 4)(tg.randn(3)).shape
-    (4,)
+    torch.Size([4])
     """
 
     def __init__(self, input_size, hidden_size, bias=True, dtype=None):

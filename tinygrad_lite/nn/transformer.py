@@ -8,7 +8,7 @@ Sequences are (L, N, E) unless ``batch_first``; an unbatched (L, E) input also w
 
 >>> layer = nn.TransformerEncoderLayer(d_model=8, nhead=2, dim_feedforward=16, batch_first=True)
 >>> layer(tg.randn(3, 5, 8)).shape
-(3, 5, 8)
+torch.Size([3, 5, 8])
 """
 import copy
 
@@ -49,7 +49,7 @@ class MultiheadAttention(Module):
     >>> mha = nn.MultiheadAttention(embed_dim=8, num_heads=2, batch_first=True)
     >>> out, weights = mha(tg.randn(3, 5, 8), tg.randn(3, 4, 8), tg.randn(3, 4, 8))
     >>> out.shape, weights.shape
-    ((3, 5, 8), (3, 5, 4))
+    (torch.Size([3, 5, 8]), torch.Size([3, 5, 4]))
     """
 
     def __init__(self, embed_dim, num_heads, dropout=0.0, bias=True, add_bias_kv=False,
@@ -209,7 +209,7 @@ class TransformerEncoderLayer(Module):
 
     >>> layer = nn.TransformerEncoderLayer(8, 2, dim_feedforward=16)
     >>> layer(tg.randn(5, 3, 8)).shape        # (L, N, E) unless batch_first
-    (5, 3, 8)
+    torch.Size([5, 3, 8])
     """
 
     def __init__(self, d_model, nhead, dim_feedforward=2048, dropout=0.1, activation="relu",
@@ -250,7 +250,7 @@ class TransformerDecoderLayer(Module):
 
     >>> layer = nn.TransformerDecoderLayer(8, 2, dim_feedforward=16)
     >>> layer(tg.randn(4, 3, 8), tg.randn(6, 3, 8)).shape
-    (4, 3, 8)
+    torch.Size([4, 3, 8])
     """
 
     def __init__(self, d_model, nhead, dim_feedforward=2048, dropout=0.1, activation="relu",
@@ -306,7 +306,7 @@ class TransformerEncoder(Module):
 
     >>> encoder = nn.TransformerEncoder(nn.TransformerEncoderLayer(8, 2, 16), num_layers=2)
     >>> encoder(tg.randn(5, 3, 8)).shape
-    (5, 3, 8)
+    torch.Size([5, 3, 8])
     """
 
     def __init__(self, encoder_layer, num_layers, norm=None, enable_nested_tensor=True,
@@ -329,7 +329,7 @@ class TransformerDecoder(Module):
 
     >>> decoder = nn.TransformerDecoder(nn.TransformerDecoderLayer(8, 2, 16), num_layers=2)
     >>> decoder(tg.randn(4, 3, 8), tg.randn(6, 3, 8)).shape
-    (4, 3, 8)
+    torch.Size([4, 3, 8])
     """
 
     def __init__(self, decoder_layer, num_layers, norm=None):
@@ -355,7 +355,7 @@ class Transformer(Module):
     >>> model = nn.Transformer(d_model=8, nhead=2, num_encoder_layers=1, num_decoder_layers=1,
     ...                        dim_feedforward=16)
     >>> model(tg.randn(5, 3, 8), tg.randn(4, 3, 8)).shape
-    (4, 3, 8)
+    torch.Size([4, 3, 8])
     """
 
     def __init__(self, d_model=512, nhead=8, num_encoder_layers=6, num_decoder_layers=6,

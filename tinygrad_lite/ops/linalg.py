@@ -89,7 +89,7 @@ def mm(input, mat2):
     """Matrix product of two 2-D tensors (same dtype).
 
     >>> mm(tg.ones(2, 3), tg.ones(3, 4)).shape
-    (2, 4)
+    torch.Size([2, 4])
     """
     _dims("mm", input=(input, 2), mat2=(mat2, 2))
     return P.Matmul.apply(input, mat2)
@@ -99,7 +99,7 @@ def bmm(input, mat2):
     """Batched matrix product of (b, n, m) and (b, m, p) tensors (no broadcasting).
 
     >>> bmm(tg.ones(5, 2, 3), tg.ones(5, 3, 4)).shape
-    (5, 2, 4)
+    torch.Size([5, 2, 4])
     """
     _dims("bmm", input=(input, 3), mat2=(mat2, 3))
     if input.shape[0] != mat2.shape[0]:
@@ -144,7 +144,7 @@ def outer(input, vec2):
     """Outer product of two vectors: ``out[i, j] = input[i] * vec2[j]``.
 
     >>> outer(Tensor([1., 2.]), Tensor([1., 10., 100.])).shape
-    (2, 3)
+    torch.Size([2, 3])
     """
     _dims("outer", input=(input, 1), vec2=(vec2, 1))
     return input.unsqueeze(1) * vec2
@@ -158,7 +158,7 @@ def tensordot(a, b, dims=2):
     first of ``b``) or a pair of lists ``([dims of a], [dims of b])``.
 
     >>> tensordot(tg.ones(2, 3, 4), tg.ones(3, 4, 5)).shape
-    (2, 5)
+    torch.Size([2, 5])
     """
     if isinstance(dims, Tensor):
         dims = dims.tolist()
@@ -189,7 +189,7 @@ def inner(input, other):
     """Sum of products over the last dimension of both (a product when either is 0-d).
 
     >>> inner(tg.ones(2, 3), tg.ones(4, 3)).shape
-    (2, 4)
+    torch.Size([2, 4])
     """
     if input.ndim == 0 or other.ndim == 0:
         return input * other
@@ -202,7 +202,7 @@ def kron(input, other):
     """Kronecker product: every element of ``input`` times a block ``other``.
 
     >>> kron(tg.eye(2), tg.ones(2, 2)).shape
-    (4, 4)
+    torch.Size([4, 4])
     """
     n = max(input.ndim, other.ndim)
     a = input.reshape((1,) * (n - input.ndim) + input.shape)
@@ -251,7 +251,7 @@ def baddbmm(input, batch1, batch2, beta=1, alpha=1):
     """``beta * input + alpha * bmm(batch1, batch2)``.
 
     >>> baddbmm(tg.zeros(2, 3), tg.ones(4, 2, 5), tg.ones(4, 5, 3)).shape
-    (4, 2, 3)
+    torch.Size([4, 2, 3])
     """
     return _add_product("baddbmm", input, bmm(batch1, batch2), beta, alpha)
 
@@ -311,7 +311,7 @@ def chain_matmul(*matrices):
     """The product of 2-D tensors, left to right (``torch.chain_matmul``; see ``linalg.multi_dot``).
 
     >>> chain_matmul(tg.ones(2, 3), tg.ones(3, 4), tg.ones(4, 1)).shape
-    (2, 1)
+    torch.Size([2, 1])
     """
     if not matrices:
         raise ShapeError("chain_matmul: expected at least one matrix")
@@ -364,7 +364,7 @@ def einsum(equation, *operands):
     >>> einsum('ii->i', Tensor([[1., 2.], [3., 4.]]))
     tensor([1., 4.])
     >>> einsum('...ij,...jk', tg.ones(5, 2, 3), tg.ones(3, 4)).shape
-    (5, 2, 4)
+    torch.Size([5, 2, 4])
     """
     if not isinstance(equation, str):
         equation, operands = _sublist_equation((equation,) + operands)
@@ -1014,7 +1014,7 @@ def qr(A, mode="reduced"):
     empty). ``torch.linalg.qr``.
 
     >>> Q, R = qr(Tensor([[3., 1.], [4., 2.], [0., 1.]])); Q.shape, R.shape
-    ((3, 2), (2, 2))
+    (torch.Size([3, 2]), torch.Size([2, 2]))
     """
     if mode not in ("reduced", "complete", "r"):
         raise ValueError(f"linalg.qr: mode must be 'reduced', 'complete' or 'r', got {mode!r}")

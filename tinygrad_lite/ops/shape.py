@@ -79,7 +79,7 @@ def t(input):
     """The transpose of a matrix; 0-d and 1-d tensors are returned as they are (as views).
 
     >>> tg.arange(6).view(2, 3).t().shape
-    (3, 2)
+    torch.Size([3, 2])
     """
     if input.ndim > 2:
         raise ShapeError(f"t: expects a tensor with at most 2 dims, got shape {input.shape}")
@@ -102,7 +102,7 @@ def movedim(input, source, destination):
     others keeping their order.
 
     >>> movedim(tg.zeros(2, 3, 4), 0, -1).shape
-    (3, 4, 2)
+    torch.Size([3, 4, 2])
     """
     src = normalize_dims(source, input.ndim, "movedim")
     dst = normalize_dims(destination, input.ndim, "movedim")
@@ -131,7 +131,7 @@ def unflatten(input, dim, sizes):
     """Split dimension ``dim`` into ``sizes`` (one of them may be -1).
 
     >>> unflatten(tg.zeros(2, 6), 1, (3, -1)).shape
-    (2, 3, 2)
+    torch.Size([2, 3, 2])
     """
     if input.ndim == 0:
         raise ShapeError("unflatten: cannot unflatten a 0-d tensor")
@@ -245,7 +245,7 @@ def broadcast_tensors(*tensors):
     """The tensors broadcast to their common shape, as a tuple of views.
 
     >>> [t.shape for t in broadcast_tensors(tg.zeros(3, 1), tg.zeros(4))]
-    [(3, 4), (3, 4)]
+    [torch.Size([3, 4]), torch.Size([3, 4])]
     """
     tensors = _tensor_list(tensors)
     try:
@@ -670,7 +670,7 @@ def atleast_2d(*tensors):
     """Each tensor with at least 2 dims: () -> (1, 1), (n,) -> (1, n).
 
     >>> atleast_2d(Tensor([1, 2])).shape
-    (1, 2)
+    torch.Size([1, 2])
     """
     return _at_least(2, lambda s: (1,) * (2 - len(s)) + s)(*tensors)
 
@@ -679,7 +679,7 @@ def atleast_3d(*tensors):
     """Each tensor with at least 3 dims: () -> (1, 1, 1), (n,) -> (1, n, 1), (m, n) -> (m, n, 1).
 
     >>> atleast_3d(Tensor([1, 2])).shape
-    (1, 2, 1)
+    torch.Size([1, 2, 1])
     """
     return _at_least(3, lambda s: (1,) + s + (1,) if len(s) == 1 else s + (1,) * (3 - len(s)))(*tensors)
 
