@@ -35,6 +35,14 @@ class Node:
         """``((node, 0), ...)``: the nodes of the inputs (empty once backward freed the graph)."""
         return tuple((_node_of(p), 0) for p in getattr(self._fn, "parents", ()))
 
+    def __getattr__(self, name):
+        """What the node does not have, its operation has: a custom autograd.Function's ctx
+        attributes (``grad_fn.saved_tensors``, ``grad_fn.needs_input_grad``, ...), as in PyTorch,
+        where the ctx is the grad_fn."""
+        if name == "_fn":
+            raise AttributeError(name)
+        return getattr(self._fn, name)
+
     def __eq__(self, other):
         return type(other) is type(self) and other._fn is self._fn
 
