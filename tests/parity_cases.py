@@ -371,208 +371,48 @@ class K:
 KNOWN = [
     # --- A. Silent wrong answers: tinygrad_lite returns different values, dtypes or shapes
     K('F.bce_with_logits_pos_weight', 'float16:2d', 'float16 loss computed step by step in float16 (torch computes in float32): 0.0312 vs 0.0283'),
-    K('linspace_dtype', 'uint8:-', 'linspace with an int dtype floors (torch truncates toward zero)'),
-    K('clamp clip', 'uint8:ext', "uint8 clamp(-1, 1) leaves 0 at 0 (torch gives 1: its -1 bound wraps to 255)"),
     K('gelu F.gelu', 'float32:ext', 'gelu(inf) and gelu(float32 max) give nan (torch: inf, max)'),
-    K('lt le gt lt_method ge_method', 'uint8:py_int', 'uint8 tensor compared with a negative Python int: the int wraps, e.g. x < -2 is False for all x'),
-    K('pow_half', 'float16:ext', 'float16 x ** 0.5 at inf/-inf/max differs from torch'),
     # --- B. Gradients that differ (or are missing)
-    K('abs maximum F.relu', 'floats:ext', 'gradient at 0, inf or nan differs (abs at nan, ties with inf in maximum, relu at nan)'),
-    K('gelu_tanh logsumexp logsumexp_dims', 'float16:ext', "float16 gradient at inf/max is nan where torch's is finite (float16 intermediates)"),
-    K('pow', 'uint8,int8:xfloat16; float16:xfloat32,xfloat64; float32:xfloat64', 'pow gradient at 0/negative/inf bases (nan where torch gives 0/inf), and mixed float dtypes differentiated in the lower precision'),
-    K('relu silu pow_half F.silu', 'float32,float64:ext', 'gradient at tiny, inf or nan differs (relu at tiny > 0 gives 0, silu(inf) nan, sqrt at -inf sign)'),
-    # --- C. Missing operators, methods and arguments (tinygrad_lite raises TypeError/AttributeError/ValueError, PyTorch answers)
-    K('abs_builtin', 'float16,float64:ext', "ours: bad operand type for abs(): 'Tensor'"),
-    K('add_alpha', 'bool:bcast,empty,same', "ours: Tensor.__add__() got an unexpected keyword argument 'alpha'"),
-    K('floordiv', 'floats,uint8,int8,int16,int32:*; bool:py_float,py_int; int64:-same', "ours: unsupported operand type(s) for //: 'Tensor' and 'Tensor'"),
-    K('lshift', 'bool:py_int', "ours: unsupported operand type(s) for <<: 'Tensor' and 'Tensor'"),
-    K('mod', 'floats,int8,int32,int64:*; bool:py_float,py_int; uint8:-bcast; int16:-bcast,same', "ours: unsupported operand type(s) for %: 'Tensor' and 'Tensor'"),
-    K('rshift', 'bool:py_int', "ours: unsupported operand type(s) for >>: 'Tensor' and 'Tensor'"),
-    K('sub_alpha', 'uint8:py_int', "ours: Tensor.__sub__() got an unexpected keyword argument 'alpha'"),
-    K('var_dim var_biased max min', 'floats:ext', 'gradient at 0, inf or nan differs (abs at nan, ties with inf in max/maximum, var of inf, relu at nan)'),
+    K('F.relu', 'float16,float32,float64:ext', 'gradient at 0, inf or nan differs (abs at nan, ties with inf in maximum, relu at nan)'),
     K('logsumexp logsumexp_dims', 'float16:ext', "float16 gradient at inf/max is nan where torch's is finite (float16 intermediates)"),
-    K('F.cross_entropy F.cross_entropy_none F.cross_entropy_smooth', 'floats:float_target', 'ours: cross_entropy: target class indices must be integers (int64)'),
-    K('F.l1_loss', 'floats:bcast', 'ours: l1_loss: target shape (4,) does not match input shape (3, 4)'),
-    K('F.l1_loss_sum', 'numeric:bcast', 'ours: l1_loss: target shape (4,) does not match input shape (3, 4)'),
-    K('F.mse_loss F.mse_loss_none', 'floats:bcast', 'ours: mse_loss: target shape (4,) does not match input shape (3, 4'),
+    K('relu', 'float32,float64:ext', 'gradient at tiny, inf or nan differs (relu at tiny > 0 gives 0, silu(inf) nan, sqrt at -inf sign)'),
+    # --- C. Missing operators, methods and arguments (tinygrad_lite raises TypeError/AttributeError/ValueError, PyTorch answers)
+    K('logsumexp logsumexp_dims', 'float16:ext', "float16 gradient at inf/max is nan where torch's is finite (float16 intermediates)"),
     # --- D. Refused inputs PyTorch accepts (0-d tensors with a dim, integer inputs to conv/pool, empty reductions, ...)
     # tinygrad_lite raises AxisError; torch returns a result
     # tinygrad_lite raises IndexError; torch returns a result
     # tinygrad_lite raises OverflowError; torch returns a result
-    K('add sub mul_fn rpow add_ sub_ mul_', 'uint8:py_int', 'ours: Python integer -2 out of bounds for uint8'),
-    K('add_alpha_', 'uint8:py_int', 'ours: Python integer -4 out of bounds for uint8'),
-    K('add_fn sub_fn mul iadd', 'uint8:py_int', 'ours: Python integer -3 out of bounds for uint8'),
-    K('rsub', 'uint8:py_int', 'ours: Python integer -1 out of bounds for uint8'),
     # tinygrad_lite raises ShapeError; torch returns a result
-    K('log_softmax', 'bool,uint8,int8,int16,int32,int64,float16,float32,float64:empty_last', 'ours: logsoftmax: cannot apply to shape (3, 0): zero-size array to'),
-    K('log_softmax_0', 'bool,uint8,int8,int16,int32,int64,float16,float32,float64:empty', 'ours: logsoftmax: cannot apply to shape (0, 3): zero-size array to'),
-    K('F.log_softmax', 'bool,uint8,int8,int16,int32,int64,float16,float32,float64:empty', 'ours: logsoftmax: cannot apply to shape (0, 3): zero-size array to'),
-    K('pow', 'bool,uint8:xint16,xint32,xint64,xint8; int8:0d,T,bcast,ext,same,t0d,xint16,xint32,xint64; int16:0d,T,bcast,ext,same,xint32,xint64,xint8; int32:T,bcast,ext,same,xint16,xint64,xint8; int64:0d,T,bcast,ext,same,t0d,xint16,xint32,xint8', 'ours: pow: cannot apply to shape (3, 4) and shape (3, 4): Integers'),
-    K('pow_fn', 'int8,int16,int32,int64:bcast,same', 'ours: pow: cannot apply to shape (3, 4) and shape (3, 4): Integers'),
-    K('rpow', 'int8,int16,int32,int64:-py_float', 'ours: pow: cannot apply to shape () and shape (3, 4): Integers to '),
-    K('rpow_int', 'int8,int32:-0d,empty; int16,int64:-empty', 'ours: pow: cannot apply to shape () and shape (3, 4): Integers to '),
-    K('softmax', 'bool,uint8,int8,int16,int32,int64,float16,float32,float64:empty_last', 'ours: softmax: cannot apply to shape (3, 0): zero-size array to re'),
-    K('F.softmax', 'bool,uint8,int8,int16,int32,int64,float16,float32,float64:empty_last', 'ours: softmax: cannot apply to shape (3, 0): zero-size array to re'),
-    K('softmax_0', 'bool,uint8,int8,int16,int32,int64,float16,float32,float64:empty', 'ours: softmax: cannot apply to shape (0, 3): zero-size array to re'),
-    K('setitem_mask', 'uint8:py_int', 'ours: Python integer -2 out of bounds for uint8'),
-    K('flatten_1', '*:empty', 'ours: reshape: cannot apply to shape (0, 3): cannot reshape array '),
     # tinygrad_lite raises TypeError; torch returns a result
-    K('F.adaptive_avg_pool2d F.adaptive_avg_pool2d_none', 'ints,bool:empty', 'ours: adaptive_avg_pool2d: expected a floating-point input, got in'),
-    K('F.avg_pool2d F.avg_pool2d_pad', 'int64:*', 'ours: avg_pool2d: expected a floating-point input, got int64'),
-    K('F.conv2d', 'ints:-big_kernel,channels', 'ours: conv2d: expected a floating-point input, got uint8'),
-    K('F.conv2d_same', 'int64:-channels', 'ours: conv2d: expected a floating-point input, got int64'),
-    K('F.conv2d_stride_pad', 'ints:-channels', 'ours: conv2d: expected a floating-point input, got uint8'),
-    K('F.max_pool2d F.max_pool2d_pad', 'ints:*', 'ours: max_pool2d: expected a floating-point input, got uint8'),
-    K('clamp_tensor_min', '*:-py_float,py_int', "ours: clamp: cannot apply to dtypes bool: operand 'Tensor' does no"),
     # tinygrad_lite raises UFuncTypeError; torch returns a result
     # tinygrad_lite raises ValueError; torch returns a result
     # --- E. Accepted inputs PyTorch refuses (dtypes the op does not support, scalars where a tensor is needed, ...)
     # torch raises IndexError; tinygrad_lite returns a result
     # torch raises NotImplementedError; tinygrad_lite returns a result
-    K('F.batch_norm_eval', 'ints:*', 'torch: "batch_norm" not implemented for \'Byte\''),
-    K('F.binary_cross_entropy F.binary_cross_entropy_weight', 'ints,bool:-bcast', 'torch: "binary_cross_entropy" not implemented for \'Bool\''),
-    K('F.binary_cross_entropy_with_logits F.bce_with_logits_pos_weight', 'ints:-bcast', 'torch: "log_sigmoid_cpu" not implemented for \'Byte\''),
-    K('F.linear', 'bool:-empty,mismatch', 'torch: "addmm_impl_cpu_" not implemented for \'Bool\''),
-    K('F.mse_loss_none', 'ints:-bcast', 'torch: "mse_cpu" not implemented for \'Byte\''),
-    K('F.nll_loss_none', 'uint8,int8,int32,int64:-float_target,out_of_range; int16:-float_target', 'torch: "nll_loss_out_frame" not implemented for \'Short\''),
-    K('abs', 'bool:*', 'torch: "abs_cpu" not implemented for \'Bool\''),
-    K('gelu gelu_tanh F.gelu F.gelu_tanh', 'ints,bool:*', 'torch: "GeluKernelImpl" not implemented for \'Bool\''),
-    K('leaky_relu F.leaky_relu', 'ints,bool:*', 'torch: "leaky_relu_cpu" not implemented for \'Bool\''),
-    K('log_softmax', 'ints,bool:-0d,empty,empty_last', 'torch: "log_softmax_lastdim_kernel_impl" not implemented for \'Bool\''),
-    K('log_softmax_0 F.log_softmax', 'ints,bool:-0d,empty,empty_last', 'torch: "log_softmax_kernel_impl" not implemented for \'Bool\''),
-    K('F.binary_cross_entropy F.binary_cross_entropy_weight', 'ints,bool:-bcast', 'torch: "binary_cross_entropy" not implemented for \'Bool\''),
-    K('F.binary_cross_entropy_with_logits F.bce_with_logits_pos_weight', 'ints:-bcast', 'torch: "log_sigmoid_cpu" not implemented for \'Byte\''),
-    K('F.linear', 'bool:-empty,mismatch', 'torch: "addmm_impl_cpu_" not implemented for \'Bool\''),
-    K('F.mse_loss_none', 'ints:-bcast', 'torch: "mse_cpu" not implemented for \'Byte\''),
-    K('F.nll_loss_none', 'uint8,int8,int32,int64:-float_target,out_of_range; int16:-float_target', 'torch: "nll_loss_out_frame" not implemented for \'Short\''),
-    K('matmul matmul_fn', 'bool:-0d,empty,mismatch', 'torch: "addmm_impl_cpu_" not implemented for \'Bool\''),
-    K('normal_', 'ints,bool:-empty', 'torch: "normal_kernel_cpu" not implemented for \'Bool\''),
-    K('uniform_', 'ints,bool:*', 'torch: "check_uniform_bounds" not implemented for \'Bool\''),
     # torch raises RuntimeError; tinygrad_lite returns a result
-    K('arange_empty', 'None:*', 'torch: upper bound and lower bound inconsistent with step sign'),
-    K('pow', 'bool:-mismatch,py_bool,py_float,py_int,x*', 'torch: "pow" not implemented for \'Bool\''),
-    K('pow_fn', 'bool:-py_float,py_int', 'torch: "pow" not implemented for \'Bool\''),
-    K('rpow', 'bool:py_bool,same', 'torch: "pow" not implemented for \'Bool\''),
-    K('silu F.silu', 'ints,bool:*', 'torch: "silu_cpu" not implemented for \'Bool\''),
-    K('softmax F.softmax', 'ints,bool:-0d,empty,empty_last', 'torch: "softmax_lastdim_kernel_impl" not implemented for \'Bool\''),
-    K('softmax_0', 'ints,bool:-0d,empty,empty_last', 'torch: "softmax_kernel_impl" not implemented for \'Bool\''),
-    K('F.dropout F.dropout2d', 'ints,bool:-empty', "torch: result type Float can't be cast to the desired output type B"),
-    K('F.one_hot_infer', '*:empty', 'torch: Can not infer total number of classes from empty tensor.'),
-    K('F.pad_value', 'uint8:-0d', 'torch: value cannot be converted to type uint8_t without overflow'),
-    K('argmax', 'bool:-empty,empty_last', 'torch: argmax(): does not support bool input'),
-    K('argmax_dim', 'bool:-empty_last', 'torch: argmax(): does not support bool input'),
-    K('argmin', 'bool:-empty,empty_last', 'torch: argmin(): does not support bool input'),
-    K('argmin_keepdim', 'bool:-empty', 'torch: argmin(): does not support bool input'),
-    K('pos', 'bool:*', 'torch: The `+` operator, on a bool tensor is not supported.'),
-    K('pow_neg1', 'bool,int8,int16,int32,int64:empty', 'torch: Integers to negative integer powers are not allowed.'),
-    K('rsub', 'numeric:py_bool; bool:py_float,py_int', 'torch: Subtraction, the `-` operator, with a bool tensor is not sup'),
-    K('sub', 'numeric:py_bool,xbool; bool:py_float,py_int,x*', 'torch: Subtraction, the `-` operator, with a bool tensor is not sup'),
-    K('sub_fn', 'bool:py_float,py_int', 'torch: Subtraction, the `-` operator, with a bool tensor is not sup'),
     K('view', '*:T', "torch: view size is not compatible with input tensor's size and str"),
     # torch raises TypeError; tinygrad_lite returns a result
-    K('maximum', 'floats,bool,int8,int16,int32,int64:py_bool,py_float,py_int; uint8:py_bool,py_float', "torch: maximum(): argument 'other' (position 2) must be Tensor, not"),
-    K('minimum', '*:py_float,py_int', "torch: minimum(): argument 'other' (position 2) must be Tensor, not"),
-    K('argmax', 'bool:-empty,empty_last', 'torch: argmax(): does not support bool input'),
-    K('argmax_dim', 'bool:-empty_last', 'torch: argmax(): does not support bool input'),
-    K('argmin', 'bool:-empty,empty_last', 'torch: argmin(): does not support bool input'),
-    K('argmin_keepdim', 'bool:-empty', 'torch: argmin(): does not support bool input'),
-    K('permute_rev', '*:0d', 'torch: permute() missing 1 required positional arguments: "dims"'),
     # --- F. Both raise, with a different exception type (tinygrad_lite's is not an instance of PyTorch's)
     # raises IndexError where torch raises RuntimeError
     # raises OverflowError where torch raises RuntimeError
-    K('pow pow_fn', 'uint8:py_int', 'torch: Integers to negative integer powers are not allowed.'),
-    K('pow_neg1', 'uint8:*', 'torch: Integers to negative integer powers are not allowed.'),
-    K('setitem_int setitem_mask', 'uint8:py_float', 'torch: value cannot be converted to type uint8_t without overflow'),
     # raises OverflowError where torch raises TypeError
     # raises ShapeError where torch raises IndexError
     # raises ShapeError where torch raises NotImplementedError
-    K('log_softmax log_softmax_0 F.log_softmax', 'ints,bool:0d', 'torch: "log_softmax_lastdim_kernel_impl" not implemented for \'Bool\''),
-    K('softmax softmax_0 F.softmax', 'ints,bool:0d', 'torch: "softmax_lastdim_kernel_impl" not implemented for \'Bool\''),
-    K('F.cross_entropy', 'bool,uint8,int8,int64:out_of_range', 'torch: "log_softmax_lastdim_kernel_impl" not implemented for \'Bool\''),
-    K('F.cross_entropy_none', 'ints,bool:out_of_range', 'torch: "log_softmax_lastdim_kernel_impl" not implemented for \'Bool\''),
-    K('F.cross_entropy_smooth', 'bool,uint8,int16,int32,int64:out_of_range', 'torch: "log_softmax_lastdim_kernel_impl" not implemented for \'Bool\''),
     # raises TypeError where torch raises IndexError
     # raises TypeError where torch raises NotImplementedError
-    K('F.adaptive_avg_pool2d F.adaptive_avg_pool2d_none', 'ints,bool:-empty', 'torch: "adaptive_avg_pool2d" not implemented for \'Bool\''),
-    K('F.avg_pool2d F.avg_pool2d_pad', 'bool,uint8,int8,int16,int32:*', 'torch: "avg_pool2d" not implemented for \'Bool\''),
-    K('F.binary_cross_entropy_with_logits', 'bool:-bcast', 'torch: "log_sigmoid_cpu" not implemented for \'Bool\''),
-    K('F.conv2d', 'bool:-big_kernel,channels', 'torch: "slow_conv2d_cpu" not implemented for \'Bool\''),
-    K('F.conv2d_same', 'bool,uint8,int8,int16,int32:-channels', 'torch: "slow_conv_dilated<>" not implemented for \'Bool\''),
-    K('F.conv2d_stride_pad', 'bool:-channels', 'torch: "slow_conv2d_cpu" not implemented for \'Bool\''),
-    K('F.layer_norm', 'ints,bool:-mismatch', 'torch: "LayerNormKernelImpl" not implemented for \'Bool\''),
-    K('F.layer_norm_plain', 'ints,bool:*', 'torch: "LayerNormKernelImpl" not implemented for \'Bool\''),
-    K('F.max_pool2d F.max_pool2d_pad', 'bool:*', 'torch: "max_pool2d" not implemented for \'Bool\''),
-    K('F.bce_with_logits_pos_weight', 'bool:-bcast', 'torch: "abs_cpu" not implemented for \'Bool\''),
-    K('F.cross_entropy', 'uint8,int8,int64:-float_target,out_of_range; int16,int32:-float_target', 'torch: "log_softmax_lastdim_kernel_impl" not implemented for \'Short'),
-    K('F.cross_entropy_none', 'ints:-float_target,out_of_range', 'torch: "log_softmax_lastdim_kernel_impl" not implemented for \'Byte\''),
-    K('F.cross_entropy_smooth', 'uint8,int16,int32,int64:-float_target,out_of_range; int8:-float_target', 'torch: "log_softmax_lastdim_kernel_impl" not implemented for \'Char\''),
-    K('F.mse_loss', 'ints:-bcast', 'torch: "mse_cpu" not implemented for \'Byte\''),
-    K('F.nll_loss', 'uint8,int8,int32,int64:-float_target,out_of_range; bool:-4d,float_target,out_of_range; int16:-float_target', 'torch: "nll_loss_out_frame" not implemented for \'Short\''),
-    K('F.nll_loss_none', 'bool:-4d,float_target', 'torch: "nll_loss_out_frame" not implemented for \'Bool\''),
-    K('abs_builtin', 'bool:*', 'torch: "abs_cpu" not implemented for \'Bool\''),
-    K('floordiv', 'bool:-py_float,py_int', 'torch: "div_floor_cpu" not implemented for \'Bool\''),
-    K('mod', 'bool:-py_float,py_int', 'torch: "remainder_cpu" not implemented for \'Bool\''),
-    K('F.mse_loss', 'ints:-bcast', 'torch: "mse_cpu" not implemented for \'Byte\''),
-    K('F.nll_loss', 'uint8,int8,int32,int64:-float_target,out_of_range; bool:-4d,float_target,out_of_range; int16:-float_target', 'torch: "nll_loss_out_frame" not implemented for \'Short\''),
-    K('F.nll_loss_none', 'bool:-4d,float_target', 'torch: "nll_loss_out_frame" not implemented for \'Bool\''),
     # raises TypeError where torch raises RuntimeError
-    K('F.conv2d', 'ints,bool:big_kernel,channels', 'torch: Calculated padded input size per channel: (2 x 2). Kernel si'),
-    K('F.conv2d_stride_pad F.conv2d_same', 'ints,bool:channels', 'torch: Given groups=1, weight of size [4, 3, 3, 3], expected input['),
     K('F.nll_loss F.nll_loss_none', 'float16,float32,float64:float_target', 'torch: 0D or 1D target tensor expected, multi-target not supported'),
-    K('F.one_hot_dtype', 'floats,bool:*', 'torch: one_hot is only applicable to index tensor of type LongTenso'),
-    K('F.cross_entropy F.cross_entropy_none F.cross_entropy_smooth', 'bool:float_target', 'torch: Expected floating point type for target with class probabili'),
-    K('F.l1_loss', 'ints:-bcast', 'torch: mean(): could not infer output dtype. Input dtype must be ei'),
-    K('F.nll_loss F.nll_loss_none', 'floats,bool:float_target', 'torch: 0D or 1D target tensor expected, multi-target not supported'),
-    K('floordiv', 'int64:same', 'torch: ZeroDivisionError'),
-    K('mod', 'uint8:bcast; int16:bcast,same', 'torch: ZeroDivisionError'),
-    K('relu F.relu', 'bool:*', 'torch: Boolean inputs not supported for relu'),
-    K('sub_alpha', 'bool:*', 'torch: Subtraction, the `-` operator, with two bool tensors is not '),
-    K('mean mean_dim mean_keepdim', 'ints,bool:*', 'torch: mean(): could not infer output dtype. Input dtype must be ei'),
-    K('var std', 'ints,bool:*', 'torch: std and var only support floating point and complex dtypes'),
-    K('var_dim var_biased std_dim', 'ints,bool:-0d', 'torch: std and var only support floating point and complex dtypes'),
     # raises UFuncTypeError where torch raises NotImplementedError
     # raises UFuncTypeError where torch raises RuntimeError
     # raises ValueError where torch raises IndexError
     # raises ValueError where torch raises NotImplementedError
-    K('F.bce_with_logits_pos_weight', 'bool:bcast', 'torch: "abs_cpu" not implemented for \'Bool\''),
     # raises ValueError where torch raises RuntimeError
-    K('F.conv2d F.conv2d_stride_pad F.conv2d_same', 'floats:channels', 'torch: Given groups=1, weight of size [4, 3, 3, 3], expected input['),
-    K('F.mse_loss F.mse_loss_none', 'ints,bool:bcast', 'torch: "mse_cpu" not implemented for \'Bool\''),
-    K('F.nll_loss', 'bool,uint8,int8,int32,int64:out_of_range', 'torch: "nll_loss_out_frame" not implemented for \'Bool\''),
-    K('F.nll_loss_none', 'uint8,int8,int32,int64:out_of_range', 'torch: "nll_loss_out_frame" not implemented for \'Byte\''),
     # raises ValueError where torch raises RuntimeError
-    K('F.cross_entropy F.cross_entropy_none F.cross_entropy_smooth', 'ints:float_target', 'torch: Expected floating point type for target with class probabili'),
-    K('F.l1_loss', 'ints:bcast', 'torch: mean(): could not infer output dtype. Input dtype must be ei'),
-    K('F.l1_loss F.l1_loss_sum', 'bool:bcast', 'torch: Subtraction, the `-` operator, with two bool tensors is not '),
-    K('F.nll_loss F.nll_loss_none', 'ints:float_target', 'torch: 0D or 1D target tensor expected, multi-target not supported'),
-    K('F.one_hot_dtype', 'ints:*', 'torch: one_hot is only applicable to index tensor of type LongTenso'),
     # raises ZeroDivisionError where torch raises RuntimeError
-    K('arange_zero_step', 'None:*', 'torch: step must be nonzero'),
     # torch raises NotImplementedError
-    K('F.batch_norm_eval', 'bool:*', 'torch: "batch_norm" not implemented for \'Bool\''),
     # torch raises RuntimeError
-    K('F.batch_norm_train', 'ints,bool:T', 'torch: mean(): could not infer output dtype. Input dtype must be ei'),
-    K('argmax', 'bool:empty,empty_last', 'torch: argmax(): does not support bool input'),
-    K('argmax_dim', 'bool:empty_last', 'torch: argmax(): does not support bool input'),
-    K('argmin', 'bool:empty,empty_last', 'torch: argmin(): does not support bool input'),
-    K('argmin_keepdim', 'bool:empty', 'torch: argmin(): does not support bool input'),
-    K('item', '*:2d', 'torch: a Tensor with 12 elements cannot be converted to Scalar'),
-    K('py_bool', '*:2d', 'torch: Boolean value of Tensor with more than one value is ambiguou'),
     # raises ZeroDivisionError where torch raises RuntimeError
     # torch raises NotImplementedError
-    K('F.batch_norm_eval', 'bool:*', 'torch: "batch_norm" not implemented for \'Bool\''),
-    K('F.cross_entropy F.cross_entropy_none F.cross_entropy_smooth', 'bool:1d,2d,T', 'torch: "log_softmax_lastdim_kernel_impl" not implemented for \'Bool\''),
-    K('F.cross_entropy F.cross_entropy_none F.cross_entropy_smooth', 'bool:4d', 'torch: "log_softmax_kernel_impl" not implemented for \'Bool\''),
-    K('F.cross_entropy F.cross_entropy_none F.cross_entropy_smooth', 'bool:empty', 'torch: "nll_loss_out_frame" not implemented for \'Bool\''),
-    K('F.mse_loss F.mse_loss_none', 'bool:-bcast', 'torch: "mse_cpu" not implemented for \'Bool\''),
-    K('F.nll_loss F.nll_loss_none', 'bool:4d', 'torch: "nll_loss2d_forward_out_frame" not implemented for \'Bool\''),
-    K('F.l1_loss F.l1_loss_sum', 'bool:*', 'torch: Subtraction, the `-` operator, with two bool tensors is not '),
-    K('neg neg_fn', 'bool:*', 'torch: Negation, the `-` operator, on a bool tensor is not supporte'),
-    K('rsub', 'bool:py_bool,same', 'torch: Subtraction, the `-` operator, with two bool tensors is not '),
-    K('sub', 'bool:-py_float,py_int,x*', 'torch: Subtraction, the `-` operator, with two bool tensors is not '),
-    K('sub_', 'bool:py_float,py_int', 'torch: Subtraction, the `-` operator, with a bool tensor is not sup'),
-    K('sub_fn sub_', 'bool:-py_float,py_int', 'torch: Subtraction, the `-` operator, with two bool tensors is not '),
-    K('permute_10', '*:0d,1d', 'torch: permute(sparse_coo): number of dimensions in the tensor inpu'),
 ]
 
 # --- one pair of lists per theme: its cases and its known differences ---------------------------
@@ -1115,7 +955,6 @@ KNOWN_LINALG = [
     K('kron kron_method', '*:T', "torch refuses a transposed input (view size is not compatible with input tensor's size and stride); ours answers"),
     K('matrix_power', 'float16:3d,T', 'float16 A³ with cancelling sums: rounding differs from torch by 2% in one element (products taken in another order)'),
     K('norm_p3 norm_inf', 'floats:ext', 'gradient at nan/inf inputs: torch gives 0 at nan for abs and max, and nan at every element (zeros too) when the norm is nan or inf'),
-    K('norm_p1', 'float32,float64:ext', 'gradient at nan/inf inputs: torch gives 0 at nan for abs and max, and nan at every element (zeros too) when the norm is nan or inf'),
     K('linalg.vector_norm_inf', 'float16:ext', 'gradient at nan/inf inputs: torch gives 0 at nan for max, ours nan'),
     K('linalg.vector_norm_neginf linalg.vector_norm_half', 'floats:ext', 'gradient at nan/inf inputs: torch gives 0 at nan for min, and nan at every element (zeros too) when the norm is nan or inf'),
     K('linalg.vector_norm_neg', 'float16,float64:ext', 'gradient at nan/inf inputs: torch gives nan at every element (zeros too) when the norm is nan'),
@@ -1436,12 +1275,13 @@ OPS_LAYERS = [
     op("F.elu_inplace", lambda m, x: m.F.elu(x.detach().clone(), inplace=True), dtypes=FLOATS),
 ]
 KNOWN_LAYERS = [
+    K('F.instance_norm', 'float16:T', 'float16 rounding: one element 0.004 off (torch accumulates the transposed '
+      'input in another order)'),
     K('F.interpolate_bilinear F.interpolate_corners F.upsample_bilinear', 'uint8:-3d', "ours: uint8 bilinear raises NotImplementedError (torch answers with its own fixed-point uint8 kernel)"),
     K('F.bilinear', 'float16:2d', 'float16 sums rounded differently (torch keeps some intermediates in float16): -0.3965 vs -0.3936'),
     K('F.relu6 F.softshrink F.hardshrink', 'float64:ext', "gradient at nan: torch's float64 kernels give 0, its float32 ones (and ours) 1"),
     K('F.mish', 'float64:ext', 'gradient at -inf: nan (torch: 0)'),
     K('F.relu_inplace', 'float16,float64:ext', 'gradient at tiny, inf or nan differs (as relu)'),
-    K('F.silu_inplace', 'float16:ext', 'gradient at inf or nan differs (as silu)'),
 ]
 
 # recurrent layers and attention, issue 17 (module-level comparisons: tests/test_nn_sequence.py)
@@ -1580,6 +1420,8 @@ OPS_LOSSES = [
         [L.ConstantLR(o, factor=0.5, total_iters=2), L.ExponentialLR(o, gamma=0.9)])), NONE_LIKE, (None,)),
 ]
 KNOWN_LOSSES = [
+    K('optim.NAdam', 'float64:-empty', "torch computes NAdam's step-dependent scalars (mu, bias corrections) in the "
+      "default dtype, float32 here: 1e-10 relative differences in float64"),
     K('F.cosine_embedding_loss', 'ints,bool:*', 'deliberate: integer inputs are refused (PyTorch squares them in the '
       'integer type, which overflows)'),
 ]

@@ -175,7 +175,12 @@ def index_put(input, indices, values, accumulate=False):
     if values.dtype != input.dtype:
         raise DTypeError(f"index_put requires the source and destination dtypes match, got "
                          f"{input.dtype} for the destination and {values.dtype} for the source")
-    positions = _positions(input, tuple(indices), "index_put")
+    indices = tuple(indices)
+    for i, index in enumerate(indices):
+        if not isinstance(index, Tensor):
+            raise TypeError(f"index_put(): expected Tensor as element {i} in argument 0 (indices), "
+                            f"but got {type(index).__name__}")
+    positions = _positions(input, indices, "index_put")
     return _put(input, positions, values, accumulate)
 
 
