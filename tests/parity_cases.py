@@ -777,7 +777,6 @@ OPS_INDEX = [  # (torch's take_along_dim without dim refuses a transposed input:
     op("sub_graph", lambda m, x, y: (x * 1).sub_(y), IN_GRAPH, FLOATS),
     op("div_graph", lambda m, x, y: (x * 1).div_(y), IN_GRAPH, FLOATS),
     op("iadd_graph", lambda m, x: iadd_twice(x), UNARY, FLOATS),
-    op("relu_", lambda m, x: x.relu_(), INPLACE1),
     op("relu_graph", lambda m, x: (x * 1).relu_(), UNARY, FLOATS),
     op("clamp_graph", lambda m, x: (x * 1).clamp_(-1, 1), UNARY, FLOATS),
     op("copy_graph", lambda m, x, y: (x * 1).copy_(y), IN_GRAPH, FLOATS),
@@ -790,7 +789,6 @@ OPS_INDEX = [  # (torch's take_along_dim without dim refuses a transposed input:
     op("inplace_expanded", lambda m, x, y: (y[0] * 1).expand(3, 4).add_(x), IN_GRAPH, FLOATS),
 ]
 KNOWN_INDEX = [
-    K('relu_', 'bool:*', 'torch: Boolean inputs not supported for relu'),
     K('relu_graph', 'floats:ext', 'gradient at tiny, inf or nan differs (as relu)'),
 ]
 
@@ -1420,7 +1418,7 @@ OPS_LOSSES = [
         [L.ConstantLR(o, factor=0.5, total_iters=2), L.ExponentialLR(o, gamma=0.9)])), NONE_LIKE, (None,)),
 ]
 KNOWN_LOSSES = [
-    K('optim.NAdam', 'float64:-empty', "torch computes NAdam's step-dependent scalars (mu, bias corrections) in the "
+    K('optim.NAdam', 'float64:-empty,0d', "torch computes NAdam's step-dependent scalars (mu, bias corrections) in the "
       "default dtype, float32 here: 1e-10 relative differences in float64"),
     K('F.cosine_embedding_loss', 'ints,bool:*', 'deliberate: integer inputs are refused (PyTorch squares them in the '
       'integer type, which overflows)'),
