@@ -377,7 +377,6 @@ KNOWN = [
     K('logsumexp logsumexp_dims', 'float16:ext', "float16 gradient at inf/max is nan where torch's is finite (float16 intermediates)"),
     K('relu', 'float32,float64:ext', 'gradient at tiny, inf or nan differs (relu at tiny > 0 gives 0, silu(inf) nan, sqrt at -inf sign)'),
     # --- C. Missing operators, methods and arguments (tinygrad_lite raises TypeError/AttributeError/ValueError, PyTorch answers)
-    K('logsumexp logsumexp_dims', 'float16:ext', "float16 gradient at inf/max is nan where torch's is finite (float16 intermediates)"),
     # --- D. Refused inputs PyTorch accepts (0-d tensors with a dim, integer inputs to conv/pool, empty reductions, ...)
     # tinygrad_lite raises AxisError; torch returns a result
     # tinygrad_lite raises IndexError; torch returns a result
