@@ -304,3 +304,18 @@ def test_builtin_abs_and_alpha_on_add_and_sub():
     y = leaf([0.5, 0.25])
     (x.add(y, alpha=2) + tg.sub(x, y, alpha=3)).sum().backward()
     assert x.grad.tolist() == [2.0, 2.0] and y.grad.tolist() == [-1.0, -1.0]
+
+
+def test_int_to_float_results_follow_the_default_dtype():
+    """Integer tensors meeting Python floats, true division and real-valued functions of integers
+    give the default float dtype, as in PyTorch (float64 after set_default_dtype(float64))."""
+    before = tg.get_default_dtype()
+    try:
+        tg.set_default_dtype(tg.float64)
+        ints = tg.tensor([1, 2])
+        assert (ints * 2.5).dtype == tg.float64 and (ints / 2).dtype == tg.float64
+        assert ints.exp().dtype == tg.float64 and ints.sqrt().dtype == tg.float64
+        assert (tg.ones(2, dtype=tg.float32) * 2.5).dtype == tg.float32  # tensors keep theirs
+    finally:
+        tg.set_default_dtype(before)
+    assert (tg.tensor([1, 2]) * 2.5).dtype == tg.float32

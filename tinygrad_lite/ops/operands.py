@@ -2,6 +2,7 @@
 results for integer inputs, index conversion."""
 import numpy as np
 
+from ..dtypes import get_default_dtype
 from ..tensor import Tensor
 
 __all__ = ["is_float", "to_float", "as_tensor", "binary_operands", "along_axis", "numpy_index",
@@ -13,9 +14,10 @@ def is_float(dtype):
 
 
 def to_float(x):
-    """Integer and bool tensors become float32 for ops whose result is real (as PyTorch)."""
+    """Integer and bool tensors become the default float dtype (float32 unless
+    ``set_default_dtype`` changed it) for ops whose result is real (as PyTorch)."""
     if isinstance(x, Tensor) and x._array.dtype.kind not in "fc":
-        return x.to(np.float32)
+        return x.to(get_default_dtype())
     return x
 
 
@@ -122,6 +124,8 @@ def result_type(*operands):
             continue
         elif isinstance(x, (np.ndarray, np.generic)):  # a Python number already cast (wrapped)
             i, d = 2, x.dtype
+        elif type(x) is float:  # a Python float has the default dtype, as in PyTorch
+            i, d = 2, get_default_dtype()
         else:
             i, d = 2, _SCALAR_DTYPES[type(x)] if type(x) in _SCALAR_DTYPES else _scalar_dtype(x)
         groups[i] = d if groups[i] is None else promote_types(groups[i], d)
