@@ -172,8 +172,9 @@ def test_trajectories_match_pytorch(name, options):
     torch = _torch()
     rng = np.random.default_rng(0)
     arrays = [rng.standard_normal((3, 2)), rng.standard_normal(2)]
-    default = torch.get_default_dtype()
-    torch.set_default_dtype(torch.float64)  # PyTorch keeps scalar state in the default dtype
+    default = torch.get_default_dtype(), tg.get_default_dtype()
+    torch.set_default_dtype(torch.float64)  # both keep scalar state in the default dtype
+    tg.set_default_dtype(tg.float64)
     try:
         results = []
         for lib in (torch, tg):
@@ -193,7 +194,8 @@ def test_trajectories_match_pytorch(name, options):
                     opt.step()
             results.append((losses, [p.detach().numpy().copy() for p in ps]))
     finally:
-        torch.set_default_dtype(default)
+        torch.set_default_dtype(default[0])
+        tg.set_default_dtype(default[1])
     np.testing.assert_allclose(results[1][0], results[0][0], rtol=1e-8, atol=1e-15)
     for mine, theirs in zip(results[1][1], results[0][1]):
         np.testing.assert_allclose(mine, theirs, rtol=1e-9, atol=1e-12)
