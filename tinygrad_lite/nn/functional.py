@@ -1533,12 +1533,6 @@ def _legacy_reduction(size_average, reduce, reduction):
     return "sum" if size_average is False else "mean"
 
 
-def _check_float_input(input, fname):
-    if input.dtype.kind != "f":
-        raise UnsupportedDTypeError(f"{fname}: not implemented for input of dtype {input.dtype}; "
-                                    f"the input must be floating point")
-
-
 def _float_target(input, target, fname, broadcast=False):
     """Check and convert a regression/probability target: the input's shape (or, with
     ``broadcast``, any shape that broadcasts with it, with PyTorch's warning), floating point.
@@ -1564,11 +1558,6 @@ def _float_target(input, target, fname, broadcast=False):
         raise TypeError(f"{fname}: expected target of dtype {input.dtype} (the input's), got "
                         f"{target.dtype}")
     return target
-
-
-def _refuse_bool(input, fname):
-    if input.dtype == np.bool_:
-        raise UnsupportedDTypeError(f"{fname}: not implemented for bool inputs")
 
 
 def _as_weight(weight, input):
@@ -1606,9 +1595,9 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", we
     tensor(2.5)
     """
     reduction = _legacy_reduction(size_average, reduce, reduction)
-    _refuse_bool(input, "mse_loss")
+    sliding.check_dtype(input, "mse_loss", "fiu")
     if weight is None:  # PyTorch's weighted path is plain tensor arithmetic, integers included
-        _check_float_input(input, "mse_loss")
+        _float_only(input, "mse_loss")
     diff = input - _float_target(input, target, "mse_loss", broadcast=True)
     return _reduce_weighted(diff * diff, weight, reduction, input, "mse_loss")
 
@@ -1620,7 +1609,7 @@ def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", wei
     tensor(1.5)
     """
     reduction = _legacy_reduction(size_average, reduce, reduction)
-    _refuse_bool(input, "l1_loss")
+    sliding.check_dtype(input, "l1_loss", "fiu")
     diff = input - _float_target(input, target, "l1_loss", broadcast=True)
     return _reduce_weighted(diff.abs(), weight, reduction, input, "l1_loss")
 
@@ -1632,7 +1621,7 @@ def _class_scores(input, target, fname):
     shape = input.shape
     if not shape:
         raise ValueError(f"{fname}: input must have a class dimension, got a 0-d tensor")
-    _check_float_input(input, fname)
+    _float_only(input, fname)
     classes = _integer_array(target, fname, "target class indices")
     loss_shape = shape[:1] + shape[2:] if len(shape) > 1 else ()
     if classes.shape != loss_shape:
@@ -1688,7 +1677,7 @@ def _soft_cross_entropy(input, target, weight, reduction, smoothing):
     class dimension."""
     if input.ndim == 0:
         raise ValueError("cross_entropy: input must have a class dimension, got a 0-d tensor")
-    _check_float_input(input, "cross_entropy")
+    _float_only(input, "cross_entropy")
     target = _float_target(input, target, "cross_entropy")
     class_dim = 0 if input.ndim == 1 else 1
     classes = input.shape[class_dim]
@@ -1754,7 +1743,7 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
     """
     reduction = _legacy_reduction(size_average, reduce, reduction)
     target = _float_target(input, target, "binary_cross_entropy")
-    _check_float_input(input, "binary_cross_entropy")
+    _float_only(input, "binary_cross_entropy")
     if input.numel() and not (input.numpy().min() >= 0 and input.numpy().max() <= 1):
         raise ValueError(f"binary_cross_entropy: input must be probabilities in [0, 1], got values "
                          f"in [{input.numpy().min()}, {input.numpy().max()}]; use "
@@ -1776,7 +1765,7 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
     if isinstance(target, Tensor) and target.shape != input.shape:
         raise ValueError(f"binary_cross_entropy_with_logits: target size {target.shape} must be "
                          f"the same as input size {input.shape}")
-    _check_float_input(input, "binary_cross_entropy_with_logits")
+    _float_only(input, "binary_cross_entropy_with_logits")
     target = _float_target(input, target, "binary_cross_entropy_with_logits")
     softplus = input.relu() + (1.0 + (-input.abs()).exp()).log()  # log(1 + e^x), stably
     pos_weight = _as_weight(pos_weight, input)
@@ -1796,7 +1785,7 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
     reduction = _legacy_reduction(size_average, reduce, reduction)
     if beta < 0:
         raise RuntimeError(f"smooth_l1_loss does not support negative values for beta, got {beta}")
-    _check_float_input(input, "smooth_l1_loss")
+    _float_only(input, "smooth_l1_loss")
     diff = input - _float_target(input, target, "smooth_l1_loss", broadcast=True)
     if beta == 0:
         return _reduce(diff.abs(), reduction)
@@ -1813,7 +1802,7 @@ def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
     _check_reduction(reduction)
     if delta <= 0:
         raise RuntimeError(f"huber_loss does not support non-positive values for delta, got {delta}")
-    _check_float_input(input, "huber_loss")
+    _float_only(input, "huber_loss")
     diff = input - _float_target(input, target, "huber_loss", broadcast=True)
     loss = where(diff.abs() < delta, diff * diff * 0.5, (diff.abs() - 0.5 * delta) * delta)
     return _reduce_weighted(loss, weight, reduction, input, "huber_loss", mean_by_weight=False)
@@ -1832,7 +1821,7 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
     elif reduction not in _REDUCTIONS + ("batchmean",):
         raise ValueError(f"{reduction!r} is not a valid value for reduction; use 'mean', "
                          f"'batchmean', 'sum' or 'none'")
-    _check_float_input(input, "kl_div")
+    _float_only(input, "kl_div")
     target = _float_target(input, target, "kl_div", broadcast=True)
     if log_target:
         loss = target.exp() * (target - input)
@@ -1865,7 +1854,7 @@ def margin_ranking_loss(input1, input2, target, margin=0, size_average=None, red
     if input1.ndim != input2.ndim or input1.ndim != np.ndim(target.numpy() if isinstance(target, Tensor) else target):
         raise RuntimeError(f"margin_ranking_loss: all input tensors should have the same number of "
                            f"dims, got {input1.ndim}, {input2.ndim} and the target's")
-    _refuse_bool(input1, "margin_ranking_loss")
+    sliding.check_dtype(input1, "margin_ranking_loss", "fiu")
     target = _same_shape_target(target, input1, "margin_ranking_loss")
     return _reduce((-target * (input1 - input2) + margin).clamp(min=0), reduction)
 
@@ -1882,7 +1871,7 @@ def cosine_embedding_loss(input1, input2, target, margin=0, size_average=None, r
     if input1.ndim not in (1, 2) or input1.shape != input2.shape:
         raise RuntimeError(f"cosine_embedding_loss: expected two 1D or 2D inputs of the same "
                            f"shape, got {input1.shape} and {input2.shape}")
-    _check_float_input(input1, "cosine_embedding_loss")  # integer squares overflow in PyTorch
+    _float_only(input1, "cosine_embedding_loss")  # integer squares overflow in PyTorch
     target = _same_shape_target(target, input1.sum(-1), "cosine_embedding_loss")
     tiny = 1e-12  # PyTorch's EPSILON against zero vectors
     dot = (input1 * input2).sum(-1)
@@ -1907,7 +1896,7 @@ def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, s
                            f"{negative.ndim}")
     if margin <= 0:
         raise ValueError(f"triplet_margin_loss: margin must be greater than 0, got {margin}")
-    _refuse_bool(anchor, "triplet_margin_loss")
+    sliding.check_dtype(anchor, "triplet_margin_loss", "fiu")
     d_pos, d_neg = pairwise_distance(anchor, positive, p, eps), pairwise_distance(anchor, negative, p, eps)
     if swap:
         d_neg = d_neg.minimum(pairwise_distance(positive, negative, p, eps))
@@ -1922,7 +1911,7 @@ def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, r
     tensor(0.6931)
     """
     reduction = _legacy_reduction(size_average, reduce, reduction)
-    _check_float_input(input, "multilabel_soft_margin_loss")
+    _float_only(input, "multilabel_soft_margin_loss")
     target = _same_shape_target(target, input, "multilabel_soft_margin_loss")
     loss = -(target * logsigmoid(input) + (1 - target) * logsigmoid(-input))
     if weight is not None:
@@ -1941,7 +1930,7 @@ def poisson_nll_loss(input, target, log_input=True, full=False, size_average=Non
     tensor(1.)
     """
     reduction = _legacy_reduction(size_average, reduce, reduction)
-    _refuse_bool(input, "poisson_nll_loss")
+    sliding.check_dtype(input, "poisson_nll_loss", "fiu")
     target = _same_shape_target(target, input, "poisson_nll_loss")
     loss = input.exp() - target * input if log_input else input - target * (input + eps).log()
     if full:
