@@ -42,16 +42,13 @@ class Adam(Optimizer):
         self._check_nonnegative(group, "weight_decay", "weight_decay value")
 
     def _update(self, param, grad, state, options):
-        lr, eps, weight_decay = options["lr"], options["eps"], options["weight_decay"]
+        lr, eps = options["lr"], options["eps"]
         beta1, beta2 = options["betas"]
         step = state["step"] = state.get("step", 0) + 1
         exp_avg = self._zeros_state(state, "exp_avg", param)
         exp_avg_sq = self._zeros_state(state, "exp_avg_sq", param)
 
-        if options["decoupled_weight_decay"]:
-            if weight_decay != 0:
-                param *= 1.0 - lr * weight_decay
-            weight_decay = 0.0
+        weight_decay = self._decoupled_decay(param, options)
         g = self._effective_grad(param, grad, weight_decay, options["maximize"])
         work = self._scratch(param, "work")
 

@@ -46,13 +46,11 @@ class NAdam(Optimizer):
 
     def _update(self, param, grad, state, options):
         lr, (beta1, beta2) = options["lr"], options["betas"]
-        weight_decay, decay = options["weight_decay"], options["momentum_decay"]
+        decay = options["momentum_decay"]
         step = state["step"] = state.get("step", 0) + 1
         exp_avg = self._zeros_state(state, "exp_avg", param)
         exp_avg_sq = self._zeros_state(state, "exp_avg_sq", param)
-        if options["decoupled_weight_decay"]:
-            param *= 1.0 - lr * weight_decay
-            weight_decay = 0.0
+        weight_decay = self._decoupled_decay(param, options)
         g = self._effective_grad(param, grad, weight_decay, options["maximize"])
         mu = beta1 * (1.0 - 0.5 * 0.96 ** (step * decay))
         mu_next = beta1 * (1.0 - 0.5 * 0.96 ** ((step + 1) * decay))

@@ -226,6 +226,17 @@ class Optimizer:
             raise ValueError(f"Invalid {label}: {value}")
 
     @staticmethod
+    def _decoupled_decay(param, options):
+        """With ``decoupled_weight_decay``, shrink ``param`` by ``1 - lr * weight_decay`` now and
+        return 0 (no L2 term in the gradient); otherwise return ``weight_decay`` for the L2 term."""
+        weight_decay = options["weight_decay"]
+        if not options["decoupled_weight_decay"]:
+            return weight_decay
+        if weight_decay != 0:
+            param *= 1.0 - options["lr"] * weight_decay
+        return 0.0
+
+    @staticmethod
     def _scalar(value):
         """``value`` rounded as PyTorch rounds its scalar state tensors: in the default dtype."""
         return float(np.asarray(value, dtype=get_default_dtype()))

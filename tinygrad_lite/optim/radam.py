@@ -42,13 +42,11 @@ class RAdam(Optimizer):
         self._check_betas(group)
 
     def _update(self, param, grad, state, options):
-        lr, (beta1, beta2), weight_decay = options["lr"], options["betas"], options["weight_decay"]
+        lr, (beta1, beta2) = options["lr"], options["betas"]
         step = state["step"] = state.get("step", 0) + 1
         exp_avg = self._zeros_state(state, "exp_avg", param)
         exp_avg_sq = self._zeros_state(state, "exp_avg_sq", param)
-        if options["decoupled_weight_decay"]:
-            param *= 1.0 - lr * weight_decay
-            weight_decay = 0.0
+        weight_decay = self._decoupled_decay(param, options)
         g = self._effective_grad(param, grad, weight_decay, options["maximize"])
         work = self._scratch(param, "work")
         self._lerp_(exp_avg, g, 1.0 - beta1, work)
